@@ -1,0 +1,123 @@
+"""Find the Markdown files of the knowledge base and read their bytes, once."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from audit.model.config import Config
+from audit.model.source import Source
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@lru_cache(maxsize=64)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def matches(path: str, patterns: list[str]) -> bool:
+    return any(_glob_regex(p).match(path) for p in patterns)
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def discover(config: Config, root: Path) -> list[Source]:
+    """Every included Markdown file under the content root, sorted by path.
+
+    Files that cannot be read are still returned (with ``read_error``) so that the rules can
+    report them: a file that vanishes from the audit is worse than a file with a finding.
+    """
+    content = (root / config.content_root).resolve()
+    sources: list[Source] = []
+    if not content.is_dir():
+        return sources
+    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        names = list(filenames)
+        # a directory named "x.md" is reported, not walked as Markdown
+        names.extend(d for d in dirnames if d.endswith(".md"))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            full = folder / name
+            rel_to_content = full.relative_to(content).as_posix()
+            if not matches(rel_to_content, config.include) or matches(
+                rel_to_content, config.exclude
+            ):
+                continue
+            sources.append(_read(full, content, root))
+    sources.sort(key=lambda s: s.path)
+    return sources
+
+
+def _relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_source(path: Path, root: Path, content: Path | None = None) -> Source:
+    """Read one file the way discovery does (used for explicitly named paths)."""
+    return _read(path, (content or root).resolve(), root)
+
+
+def _read(full: Path, content: Path, root: Path) -> Source:
+    rel = _relpath(full.absolute(), root.resolve())
+    abspath = str(full)
+
+    def failed(code: str, message: str) -> Source:
+        return Source(rel, abspath, None, "", read_error=message, read_error_code=code)
+
+    if full.is_symlink():
+        try:
+            target = full.resolve(strict=True)
+        except RuntimeError:
+            return failed("IO004", "symlink loop")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return failed("IO004", "symlink loop")
+            return failed("IO004", f"dangling symlink ({exc.strerror})")
+        if content != target and content not in target.parents:
+            return failed("IO005", f"symlink points outside the content root: {target}")
+    if full.is_dir():
+        return failed("IO006", "a directory named like a Markdown file")
+    try:
+        size = full.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return failed("IO007", f"file is {size} bytes, above the {MAX_FILE_BYTES} byte limit")
+        with open(full, "rb") as handle:
+            data = handle.read()
+    except PermissionError:
+        return failed("IO001", "permission denied")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return failed("IO004", "symlink loop")
+        return failed("IO001", f"cannot read: {exc.strerror or exc}")
+    return Source(rel, abspath, data, digest_of(data))

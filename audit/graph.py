@@ -1,0 +1,264 @@
+"""The topic graph: documents, sections, tasks, URLs (and, later, gaps) with typed edges.
+
+A thin typed wrapper over a networkx MultiDiGraph. Link targets are resolved here, once, so that
+every rule asks the graph ("which links_to edges end at a missing node?") instead of re-resolving.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+
+from audit.model.config import Config
+from audit.model.document import Document, Link
+from audit.model.span import Span
+
+EdgeKind = Literal["contains", "links_to", "mentions_task", "related", "prerequisite", "defines",
+                   "claims", "recommends", "has_task", "has_example"]
+
+
+def doc_node(path: str) -> str:
+    return f"doc:{path}"
+
+
+def section_node(path: str, anchor: str) -> str:
+    return f"sec:{path}#{anchor}"
+
+
+def task_node(task_id: str) -> str:
+    return f"task:{task_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    link: Link
+    source: str  # node the link starts from
+    target: str  # node it points to ("" for external/other links)
+    target_path: str  # resolved file path relative to the project root ("" when none)
+    problem: str  # "", "missing-file", "missing-anchor", "escapes-root"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDeclaration:
+    task_id: str
+    path: str
+    span: Span
+    by: Literal["file", "heading"]
+
+
+class TopicGraph:
+    def __init__(self, config: Config, root: Path) -> None:
+        self.g: Any = nx.MultiDiGraph()
+        self.config = config
+        self.root = root
+        self.documents: dict[str, Document] = {}
+        self.tasks: dict[str, list[TaskDeclaration]] = {}
+        self.links: list[ResolvedLink] = []
+        self.content_prefix = config.content_root.strip("/")
+
+    # ------------------------------------------------------------------ queries
+    def add_edge(self, source: str, target: str, kind: EdgeKind, **attrs: Any) -> None:
+        self.g.add_edge(source, target, key=kind, kind=kind, **attrs)
+
+    def node(self, node_id: str, **attrs: Any) -> None:
+        if node_id in self.g:
+            self.g.nodes[node_id].update(attrs)
+        else:
+            self.g.add_node(node_id, **attrs)
+
+    def edges(self, kind: EdgeKind) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for source, target, key, data in self.g.edges(keys=True, data=True):
+            if key == kind:
+                yield source, target, data
+
+    def task_file(self, task_id: str) -> TaskDeclaration | None:
+        for decl in self.tasks.get(task_id, []):
+            if decl.by == "file":
+                return decl
+        return None
+
+    def task_declared(self, task_id: str) -> bool:
+        return bool(self.tasks.get(task_id))
+
+    def section_anchors(self, path: str) -> set[str]:
+        doc = self.documents.get(path)
+        return doc.anchors() if doc else set()
+
+    def incoming(self, node_id: str, kinds: Iterable[str]) -> list[str]:
+        wanted = set(kinds)
+        if node_id not in self.g:
+            return []
+        return [s for s, _t, k in self.g.in_edges(node_id, keys=True) if k in wanted]
+
+    def counts(self) -> dict[str, int]:
+        kinds: dict[str, int] = {}
+        for _node, data in self.g.nodes(data=True):
+            kind = str(data.get("kind", "?"))
+            kinds[kind] = kinds.get(kind, 0) + 1
+        return kinds
+
+    def edge_counts(self) -> dict[str, int]:
+        kinds: dict[str, int] = {}
+        for _s, _t, key in self.g.edges(keys=True):
+            kinds[str(key)] = kinds.get(str(key), 0) + 1
+        return kinds
+
+    def resolve_relative(self, from_path: str, target_path: str) -> str:
+        base = posixpath.dirname(from_path)
+        return posixpath.normpath(posixpath.join(base, target_path)) if target_path else from_path
+
+    def in_content(self, path: str) -> bool:
+        return path == self.content_prefix or path.startswith(self.content_prefix + "/")
+
+    def where(self, doc: Document, line: int) -> str:
+        """The node an element at ``line`` of ``doc`` belongs to (innermost section or the doc)."""
+        index = doc.section_of_line(line, level=6)
+        if index is None:
+            return doc_node(doc.path)
+        return section_node(doc.path, doc.headings[index].anchor)
+
+
+def build_graph(documents: Iterable[Document], config: Config, root: Path) -> TopicGraph:
+    """The graph stage's door. Trackers join later through ``add_gaps`` in the tracker stage."""
+    graph = TopicGraph(config, root)
+    docs = sorted(documents, key=lambda d: d.path)
+    for doc in docs:
+        graph.documents[doc.path] = doc
+        graph.node(doc_node(doc.path), kind="document", doc_kind=doc.kind, track=doc.track,
+                   path=doc.path, title=doc.title)
+    for doc in docs:
+        _add_sections(graph, doc)
+        _declare_tasks(graph, doc)
+    for doc in docs:
+        _add_links(graph, doc)
+        _add_mentions(graph, doc)
+        _add_task_relations(graph, doc)
+    return graph
+
+
+def _add_sections(graph: TopicGraph, doc: Document) -> None:
+    for heading in doc.headings:
+        node = section_node(doc.path, heading.anchor)
+        graph.node(node, kind="section", path=doc.path, anchor=heading.anchor,
+                   title=heading.text, level=heading.level, number=heading.number,
+                   line=heading.span.line)
+        parent = (doc_node(doc.path) if heading.parent is None
+                  else section_node(doc.path, doc.headings[heading.parent].anchor))
+        graph.add_edge(parent, node, "contains")
+
+
+def _declare_tasks(graph: TopicGraph, doc: Document) -> None:
+    if doc.kind == "task":
+        fm = doc.front_matter or {}
+        declared = fm.get("id") if isinstance(fm.get("id"), str) else doc.stem
+        task_id = str(declared)
+        span = doc.front_matter_span or Span(doc.path, 1)
+        graph.tasks.setdefault(task_id, []).append(TaskDeclaration(task_id, doc.path, span, "file"))
+        graph.node(task_node(task_id), kind="task", task_id=task_id, path=doc.path,
+                   track=doc.track, title=doc.title)
+        graph.add_edge(doc_node(doc.path), task_node(task_id), "defines")
+    for mention in doc.task_mentions:
+        if mention.heading is None or doc.kind == "tracker":
+            continue
+        heading = doc.headings[mention.heading]
+        graph.tasks.setdefault(mention.task_id, []).append(
+            TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"))
+        graph.node(task_node(mention.task_id), kind="task", task_id=mention.task_id)
+        graph.add_edge(section_node(doc.path, heading.anchor), task_node(mention.task_id),
+                       "defines")
+
+
+def _add_links(graph: TopicGraph, doc: Document) -> None:
+    for link in doc.links:
+        source = graph.where(doc, link.span.line)
+        if link.kind == "external":
+            url = f"url:{link.target}"
+            graph.node(url, kind="url", url=link.target)
+            graph.add_edge(source, url, "links_to", span=link.span)
+            graph.links.append(ResolvedLink(link, source, url, "", ""))
+            continue
+        if link.kind == "other":
+            graph.links.append(ResolvedLink(link, source, "", "", ""))
+            continue
+        target_path = graph.resolve_relative(doc.path, link.path)
+        if target_path.startswith("../") or target_path == ".." or posixpath.isabs(link.path) \
+                or not graph.in_content(target_path):
+            graph.links.append(ResolvedLink(link, source, "", target_path, "escapes-root"))
+            continue
+        problem = ""
+        if target_path in graph.documents:
+            target = doc_node(target_path)
+            if link.anchor:
+                target = section_node(target_path, link.anchor)
+                if link.anchor not in graph.section_anchors(target_path):
+                    problem = "missing-anchor"
+                    graph.node(target, kind="section", missing=True, path=target_path,
+                               anchor=link.anchor)
+        else:
+            target = doc_node(target_path)
+            if not (graph.root / target_path).exists():
+                problem = "missing-file"
+                graph.node(target, kind="document", missing=True, path=target_path)
+            else:
+                graph.node(target, kind="file", path=target_path)
+        graph.add_edge(source, target, "links_to", span=link.span, role=link.line_role)
+        graph.links.append(ResolvedLink(link, source, target, target_path, problem))
+
+
+def _add_mentions(graph: TopicGraph, doc: Document) -> None:
+    for mention in doc.task_mentions:
+        if mention.heading is not None and doc.kind != "tracker":
+            continue  # a heading declares the task rather than mentioning it
+        node = task_node(mention.task_id)
+        if node not in graph.g:
+            graph.node(node, kind="task", task_id=mention.task_id, missing=True)
+        graph.add_edge(graph.where(doc, mention.span.line), node, "mentions_task",
+                       span=mention.span)
+
+
+def _add_task_relations(graph: TopicGraph, doc: Document) -> None:
+    if doc.kind != "task" or not isinstance(doc.front_matter, dict):
+        return
+    own = doc.front_matter.get("id")
+    if not isinstance(own, str):
+        own = doc.stem
+    for key, kind in (("related", "related"), ("prerequisites", "prerequisite")):
+        values = doc.front_matter.get(key)
+        if not isinstance(values, list):
+            continue
+        for value in values:
+            if not isinstance(value, str):
+                continue
+            node = task_node(value)
+            if node not in graph.g:
+                graph.node(node, kind="task", task_id=value, missing=True)
+            graph.add_edge(task_node(own), node, kind,
+                           span=doc.front_matter_span or Span(doc.path, 1))
+
+
+def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
+    """Tasks that ``task_id``'s file links to (Markdown links, related, prerequisites)."""
+    decl = graph.task_file(task_id)
+    out: set[str] = set()
+    if decl is None:
+        return out
+    node = task_node(task_id)
+    for _s, target, key in graph.g.out_edges(node, keys=True):
+        if key in ("related", "prerequisite") and str(target).startswith("task:"):
+            out.add(str(target)[5:])
+    doc = graph.documents.get(decl.path)
+    if doc is None:
+        return out
+    for resolved in graph.links:
+        if resolved.link.span.path != doc.path or not resolved.target_path:
+            continue
+        target_doc = graph.documents.get(resolved.target_path)
+        if target_doc is not None and target_doc.kind == "task":
+            fm = target_doc.front_matter or {}
+            out.add(str(fm.get("id", target_doc.stem)))
+    return out

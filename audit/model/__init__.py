@@ -1,0 +1,1 @@
+"""Plain data passed between stages. Nothing here does I/O or parsing."""

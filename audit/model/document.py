@@ -1,0 +1,145 @@
+"""The parsed form of one Markdown file. Every element carries the Span where it starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from audit.model.finding import Finding
+from audit.model.span import Span
+
+DocumentKind = Literal["materials", "interview", "tracker", "task", "other"]
+LinkKind = Literal["relative", "external", "anchor", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str  # plain text, markup stripped, {#id} removed
+    anchor: str
+    span: Span
+    explicit_anchor: bool = False
+    number: int | None = None  # "## 15. Title" -> 15
+    title: str = ""  # text without the number prefix
+    end_line: int = 0  # last line of the section this heading opens
+    parent: int | None = None  # index of the enclosing heading
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    target: str  # raw target as written (percent-decoded)
+    path: str  # file part of the target ("" for a same-file anchor)
+    anchor: str  # fragment, percent-decoded ("" when none)
+    kind: LinkKind
+    span: Span
+    image: bool = False
+    line_role: str = ""  # "prerequisites" for links on a "Предварительно:" line
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    info: str
+    language: str
+    flags: tuple[str, ...]
+    code: str
+    span: Span  # the opening fence
+    code_line: int  # first line of the code itself
+    section: int | None  # index of the heading the block sits under
+    skip_reason: str = ""  # why the author opted out ("" = runnable)
+    expected_output: str | None = None
+    expected_output_line: int = 0
+    timeout_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QAPair:
+    question: str
+    answer: str | None
+    span: Span  # the question marker
+    answer_span: Span | None
+    section: int | None  # index of the heading the pair belongs to (its level heading if any)
+    level: str | None  # canonical level name or None
+
+
+@dataclass(frozen=True, slots=True)
+class OrphanAnswer:
+    span: Span
+    section: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskMention:
+    task_id: str
+    span: Span
+    heading: int | None  # heading index when the mention sits in a heading
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A top-level text block, kept for stages that read prose (the tracker parser)."""
+
+    text: str
+    span: Span
+    kind: str  # "paragraph", "list", "table", "quote", "html"
+    section: int | None
+    raw: str = ""
+    items: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    codes: frozenset[str]  # empty = every code
+    first_line: int
+    last_line: int
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    kind: DocumentKind
+    track: str
+    digest: str
+    line_count: int = 0
+    title: str = ""
+    front_matter: dict[str, Any] | None = None
+    front_matter_span: Span | None = None
+    front_matter_key_lines: dict[str, int] = field(default_factory=dict)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    code_blocks: list[CodeBlock] = field(default_factory=list)
+    qa: list[QAPair] = field(default_factory=list)
+    orphan_answers: list[OrphanAnswer] = field(default_factory=list)
+    task_mentions: list[TaskMention] = field(default_factory=list)
+    blocks: list[Paragraph] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    file_ignores: frozenset[str] = frozenset()
+    updated: str = ""
+    findings: list[Finding] = field(default_factory=list)  # parse-level problems
+
+    @property
+    def stem(self) -> str:
+        name = self.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.endswith(".md") else name
+
+    def anchors(self) -> set[str]:
+        return {h.anchor for h in self.headings}
+
+    def numbered_sections(self) -> dict[int, int]:
+        """Map section number to heading index for the H2 sections of the page."""
+        out: dict[int, int] = {}
+        for i, h in enumerate(self.headings):
+            if h.level == 2 and h.number is not None and h.number not in out:
+                out[h.number] = i
+        return out
+
+    def section_of_line(self, line: int, level: int = 2) -> int | None:
+        """Index of the innermost heading of at most ``level`` whose section holds ``line``."""
+        found: int | None = None
+        for i, h in enumerate(self.headings):
+            if h.span.line > line:
+                break
+            if h.level <= level and h.end_line >= line:
+                found = i
+        return found

@@ -1,0 +1,1 @@
+"""Markdown → Document. The only package that knows Markdown syntax (and mistune)."""

@@ -1,0 +1,79 @@
+"""YAML front matter: split it off, and load it without letting a hostile file blow up memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_ALIASES = 50
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any] | None
+    first_line: int  # line of the opening ---
+    last_line: int  # line of the closing ---
+    error: str = ""
+    error_line: int = 0
+    error_column: int = 1
+    error_code: str = ""
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """Return (yaml_text, number_of_lines_it_occupies) when ``text`` opens with ``---``."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return None, 0
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), index + 1
+    return None, 0
+
+
+def load_front_matter(yaml_text: str, lines: int) -> FrontMatter:
+    """Parse front matter YAML; problems come back as an error with its position."""
+    if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
+        return FrontMatter(None, 1, lines, "front matter is larger than 64 KiB", 2, 1, "FM003")
+    try:
+        aliases = 0
+        depth = 0
+        for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    mark = event.start_mark
+                    return FrontMatter(
+                        None, 1, lines, f"front matter uses more than {MAX_ALIASES} aliases",
+                        (mark.line + 2) if mark else 2, (mark.column + 1) if mark else 1, "FM003",
+                    )
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return FrontMatter(
+                        None, 1, lines, f"front matter is nested deeper than {MAX_DEPTH} levels",
+                        (mark.line + 2) if mark else 2, (mark.column + 1) if mark else 1, "FM003",
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        column = mark.column + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return FrontMatter(None, 1, lines, f"invalid YAML: {problem}", line, column, "FM001")
+    except RecursionError:
+        return FrontMatter(None, 1, lines, "front matter is nested too deeply", 2, 1, "FM003")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return FrontMatter(
+            None, 1, lines, f"front matter must be a mapping, not {type(data).__name__}",
+            2, 1, "FM002",
+        )
+    return FrontMatter({str(k): v for k, v in data.items()}, 1, lines)

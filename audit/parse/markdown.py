@@ -1,0 +1,808 @@
+"""Markdown → Document, with a source position for every element.
+
+mistune 3 builds the block/inline tree but records no positions. We recover them exactly:
+``PositionedBlockParser`` notes the source offset at which every top-level block starts (the
+block parser's cursor at dispatch time); nested elements (links, code in lists, Q&A lines) are
+then located inside their top-level block's line range by scanning the raw text of that range.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+import mistune
+from mistune.block_parser import BlockParser
+from mistune.core import BlockState
+
+from audit.model.config import Config
+from audit.model.document import (
+    CodeBlock,
+    Document,
+    DocumentKind,
+    Heading,
+    Link,
+    LinkKind,
+    OrphanAnswer,
+    Paragraph,
+    QAPair,
+    Suppression,
+    TaskMention,
+)
+from audit.model.finding import Finding, Severity
+from audit.model.source import Source
+from audit.model.span import Span
+from audit.parse.frontmatter import load_front_matter, split_front_matter
+from audit.parse.positions import LineIndex, normalise_newlines
+from audit.parse.slugs import AnchorAllocator
+
+Token = dict[str, Any]
+
+_EXPLICIT_ID = re.compile(r"\s*\{\s*:?\s*#([^\s}]+)[^}]*\}\s*$")
+_NUMBERED = re.compile(r"^(\d{1,6})\.\s+(.*)$")
+_SUPPRESS = re.compile(r"<!--\s*audit:\s*(ignore-file|ignore|skip)\b([^>]*?)-->", re.S)
+_CODES = re.compile(r"[A-Z]{2,3}\d{3}")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_FM_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_TIMEOUT = re.compile(r"^timeout=(\d+(?:\.\d+)?)s?$")
+
+
+class _PositionedState(BlockState):
+    def add_paragraph(self, text: str) -> None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            last["text"] += text
+            return
+        token: Token = {"type": "paragraph", "text": text}
+        if self.parent is None:
+            token["_start"] = self.cursor
+        self.tokens.append(token)
+
+
+class _PositionedBlockParser(BlockParser):  # type: ignore[misc]
+    state_cls = _PositionedState
+
+    def parse_method(self, m: re.Match[str], state: BlockState) -> Any:
+        if state.parent is not None:
+            return super().parse_method(m, state)
+        before = len(state.tokens)
+        result = super().parse_method(m, state)
+        for token in state.tokens[before:]:
+            token.setdefault("_start", m.start())
+        return result
+
+    def _parse_indent_code_fast(self, state: BlockState) -> Any:
+        if state.parent is not None:
+            return super()._parse_indent_code_fast(state)
+        before, start = len(state.tokens), state.cursor
+        result = super()._parse_indent_code_fast(state)
+        for token in state.tokens[before:]:
+            token.setdefault("_start", start)
+        return result
+
+
+def _new_markdown() -> mistune.Markdown:
+    md = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    md.block.__class__ = _PositionedBlockParser
+    md.block.state_cls = _PositionedState
+    return md
+
+
+_MARKDOWN: mistune.Markdown | None = None
+
+
+def _markdown() -> mistune.Markdown:
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = _new_markdown()
+    return _MARKDOWN
+
+
+def plain_text(children: list[Token] | None) -> str:
+    """Inline tokens → the text a reader sees (markup dropped, line breaks kept)."""
+    if not children:
+        return ""
+    out: list[str] = []
+    stack: list[Token] = list(reversed(children))
+    while stack:
+        token = stack.pop()
+        kind = token.get("type")
+        if kind in ("softbreak", "linebreak"):
+            out.append("\n")
+        elif "children" in token and isinstance(token["children"], list):
+            stack.extend(reversed(token["children"]))
+        elif "raw" in token:
+            out.append(str(token["raw"]))
+        elif "text" in token:
+            out.append(str(token["text"]))
+    return "".join(out)
+
+
+def document_kind(rel_to_content: str, config: Config) -> tuple[DocumentKind, str]:
+    parts = rel_to_content.split("/")
+    name = parts[-1]
+    track = parts[0] if len(parts) > 1 else ""
+    docs = config.documents
+    if len(parts) > 1 and parts[0] == docs.tasks_dir:
+        return "task", ""
+    if name in docs.tracker:
+        return "tracker", track
+    if name in docs.materials:
+        return "materials", track
+    if name in docs.interview:
+        return "interview", track
+    return "other", track
+
+
+def _finding(code: str, severity: Severity, path: str, line: int, col: int, msg: str) -> Finding:
+    return Finding(code, severity, Span(path, line, col), msg)
+
+
+def decode(source: Source) -> tuple[str | None, list[Finding]]:
+    """Bytes → text. Problems become findings; undecodable bytes are replaced, not dropped."""
+    data = source.data or b""
+    path = source.path
+    findings: list[Finding] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            _finding("IO002", Severity.ERROR, path, 1, 1, "file is UTF-16 encoded, not UTF-8")
+        ]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        head = data[:nul].decode("utf-8", "replace")
+        line = head.count("\n") + 1
+        col = len(head) - (head.rfind("\n") + 1) + 1
+        return None, [
+            _finding("IO003", Severity.ERROR, path, line, col,
+                     "binary file: contains NUL bytes, not Markdown text")
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start].decode("utf-8", "replace")
+        line = head.count("\n") + 1
+        col = len(head) - (head.rfind("\n") + 1) + 1
+        findings.append(
+            _finding("IO002", Severity.ERROR, path, line, col,
+                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start});"
+                     " invalid bytes were replaced to audit the rest")
+        )
+        text = data.decode("utf-8", "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        findings.append(_finding("IO008", Severity.INFO, path, 1, 1, "file starts with a UTF-8 BOM"))
+    cr = text.find("\r")
+    if cr >= 0:
+        line = text.count("\n", 0, cr) + 1
+        findings.append(
+            _finding("IO009", Severity.INFO, path, line, cr - (text.rfind("\n", 0, cr) + 1) + 1,
+                     "CRLF line endings")
+        )
+    return text, findings
+
+
+def parse(source: Source, config: Config) -> Document:
+    """The parse stage's one door: a Source in, a Document out, never an exception for content."""
+    content_prefix = config.content_root.strip("/") + "/"
+    rel = source.path[len(content_prefix):] if source.path.startswith(content_prefix) else source.path
+    kind, track = document_kind(rel, config)
+    doc = Document(path=source.path, kind=kind, track=track, digest=source.digest)
+    if source.data is None:
+        doc.findings.append(
+            _finding(source.read_error_code or "IO001", Severity.ERROR, source.path, 1, 1,
+                     source.read_error or "cannot read file")
+        )
+        return doc
+    text, findings = decode(source)
+    doc.findings.extend(findings)
+    if text is None:
+        return doc
+    try:
+        _Builder(doc, normalise_newlines(text), config).build()
+    except RecursionError:
+        doc.findings.append(
+            _finding("MD003", Severity.ERROR, source.path, 1, 1,
+                     "structure nested too deeply to analyse; the file was only partly audited")
+        )
+    return doc
+
+
+def parse_info(info: str) -> tuple[str, tuple[str, ...], float | None]:
+    """Info string → (language, flags, timeout). Handles ``python skip`` and ``{.python .no-run}``."""
+    cleaned = info.strip().strip("{}").strip()
+    words = [w.lstrip(".") for w in cleaned.replace(",", " ").split()]
+    if not words:
+        return "", (), None
+    timeout = None
+    flags = []
+    for word in words[1:]:
+        match = _TIMEOUT.match(word)
+        if match:
+            timeout = float(match.group(1))
+        else:
+            flags.append(word)
+    return words[0].lower(), tuple(flags), timeout
+
+
+class _Builder:
+    def __init__(self, doc: Document, text: str, config: Config) -> None:
+        self.doc = doc
+        self.config = config
+        self.path = doc.path
+        self.index = LineIndex(text)
+        self.text = text
+        self.anchors = AnchorAllocator(config.slug_style)
+        self.level_names = {n.lower(): n for n in config.levels.names}
+        for alias, canonical in config.levels.aliases.items():
+            self.level_names[alias.lower()] = canonical
+        self.q_markers = sorted(config.qa.question_markers, key=len, reverse=True)
+        self.a_markers = sorted(config.qa.answer_markers, key=len, reverse=True)
+        self.code_line_ranges: list[tuple[int, int]] = []
+
+    # ------------------------------------------------------------------ driver
+    def build(self) -> None:
+        doc = self.doc
+        doc.line_count = self.index.line_count
+        body = self.text
+        if not body.strip():
+            doc.findings.append(_finding("IO010", Severity.WARNING, self.path, 1, 1, "empty file"))
+            return
+        fm_text, fm_lines = split_front_matter(body)
+        if fm_text is not None:
+            self._front_matter(fm_text, fm_lines)
+            # keep line numbers: the front matter becomes blank lines for mistune
+            cut = self.index.offset(fm_lines + 1)
+            body = "\n" * fm_lines + body[cut:]
+            self.text = body
+            self.index = LineIndex(body)
+        tokens, _state = _markdown().parse(body)
+        tops = [t for t in tokens if isinstance(t, dict)]
+        starts = [int(t.get("_start", -1)) for t in tops]
+        # tokens without a recorded start sit where their predecessor ended
+        for i, start in enumerate(starts):
+            if start < 0:
+                starts[i] = starts[i - 1] if i else 0
+        end_offsets = [*starts[1:], len(body)]
+        blocks = []
+        for token, start, end in zip(tops, starts, end_offsets, strict=True):
+            first = self.index.line_of(start)
+            last = max(first, self.index.line_of(max(start, end - 1)))
+            blocks.append((token, first, last))
+        self._headings(blocks)
+        self._walk(blocks)
+        self._task_mentions()
+        if not doc.title:
+            for heading in doc.headings:
+                if heading.level == 1:
+                    doc.title = heading.title
+                    break
+
+    # ------------------------------------------------------------- front matter
+    def _front_matter(self, fm_text: str, fm_lines: int) -> None:
+        fm = load_front_matter(fm_text, fm_lines)
+        doc = self.doc
+        doc.front_matter_span = Span(self.path, 1, 1, fm_lines, 4)
+        for number, line in enumerate(fm_text.split("\n"), start=2):
+            key = _FM_KEY.match(line)
+            if key and key.group(1) not in doc.front_matter_key_lines:
+                doc.front_matter_key_lines[key.group(1)] = number
+        if fm.error:
+            doc.findings.append(
+                _finding(fm.error_code, Severity.ERROR, self.path, fm.error_line, fm.error_column,
+                         fm.error)
+            )
+            return
+        doc.front_matter = fm.data
+        audit = (fm.data or {}).get("audit")
+        if isinstance(audit, dict) and isinstance(audit.get("ignore"), list):
+            doc.file_ignores = frozenset(str(c) for c in audit["ignore"])
+        if doc.kind == "task" and isinstance(fm.data, dict):
+            track = fm.data.get("track")
+            if isinstance(track, str):
+                doc.track = track
+        title = (fm.data or {}).get("title")
+        if isinstance(title, str):
+            doc.title = title
+
+    # ----------------------------------------------------------------- headings
+    def _headings(self, blocks: list[tuple[Token, int, int]]) -> None:
+        raw: list[tuple[int, str, int, int]] = []  # level, text, line, column
+        for token, first, last in blocks:
+            for heading, line in self._iter_headings(token, first, last):
+                text = plain_text(heading.get("children"))
+                level = int(heading.get("attrs", {}).get("level", 1))
+                line_text = self.index.line_text(line)
+                column = len(line_text) - len(line_text.lstrip()) + 1
+                raw.append((level, text, line, column))
+        # explicit anchors are reserved first so generated ones step around them
+        explicit = []
+        for level, text, line, column in raw:
+            match = _EXPLICIT_ID.search(text)
+            explicit.append(match.group(1) if match else None)
+        seen_explicit: dict[str, int] = {}
+        for anchor, (_level, _text, line, column) in zip(explicit, raw, strict=True):
+            if anchor is None:
+                continue
+            if anchor in seen_explicit:
+                self.doc.findings.append(
+                    _finding("XR004", Severity.ERROR, self.path, line, column,
+                             f"duplicate explicit anchor '#{anchor}' (first on line "
+                             f"{seen_explicit[anchor]})")
+                )
+            else:
+                seen_explicit[anchor] = line
+            self.anchors.reserve(anchor)
+        headings: list[Heading] = []
+        for anchor, (level, text, line, column) in zip(explicit, raw, strict=True):
+            clean = _EXPLICIT_ID.sub("", text).strip() if anchor else text.strip()
+            if anchor is None:
+                slug = self.anchors.slug(clean)
+                if not slug:
+                    self.doc.findings.append(
+                        _finding("MD002", Severity.WARNING, self.path, line, column,
+                                 f"heading '{clean[:60]}' has no letters or digits: its anchor "
+                                 "is empty and links to it are fragile")
+                    )
+                anchor = self.anchors.unique(slug)
+            number = None
+            title = clean
+            match = _NUMBERED.match(clean)
+            if match:
+                number = int(match.group(1))
+                title = match.group(2).strip()
+            headings.append(
+                Heading(level, clean, anchor, Span(self.path, line, column, line,
+                        column + len(self.index.line_text(line).strip())),
+                        _EXPLICIT_ID.search(text) is not None, number, title)
+            )
+        # section extents and parents
+        last_line = self.index.line_count
+        finished: list[Heading] = []
+        stack: list[int] = []
+        ends = [last_line] * len(headings)
+        parents: list[int | None] = [None] * len(headings)
+        for i, heading in enumerate(headings):
+            while stack and headings[stack[-1]].level >= heading.level:
+                ends[stack.pop()] = heading.span.line - 1
+            parents[i] = stack[-1] if stack else None
+            stack.append(i)
+        for i, heading in enumerate(headings):
+            finished.append(
+                Heading(heading.level, heading.text, heading.anchor, heading.span,
+                        heading.explicit_anchor, heading.number, heading.title,
+                        max(ends[i], heading.span.line), parents[i])
+            )
+        self.doc.headings = finished
+        self.heading_lines = [h.span.line for h in finished]
+
+    def _iter_headings(self, token: Token, first: int, last: int) -> Iterator[tuple[Token, int]]:
+        if token.get("type") == "heading":
+            yield token, first
+            return
+        if token.get("type") in ("block_quote", "list"):
+            for child in _descendants(token):
+                if child.get("type") == "heading":
+                    text = plain_text(child.get("children")).strip()
+                    yield child, self._find_line(first, last, text[:40] or "#")
+
+    def _section_at(self, line: int) -> int | None:
+        pos = bisect_right(self.heading_lines, line) - 1
+        return pos if pos >= 0 else None
+
+    def _find_line(self, first: int, last: int, needle: str) -> int:
+        start = self.index.offset(first)
+        end = self.index.offset(last + 1)
+        found = self.text.find(needle, start, end) if needle else -1
+        return self.index.line_of(found) if found >= 0 else first
+
+    # --------------------------------------------------------------- block walk
+    def _walk(self, blocks: list[tuple[Token, int, int]]) -> None:
+        doc = self.doc
+        pending_skip: str = ""
+        pending_suppress: frozenset[str] | None = None
+        last_example: int | None = None  # index in doc.code_blocks of the previous block
+        qa = _QACollector(self)
+        for token, first, last in blocks:
+            kind = token.get("type")
+            if kind == "blank_line":
+                continue
+            section = self._section_at(first)
+            if pending_suppress is not None:
+                doc.suppressions.append(Suppression(pending_suppress, first, last))
+                pending_suppress = None
+            follows_example = last_example
+            last_example = None
+            if kind == "block_html":
+                raw = str(token.get("raw", ""))
+                for match in _SUPPRESS.finditer(raw):
+                    verb, rest = match.group(1), match.group(2)
+                    if verb == "skip":
+                        pending_skip = "audit: skip comment"
+                    elif verb == "ignore-file":
+                        doc.file_ignores = doc.file_ignores | frozenset(_CODES.findall(rest))
+                    else:
+                        pending_suppress = frozenset(_CODES.findall(rest))
+                doc.blocks.append(Paragraph(raw, Span(self.path, first), "html", section, raw))
+                continue
+            if kind == "heading":
+                qa.heading(first, self._heading_index(first))
+                self._links(token, first, last, "")
+                continue
+            if kind == "block_code":
+                follows_example = self._code_block(token, first, last, section, pending_skip,
+                                                   follows_example)
+                last_example = follows_example
+                pending_skip = ""
+                qa.other_block(first)
+                continue
+            pending_skip = ""
+            raw_text = self.text[self.index.offset(first):self.index.offset(last + 1)]
+            if kind == "paragraph":
+                text = plain_text(token.get("children"))
+                role = self._paragraph_role(text)
+                doc.blocks.append(Paragraph(text, Span(self.path, first), "paragraph", section,
+                                            raw_text))
+                self._links(token, first, last, role)
+                qa.paragraph(text, first, last)
+                continue
+            self._links(token, first, last, "")
+            for child in _descendants(token):
+                if child.get("type") == "block_code":
+                    code_line = self._find_line(first, last, str(child.get("raw", "")).split("\n")[0])
+                    self._code_block(child, max(first, code_line - 1), last, section, "", None,
+                                     nested=True)
+            if kind == "list":
+                items = tuple(plain_text(list(_inline_children(item))).strip()
+                              for item in token.get("children", []))
+                doc.blocks.append(Paragraph("\n".join(items), Span(self.path, first), "list",
+                                            section, raw_text, items=items))
+                qa.other_block(first)
+            elif kind == "table":
+                rows = tuple(tuple(plain_text(cell.get("children")).strip() for cell in row)
+                             for row in _table_rows(token))
+                doc.blocks.append(Paragraph("", Span(self.path, first), "table", section, raw_text,
+                                            rows=rows))
+                qa.other_block(first)
+            elif kind == "block_quote":
+                text = "\n".join(plain_text(c.get("children")) for c in _descendants(token)
+                                 if c.get("type") == "paragraph")
+                doc.blocks.append(Paragraph(text, Span(self.path, first), "quote", section,
+                                            raw_text))
+                qa.paragraph(text, first, last, quoted=True)
+            else:
+                qa.other_block(first)
+        qa.finish()
+
+    def _heading_index(self, line: int) -> int | None:
+        pos = bisect_right(self.heading_lines, line) - 1
+        if pos >= 0 and self.heading_lines[pos] == line:
+            return pos
+        return None
+
+    def _paragraph_role(self, text: str) -> str:
+        stripped = text.lstrip()
+        for word in self.config.page.prerequisites_words:
+            if stripped.startswith(word):
+                return "prerequisites"
+        updated = self.config.page.updated_word
+        if updated in text and not self.doc.updated:
+            match = _DATE.search(text, text.find(updated))
+            if match:
+                self.doc.updated = match.group(1)
+        return ""
+
+    # ------------------------------------------------------------------- code
+    def _code_block(self, token: Token, first: int, last: int, section: int | None,
+                    skip_reason: str, follows: int | None, nested: bool = False) -> int | None:
+        """Record a code block. Returns its index when it is an example (for output pairing)."""
+        info = str(token.get("attrs", {}).get("info", "") or "")
+        code = str(token.get("raw", ""))
+        fenced = token.get("style") == "fenced"
+        examples = self.config.examples
+        if fenced and not nested:
+            self._check_fence_closed(token, first, last)
+        code_lines = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
+        code_line = first + 1 if fenced else first
+        self.code_line_ranges.append((first, max(first, code_line + code_lines)))
+        normalized_info = " ".join(info.split()).lower()
+        if normalized_info in [o.lower() for o in examples.output_infos]:
+            if follows is not None:
+                previous = self.doc.code_blocks[follows]
+                self.doc.code_blocks[follows] = CodeBlock(
+                    previous.info, previous.language, previous.flags, previous.code,
+                    previous.span, previous.code_line, previous.section, previous.skip_reason,
+                    code, code_line, previous.timeout_s,
+                )
+            return None
+        language, flags, timeout = parse_info(info)
+        if not skip_reason:
+            skip_flags = {f.lstrip(".") for f in examples.skip_flags}
+            hit = [f for f in flags if f in skip_flags]
+            if hit:
+                skip_reason = f"info string flag '{hit[0]}'"
+        line_text = self.index.line_text(first)
+        column = len(line_text) - len(line_text.lstrip()) + 1
+        block = CodeBlock(info, language, flags, code, Span(self.path, first, column), code_line,
+                          section, skip_reason, None, 0, timeout)
+        self.doc.code_blocks.append(block)
+        if language in examples.languages:
+            return len(self.doc.code_blocks) - 1
+        return None
+
+    def _check_fence_closed(self, token: Token, first: int, last: int) -> None:
+        marker = str(token.get("marker", "```"))
+        char, width = marker[0], len(marker)
+        for line in range(first + 1, last + 1):
+            stripped = self.index.line_text(line).strip()
+            if len(stripped) >= width and stripped == char * len(stripped):
+                return
+        if last >= self.index.line_count:
+            self.doc.findings.append(
+                _finding("MD001", Severity.WARNING, self.path, first, 1,
+                         f"code fence {marker} is never closed: the rest of the file is code")
+            )
+
+    # ------------------------------------------------------------------- links
+    def _links(self, token: Token, first: int, last: int, role: str) -> None:
+        found = list(_link_tokens(token))
+        if not found:
+            return
+        start = self.index.offset(first)
+        end = self.index.offset(last + 1)
+        candidates = _raw_link_candidates(self.text, start, end)
+        used = 0
+        for link_token, image in found:
+            url = str(link_token.get("attrs", {}).get("url", ""))
+            decoded = unquote(url)
+            text = plain_text(link_token.get("children"))
+            offset = -1
+            raw_target = decoded
+            for k in range(used, len(candidates)):
+                cand_offset, cand_target = candidates[k]
+                if unquote(cand_target) == decoded:
+                    offset, raw_target = cand_offset, unquote(cand_target)
+                    used = k + 1
+                    break
+            if offset < 0:
+                probe = self.text.find(url, start, end)
+                if probe < 0 and decoded != url:
+                    probe = self.text.find(decoded, start, end)
+                offset = probe if probe >= 0 else start
+            line, column = self.index.position(offset)
+            self.doc.links.append(self._make_link(text, raw_target, line, column, image, role))
+
+    def _make_link(self, text: str, target: str, line: int, column: int, image: bool,
+                   role: str) -> Link:
+        kind: LinkKind
+        path, _, anchor = target.partition("#")
+        if target.startswith("#"):
+            kind = "anchor"
+        elif target.startswith(("http://", "https://", "//")):
+            kind = "external"
+        elif _SCHEME.match(target):
+            kind = "other"
+        else:
+            kind = "relative"
+        return Link(text, target, path, anchor, kind, Span(self.path, line, column), image, role)
+
+    # ------------------------------------------------------------ task mentions
+    def _task_mentions(self) -> None:
+        try:
+            pattern = re.compile(self.config.task_id_pattern)
+        except re.error:
+            return
+        ranges = sorted(self.code_line_ranges)
+        starts = [r[0] for r in ranges]
+        text = self.text
+        for match in pattern.finditer(text):
+            before = text[match.start() - 1] if match.start() else ""
+            if before in "-#/" or text.startswith(".md", match.end()):
+                continue  # part of a link target or anchor: the link itself is checked
+            line, column = self.index.position(match.start())
+            pos = bisect_right(starts, line) - 1
+            if pos >= 0 and ranges[pos][0] <= line <= ranges[pos][1]:
+                continue
+            self.doc.task_mentions.append(
+                TaskMention(match.group(0), Span(self.path, line, column, line,
+                                                 column + len(match.group(0))),
+                            self._heading_index(line))
+            )
+
+    # ------------------------------------------------------------------ Q&A
+    def level_of(self, heading_index: int | None) -> tuple[str | None, int | None]:
+        """Walk up from a heading to the nearest level heading: (level name, its index)."""
+        while heading_index is not None:
+            heading = self.doc.headings[heading_index]
+            name = self.level_names.get(heading.title.strip().lower())
+            if name is not None:
+                return name, heading_index
+            heading_index = heading.parent
+        return None, None
+
+
+class _QACollector:
+    """Pairs ``Q:``/``A:`` markers across paragraphs; answers run to the next question/heading."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self.b = builder
+        self.question: tuple[str, Span] | None = None
+        self.answer: list[str] | None = None
+        self.answer_span: Span | None = None
+        self.section: int | None = None
+
+    def _flush(self) -> None:
+        if self.question is not None:
+            text, span = self.question
+            answer = "\n".join(self.answer).strip() if self.answer is not None else None
+            level, _ = self.b.level_of(self.section)
+            self.b.doc.qa.append(QAPair(text, answer, span, self.answer_span if answer is not None
+                                        else None, self.section, level))
+        self.question = None
+        self.answer = None
+        self.answer_span = None
+
+    def heading(self, line: int, index: int | None) -> None:
+        self._flush()
+        if index is not None:
+            title = self.b.doc.headings[index].text
+            marker = self._marker(title, self.b.q_markers)
+            if marker is not None:
+                self.section = index
+                self.question = (title[len(marker):].strip(),
+                                 self.b.doc.headings[index].span)
+
+    def _marker(self, line: str, markers: list[str]) -> str | None:
+        for marker in markers:
+            if line.startswith(marker):
+                return marker
+        return None
+
+    def paragraph(self, text: str, first: int, last: int, quoted: bool = False) -> None:
+        lines = text.split("\n")
+        b = self.b
+        for offset, line in enumerate(lines):
+            stripped = line.strip()
+            q = self._marker(stripped, b.q_markers)
+            a = None if q else self._marker(stripped, b.a_markers)
+            if q is None and a is None:
+                if self.answer is not None:
+                    self.answer.append(stripped)
+                elif self.question is not None and offset > 0:
+                    text_, span = self.question
+                    self.question = (f"{text_} {stripped}".strip(), span)
+                continue
+            marker = q or a or ""
+            line_no = b._find_line(first + offset if offset else first, last,
+                                   marker) if not quoted else first
+            line_text = b.index.line_text(line_no)
+            col = line_text.find(marker)
+            if col < 0:
+                col = len(line_text) - len(line_text.lstrip())
+            span = Span(b.path, line_no, col + 1)
+            if q is not None:
+                self._flush()
+                self.section = b._section_at(first)
+                self.question = (stripped[len(q):].strip(), span)
+            else:
+                if self.question is not None and self.answer is None:
+                    self.answer = [stripped[len(marker):].strip()]
+                    self.answer_span = span
+                    if not self.answer[0]:
+                        self.answer = [""]
+                else:
+                    self._flush()
+                    b.doc.orphan_answers.append(OrphanAnswer(span, b._section_at(first)))
+
+    def other_block(self, line: int) -> None:
+        """Lists, tables and code inside an answer belong to it; nothing to record."""
+
+    def finish(self) -> None:
+        self._flush()
+
+
+def _descendants(token: Token) -> Iterator[Token]:
+    stack = list(reversed(token.get("children", []) or []))
+    while stack:
+        child = stack.pop()
+        if not isinstance(child, dict):
+            continue
+        yield child
+        children = child.get("children")
+        if isinstance(children, list):
+            stack.extend(reversed(children))
+
+
+def _inline_children(item: Token) -> Iterator[Token]:
+    """Inline tokens of a list item's own text (nested lists become new lines)."""
+    first = True
+    for child in item.get("children", []) or []:
+        if child.get("type") in ("block_text", "paragraph"):
+            if not first:
+                yield {"type": "softbreak"}
+            yield from child.get("children", []) or []
+            first = False
+        elif child.get("type") == "list":
+            for sub in child.get("children", []) or []:
+                yield {"type": "softbreak"}
+                yield {"type": "text", "raw": "- "}
+                yield from _inline_children(sub)
+
+
+def _table_rows(token: Token) -> Iterator[list[Token]]:
+    for part in token.get("children", []) or []:
+        if part.get("type") == "table_head":
+            yield [c for c in part.get("children", []) if c.get("type") == "table_cell"]
+        elif part.get("type") == "table_body":
+            for row in part.get("children", []) or []:
+                yield [c for c in row.get("children", []) if c.get("type") == "table_cell"]
+
+
+def _link_tokens(token: Token) -> Iterator[tuple[Token, bool]]:
+    stack = [token]
+    while stack:
+        current = stack.pop()
+        kind = current.get("type")
+        if kind in ("link", "image"):
+            yield current, kind == "image"
+        if kind in ("block_code", "codespan", "block_html", "inline_html"):
+            continue
+        children = current.get("children")
+        if isinstance(children, list):
+            stack.extend(reversed([c for c in children if isinstance(c, dict)]))
+
+
+def _raw_link_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset of the opening bracket, raw target) for every ``[..](target)`` in a range."""
+    out: list[tuple[int, str]] = []
+    pos = text.find("](", start, end)
+    while pos >= 0:
+        target_start = pos + 2
+        cursor = target_start
+        while cursor < end and text[cursor] in " \t\n":
+            cursor += 1
+        if cursor < end and text[cursor] == "<":
+            close = text.find(">", cursor, end)
+            target = text[cursor + 1 : close] if close >= 0 else ""
+        else:
+            depth = 0
+            t_end = cursor
+            while t_end < end:
+                ch = text[t_end]
+                if ch == "\\" and t_end + 1 < end:
+                    t_end += 2
+                    continue
+                if ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif ch in " \t\n":
+                    break
+                t_end += 1
+            target = text[cursor:t_end]
+        # walk back to the matching '['
+        depth = 0
+        back = pos - 1
+        opening = -1
+        while back >= start:
+            ch = text[back]
+            escaped = back > start and text[back - 1] == "\\"
+            if ch == "]" and not escaped:
+                depth += 1
+            elif ch == "[" and not escaped:
+                if depth == 0:
+                    opening = back
+                    break
+                depth -= 1
+            back -= 1
+        if opening >= 0:
+            if opening > start and text[opening - 1] == "!":
+                opening -= 1
+            out.append((opening, target.replace("\\", "")))
+        pos = text.find("](", pos + 2, end)
+    return out

@@ -1,0 +1,1 @@
+"""Renderers: they format a model and never compute anything of their own."""

@@ -1,0 +1,83 @@
+"""Formats for a list of findings (the `check` command): text, JSON, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from audit import __version__
+from audit.model.finding import Finding, Severity
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, object]:
+    return {
+        "path": finding.span.path,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "hint": finding.hint,
+    }
+
+
+def counts(findings: Sequence[Finding]) -> dict[str, int]:
+    out = {s.value: 0 for s in Severity}
+    for finding in findings:
+        out[finding.severity.value] += 1
+    return out
+
+
+def render_text(findings: Sequence[Finding], files: int) -> str:
+    lines = []
+    for f in findings:
+        hint = f" ({f.hint})" if f.hint else ""
+        lines.append(f"{f.span.path}:{f.span.line}:{f.span.column}: {f.code} "
+                     f"[{f.severity.value}] {f.message}{hint}")
+    c = counts(findings)
+    lines.append(f"{files} files checked: {c['error']} errors, {c['warning']} warnings, "
+                 f"{c['info']} notes")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: Sequence[Finding], files: int) -> str:
+    payload = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "content-audit", "version": __version__},
+        "files_checked": files,
+        "summary": counts(findings),
+        "diagnostics": [finding_dict(f) for f in findings],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def render_github(findings: Sequence[Finding], files: int) -> str:
+    lines = []
+    for f in findings:
+        level = _GITHUB_LEVEL[f.severity.value]
+        props = (f"file={_escape_property(f.span.path)},line={f.span.line},col={f.span.column},"
+                 f"title={_escape_property(f.code)}")
+        message = f.message + (f" ({f.hint})" if f.hint else "")
+        lines.append(f"::{level} {props}::{_escape_data(f'{f.code} {message}')}")
+    c = counts(findings)
+    lines.append(f"{files} files checked: {c['error']} errors, {c['warning']} warnings, "
+                 f"{c['info']} notes")
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github}

@@ -1,0 +1,61 @@
+"""Rules turn the topic graph into findings. ``run_rules`` is this stage's one door."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from audit.model.finding import Finding, Severity
+from audit.rules import examples_static, frontmatter, links, parse_findings, qa, tasks
+from audit.rules.registry import REGISTRY, Rule, RuleContext, rule
+
+__all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "apply_policy", "rule", "run_rules"]
+
+_FAMILIES = (parse_findings, frontmatter, links, tasks, qa, examples_static)
+
+
+def all_rules() -> list[Rule]:
+    return sorted(REGISTRY.values(), key=lambda r: r.code)
+
+
+def run_rules(ctx: RuleContext, stages: Iterable[str] = ("static",)) -> list[Finding]:
+    """Run every enabled rule of the given stages; apply severity overrides and suppressions."""
+    wanted = set(stages)
+    findings: list[Finding] = []
+    for item in all_rules():
+        if item.stage not in wanted or item.code in ctx.config.rules.disable:
+            continue
+        findings.extend(item.check(ctx))
+    return apply_policy(ctx, findings)
+
+
+def apply_policy(ctx: RuleContext, findings: Iterable[Finding]) -> list[Finding]:
+    overrides = ctx.config.rules.severity
+    disabled = set(ctx.config.rules.disable)
+    out: list[Finding] = []
+    seen: set[tuple[object, ...]] = set()
+    for finding in findings:
+        if finding.code in disabled or _suppressed(ctx, finding):
+            continue
+        if finding.code in overrides:
+            finding = Finding(finding.code, Severity(overrides[finding.code]), finding.span,
+                              finding.message, finding.hint)
+        key = (finding.code, finding.span, finding.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(finding)
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def _suppressed(ctx: RuleContext, finding: Finding) -> bool:
+    doc = ctx.graph.documents.get(finding.span.path)
+    if doc is None:
+        return False
+    if finding.code in doc.file_ignores:
+        return True
+    line = finding.span.line
+    return any(
+        s.first_line <= line <= s.last_line and (not s.codes or finding.code in s.codes)
+        for s in doc.suppressions
+    )

@@ -1,0 +1,84 @@
+"""Cross-references: every relative link must reach an existing file and anchor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.model.finding import Finding, Severity
+from audit.rules.registry import RuleContext, parse_finding_rule, rule
+
+
+@rule("XR001", "broken-file-link", Severity.ERROR)
+def broken_file_link(ctx: RuleContext) -> Iterator[Finding]:
+    """A relative link points to a file that does not exist.
+
+    What it checks: the path part of every relative link, resolved from the linking file.
+    Why: readers hit a 404 on the published site; the topic graph loses an edge.
+    Example: `[задача](../tasks/llm_099_missing.md)`.
+    Fix: correct the path, or create the file.
+    """
+    for resolved in ctx.graph.links:
+        if resolved.problem == "missing-file":
+            yield ctx.finding("XR001", resolved.link.span,
+                              f"broken link: '{resolved.link.path}' does not exist "
+                              f"(resolved to {resolved.target_path})")
+
+
+@rule("XR002", "broken-anchor", Severity.ERROR)
+def broken_anchor(ctx: RuleContext) -> Iterator[Finding]:
+    """A link's #anchor matches no heading of its target page.
+
+    What it checks: the fragment of same-file and cross-file links against the anchors the site
+    generator computes (slug style from the config; Cyrillic kept; `{#id}` wins).
+    Why: the link opens the page at the top, or not at the section the author meant.
+    Example: `[RoPE](материалы.md#rope)` when the heading is `## 8. Длинный контекст`.
+    Fix: use the anchor the audit suggests, or give the heading an explicit `{#id}`.
+    """
+    graph = ctx.graph
+    for resolved in graph.links:
+        link = resolved.link
+        if resolved.problem == "missing-anchor":
+            yield ctx.finding("XR002", link.span,
+                              f"broken anchor: '#{link.anchor}' is not a heading of "
+                              f"{resolved.target_path}", _suggest(graph.section_anchors(
+                                  resolved.target_path), link.anchor))
+    for doc in graph.documents.values():
+        anchors = doc.anchors()
+        for link in doc.links:
+            if link.kind == "anchor" and link.anchor and link.anchor not in anchors:
+                yield ctx.finding("XR002", link.span,
+                                  f"broken anchor: '#{link.anchor}' is not a heading of this file",
+                                  _suggest(anchors, link.anchor))
+
+
+@rule("XR005", "link-escapes-root", Severity.ERROR)
+def link_escapes_root(ctx: RuleContext) -> Iterator[Finding]:
+    """A relative link leaves the content root (`..` too far, or an absolute path).
+
+    What it checks: every relative link resolves to a path inside the content root.
+    Why: the published site contains only the content root; such links break after publishing.
+    Example: `[конфиг](../../pyproject.toml)` from `content/llm/материалы.md`.
+    Fix: link to a page inside the knowledge base, or use a full URL.
+    """
+    for resolved in ctx.graph.links:
+        if resolved.problem == "escapes-root":
+            yield ctx.finding("XR005", resolved.link.span,
+                              f"link '{resolved.link.target}' leaves the content root "
+                              f"(resolves to {resolved.target_path})")
+
+
+parse_finding_rule("XR004", "duplicate-explicit-anchor", Severity.ERROR, """
+    Two headings of one page declare the same explicit `{#id}`.
+
+    What it checks: explicit anchors are unique within a page.
+    Why: the browser jumps to the first one; links meant for the second are silently wrong.
+    Example: `## Итоги {#summary}` twice in one file.
+    Fix: rename one of the anchors.
+""")
+
+
+def _suggest(anchors: set[str], wanted: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(wanted, sorted(anchors), n=1, cutoff=0.5)
+    return f"did you mean '#{close[0]}'?" if close else ""

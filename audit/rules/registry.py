@@ -1,0 +1,80 @@
+"""The rule registry: adding a rule means writing one decorated function in one family module.
+
+Each rule has a stable code (never reused), a kebab-case name, a default severity and a docstring
+in four parts (What it checks / Why / Example / Fix) that ``content-audit explain CODE`` prints.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audit.model.config import Config
+from audit.model.finding import Finding, Severity
+from audit.model.span import Span
+
+if TYPE_CHECKING:
+    from audit.graph import TopicGraph
+
+
+@dataclass
+class RuleContext:
+    """Everything a rule may read. Rules never parse, never print, never write."""
+
+    graph: TopicGraph
+    config: Config
+    root: Path
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def finding(self, code: str, span: Span, message: str, hint: str = "") -> Finding:
+        return Finding(code, REGISTRY[code].severity, span, message, hint)
+
+
+Check = Callable[[RuleContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    family: str
+    check: Check
+    doc: str
+    stage: str  # "static" (check/pre-commit) or "tracker", "examples" for later stages
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: Severity, stage: str = "static") -> Callable[[Check], Check]:
+    def register(func: Check) -> Check:
+        if code in REGISTRY:
+            raise ValueError(f"rule code {code} registered twice")
+        module = func.__module__.rsplit(".", 1)[-1]
+        REGISTRY[code] = Rule(code, name, severity, module, func,
+                              inspect.cleandoc(func.__doc__ or ""), stage)
+        return func
+
+    return register
+
+
+def parse_finding_rule(code: str, name: str, severity: Severity, doc: str) -> None:
+    """Register a rule whose findings the parser already made (undecodable bytes, bad YAML...)."""
+
+    def check(ctx: RuleContext) -> Iterator[Finding]:
+        for document in ctx.graph.documents.values():
+            for finding in document.findings:
+                if finding.code == code:
+                    yield finding
+
+    check.__doc__ = doc
+    check.__module__ = "audit.rules.parse_findings"
+    rule(code, name, severity)(check)

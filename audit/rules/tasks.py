@@ -1,0 +1,192 @@
+"""Practice tasks: front matter contract, ids, references, orphans and prerequisite cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+from pydantic import ValidationError
+
+from audit.graph import task_node
+from audit.model.document import Document, TaskMention
+from audit.model.finding import Finding, Severity
+from audit.model.span import Span
+from audit.model.task import TaskFrontMatter
+from audit.rules.registry import RuleContext, rule
+
+
+def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bool:
+    """True when a tracker names the id as a task still to write (recommendation, wish list...)."""
+    if doc.kind != "tracker":
+        return False
+    tracker = ctx.config.tracker
+    index = doc.section_of_line(mention.span.line, level=6)
+    while index is not None:
+        title = doc.headings[index].text
+        if any(title.startswith(h) for h in tracker.cross_reference_headings):
+            return True
+        import re
+
+        if re.match(tracker.priority_heading_pattern, title):
+            return True
+        index = doc.headings[index].parent
+    for block in doc.blocks:
+        if block.span.line <= mention.span.line and block.kind == "paragraph":
+            last = block.span.line + block.text.count("\n")
+            if mention.span.line <= last + 1:
+                if any(block.text.lstrip().startswith(w) for w in tracker.recommendation_words):
+                    return True
+    return False
+
+
+@rule("XR003", "unresolved-task-id", Severity.ERROR)
+def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
+    """A task id is mentioned but no task file or materials heading declares it.
+
+    What it checks: every token matching the task id pattern (prose, tables, code spans,
+    front matter `related`/`prerequisites`) outside fenced code; ids a tracker lists as
+    recommended or wished-for are planned, not errors.
+    Why: readers look for a task that does not exist; coverage counts a phantom.
+    Example: `см. llm_099_agents` with no `content/tasks/llm_099_agents.md`.
+    Fix: write the task, correct the id, or move it into the tracker's recommendations.
+    """
+    graph = ctx.graph
+    for doc in graph.documents.values():
+        for mention in doc.task_mentions:
+            if mention.heading is not None and doc.kind != "tracker":
+                continue
+            if graph.task_declared(mention.task_id) or planned_mention(ctx, doc, mention):
+                continue
+            yield ctx.finding("XR003", mention.span,
+                              f"unresolved task id '{mention.task_id}': no task file declares it")
+        if doc.kind == "task" and isinstance(doc.front_matter, dict):
+            for key in ("related", "prerequisites"):
+                values = doc.front_matter.get(key)
+                if not isinstance(values, list):
+                    continue
+                for value in values:
+                    if isinstance(value, str) and not graph.task_declared(value):
+                        yield ctx.finding("XR003", _key_span(doc, key),
+                                          f"unresolved task id '{value}' in front matter '{key}'")
+
+
+@rule("TK001", "task-front-matter-schema", Severity.ERROR)
+def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
+    """A task file's front matter breaks the task contract.
+
+    What it checks: task files have front matter with `id`, `title`, `track`, `subcategory`,
+    `difficulty` (easy|medium|hard) and optional `gap`, `related`, `prerequisites`, no other keys
+    (schema/task.schema.json).
+    Why: the tracker's counts per subcategory and gap coverage are computed from these fields.
+    Example: `difficulty: легко`, or a missing `subcategory`.
+    Fix: follow the schema; the message names the key.
+    """
+    for doc in ctx.graph.documents.values():
+        if doc.kind != "task":
+            continue
+        if doc.front_matter is None:
+            if not any(f.code.startswith("FM") or f.code.startswith("IO") for f in doc.findings):
+                yield ctx.finding("TK001", Span(doc.path, 1),
+                                  "task file has no front matter (expected id, title, track, "
+                                  "subcategory, difficulty)")
+            continue
+        try:
+            TaskFrontMatter.model_validate(doc.front_matter)
+        except ValidationError as exc:
+            for err in exc.errors():
+                key = ".".join(str(p) for p in err["loc"]) or "(front matter)"
+                message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+                yield ctx.finding("TK001", _key_span(doc, key.split(".")[0]),
+                                  f"task front matter '{key}': {message}")
+
+
+@rule("TK002", "task-id-mismatch", Severity.ERROR)
+def task_id_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """A task's front matter `id` differs from its file name.
+
+    What it checks: `id` equals the file stem (`llm_001_rag_pipeline.md` → `llm_001_rag_pipeline`).
+    Why: links are written to file names, references to ids; they must be the same thing.
+    Example: file `llm_002_lora_concept.md` with `id: llm_002_lora`.
+    Fix: rename the file or correct the id.
+    """
+    for doc in ctx.graph.documents.values():
+        if doc.kind == "task" and isinstance(doc.front_matter, dict):
+            declared = doc.front_matter.get("id")
+            if isinstance(declared, str) and declared != doc.stem:
+                yield ctx.finding("TK002", _key_span(doc, "id"),
+                                  f"task id '{declared}' differs from the file name "
+                                  f"'{doc.stem}'")
+
+
+@rule("TK003", "orphan-task", Severity.WARNING)
+def orphan_task(ctx: RuleContext) -> Iterator[Finding]:
+    """No page links to or mentions a practice task.
+
+    What it checks: each task file has an incoming link, mention, `related`/`prerequisites`
+    reference or a materials heading that declares its id.
+    Why: a task nobody links to is never found by readers.
+    Example: a new `content/tasks/llm_030_x.md` not referenced from materials.
+    Fix: link it from the materials section it practises.
+    """
+    graph = ctx.graph
+    for task_id, decls in sorted(graph.tasks.items()):
+        decl = graph.task_file(task_id)
+        if decl is None:
+            continue
+        node = task_node(task_id)
+        doc_in = [s for s in graph.incoming(f"doc:{decl.path}", ["links_to"])
+                  if not s.startswith(f"doc:{decl.path}") and not s.startswith(f"sec:{decl.path}#")]
+        task_in = [s for s in graph.incoming(node, ["mentions_task", "related", "prerequisite",
+                                                     "defines"])
+                   if s != node and not s.startswith(f"doc:{decl.path}")
+                   and not s.startswith(f"sec:{decl.path}#")]
+        if not doc_in and not task_in and len(decls) == 1:
+            yield ctx.finding("TK003", decl.span,
+                              f"orphan task '{task_id}': nothing links to it or mentions it")
+
+
+@rule("TK004", "prerequisite-cycle", Severity.ERROR)
+def prerequisite_cycle(ctx: RuleContext) -> Iterator[Finding]:
+    """Task prerequisites form a cycle.
+
+    What it checks: the `prerequisites` edges between tasks form no cycle.
+    Why: a learning path with a cycle has no valid starting point.
+    Example: llm_001 requires llm_002, which requires llm_001.
+    Fix: remove one prerequisite of the cycle.
+    """
+    graph = ctx.graph
+    sub = nx.DiGraph()
+    for source, target, _data in graph.edges("prerequisite"):
+        sub.add_edge(source, target)
+    for cycle in sorted((sorted(c) for c in nx.simple_cycles(sub)), key=lambda c: c[0]):
+        first = cycle[0][5:]
+        decl = graph.task_file(first)
+        path_ids = " → ".join(node[5:] for node in cycle)
+        span = decl.span if decl else Span("", 1)
+        doc = graph.documents.get(decl.path) if decl else None
+        if doc is not None:
+            span = _key_span(doc, "prerequisites")
+        yield ctx.finding("TK004", span, f"prerequisite cycle: {path_ids} → {first}")
+
+
+@rule("TK005", "duplicate-task-id", Severity.ERROR)
+def duplicate_task_id(ctx: RuleContext) -> Iterator[Finding]:
+    """Two task files declare the same id.
+
+    What it checks: each task id is declared by at most one task file.
+    Why: references to the id become ambiguous; counts double.
+    Example: `llm_001_rag_pipeline.md` and `llm_001_rag.md` both with `id: llm_001_rag_pipeline`.
+    Fix: give one of them a new id.
+    """
+    for task_id, decls in sorted(ctx.graph.tasks.items()):
+        files = [d for d in decls if d.by == "file"]
+        for extra in files[1:]:
+            yield ctx.finding("TK005", extra.span,
+                              f"task id '{task_id}' is also declared by {files[0].path}")
+
+
+def _key_span(doc: Document, key: str) -> Span:
+    """The line of a front matter key (front matter starts on line 1)."""
+    if doc.front_matter_span is None:
+        return Span(doc.path, 1)
+    return Span(doc.path, doc.front_matter_key_lines.get(key, 1), 1)

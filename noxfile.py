@@ -1,0 +1,65 @@
+"""Automation: `nox -s audit` (the main job), `tests`, `lint`, `bench`, `fuzz`, `schemas`."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.sessions = ["tests", "audit"]
+nox.options.reuse_venv = "yes"  # an unchanged session reuses its virtualenv
+nox.options.default_venv_backend = "venv"
+
+PYTHON = None  # the interpreter nox runs under
+
+
+@nox.session(python=PYTHON)
+def audit(session: nox.Session) -> None:
+    """The main job: the full audit of the shipped content/, reports under build/audit/."""
+    session.install("-e", ".")
+    session.install("-r", "content/requirements.txt")
+    args = session.posargs or []
+    session.run("content-audit", "check", *args)
+    if os.path.exists("audit/report"):
+        session.run("content-audit", "report", "--output-dir", "build/audit", *args,
+                    success_codes=[0])
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The test suite (a bounded, fixed-seed hypothesis profile)."""
+    session.install("-e", ".[test]")
+    session.install("-r", "content/requirements.txt")
+    session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check, ruff format --check, mypy --strict on audit/."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", "audit", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "audit")
+    session.run("mypy", "--strict", "audit")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks: ratios against mistune-parse-alone, written to build/bench/bench.json."""
+    session.install("-e", ".[test]")
+    session.install("pyinstrument")
+    session.run("python", "-m", "audit.bench", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """A longer property-based run than the one in `tests`."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests", "-k", "property", *session.posargs,
+                env={"HYPOTHESIS_PROFILE": "fuzz"})
+
+
+@nox.session(python=PYTHON)
+def schemas(session: nox.Session) -> None:
+    """Regenerate the JSON Schemas in schema/ (a test fails when they are stale)."""
+    session.install("-e", ".")
+    session.run("content-audit", "schema", "--write")
