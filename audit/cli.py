@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     graph = sub.add_parser("graph", help="export the topic graph")
     graph.add_argument("--format", choices=["json", "dot", "graphml"], default="json")
     graph.add_argument("-o", "--output", help="write to a file instead of stdout")
+
+    schema = sub.add_parser("schema", help="export the JSON Schemas (config, task front matter)")
+    schema.add_argument("--write", action="store_true", help="rewrite stale files in schema/")
+    schema.add_argument("--check", action="store_true", help="exit 1 when schema/ is stale")
+    schema.add_argument("--dir", default="schema", help="schema folder (default: ./schema)")
     return parser
 
 
@@ -74,6 +79,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_rules()
     if args.command == "explain":
         return _cmd_explain(args.code)
+    if args.command == "schema":
+        return _cmd_schema(args)
     loaded = load_config(args.config)
     if args.command == "check":
         return _cmd_check(loaded, args)
@@ -155,6 +162,25 @@ def _cmd_explain(code: str) -> int:
         raise AuditError(f"unknown rule code '{code}' (see `content-audit rules`)")
     print(f"{item.code} {item.name} (default severity: {item.severity.value})\n")
     print(item.doc)
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from audit.schemas import SCHEMAS, stale_schemas, write_schemas
+
+    directory = Path(args.dir)
+    if args.write:
+        for name in write_schemas(directory):
+            print(f"wrote {directory / name}")
+        return EXIT_OK
+    stale = set(stale_schemas(directory))
+    for entry in SCHEMAS.values():
+        state = "stale" if entry.filename in stale else "up to date"
+        print(f"{directory / entry.filename}: {state}")
+    if args.check and stale:
+        print("content-audit: schemas are stale; run `content-audit schema --write`",
+              file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
