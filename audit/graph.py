@@ -227,7 +227,9 @@ def _add_task_relations(graph: TopicGraph, doc: Document) -> None:
     own = doc.front_matter.get("id")
     if not isinstance(own, str):
         own = doc.stem
-    for key, kind in (("related", "related"), ("prerequisites", "prerequisite")):
+    relations: tuple[tuple[str, EdgeKind], ...] = (("related", "related"),
+                                                    ("prerequisites", "prerequisite"))
+    for key, kind in relations:
         values = doc.front_matter.get(key)
         if not isinstance(values, list):
             continue

@@ -63,7 +63,7 @@ class _PositionedState(BlockState):
         self.tokens.append(token)
 
 
-class _PositionedBlockParser(BlockParser):  # type: ignore[misc]
+class _PositionedBlockParser(BlockParser):
     state_cls = _PositionedState
 
     def parse_method(self, m: re.Match[str], state: BlockState) -> Any:
@@ -174,7 +174,8 @@ def decode(source: Source) -> tuple[str | None, list[Finding]]:
         text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
-        findings.append(_finding("IO008", Severity.INFO, path, 1, 1, "file starts with a UTF-8 BOM"))
+        findings.append(
+            _finding("IO008", Severity.INFO, path, 1, 1, "file starts with a UTF-8 BOM"))
     cr = text.find("\r")
     if cr >= 0:
         line = text.count("\n", 0, cr) + 1
@@ -188,7 +189,9 @@ def decode(source: Source) -> tuple[str | None, list[Finding]]:
 def parse(source: Source, config: Config) -> Document:
     """The parse stage's one door: a Source in, a Document out, never an exception for content."""
     content_prefix = config.content_root.strip("/") + "/"
-    rel = source.path[len(content_prefix):] if source.path.startswith(content_prefix) else source.path
+    rel = source.path
+    if rel.startswith(content_prefix):
+        rel = rel[len(content_prefix):]
     kind, track = document_kind(rel, config)
     doc = Document(path=source.path, kind=kind, track=track, digest=source.digest)
     if source.data is None:
@@ -212,7 +215,7 @@ def parse(source: Source, config: Config) -> Document:
 
 
 def parse_info(info: str) -> tuple[str, tuple[str, ...], float | None]:
-    """Info string → (language, flags, timeout). Handles ``python skip`` and ``{.python .no-run}``."""
+    """Info string → (language, flags, timeout); handles ``python skip``, ``{.python .no-run}``."""
     cleaned = info.strip().strip("{}").strip()
     words = [w.lstrip(".") for w in cleaned.replace(",", " ").split()]
     if not words:
@@ -312,15 +315,15 @@ class _Builder:
     def _headings(self, blocks: list[tuple[Token, int, int]]) -> None:
         raw: list[tuple[int, str, int, int]] = []  # level, text, line, column
         for token, first, last in blocks:
-            for heading, line in self._iter_headings(token, first, last):
-                text = plain_text(heading.get("children"))
-                level = int(heading.get("attrs", {}).get("level", 1))
+            for heading_token, line in self._iter_headings(token, first, last):
+                text = plain_text(heading_token.get("children"))
+                level = int(heading_token.get("attrs", {}).get("level", 1))
                 line_text = self.index.line_text(line)
                 column = len(line_text) - len(line_text.lstrip()) + 1
                 raw.append((level, text, line, column))
         # explicit anchors are reserved first so generated ones step around them
         explicit = []
-        for level, text, line, column in raw:
+        for _level, text, _line, _column in raw:
             match = _EXPLICIT_ID.search(text)
             explicit.append(match.group(1) if match else None)
         seen_explicit: dict[str, int] = {}
@@ -452,7 +455,8 @@ class _Builder:
             self._links(token, first, last, "")
             for child in _descendants(token):
                 if child.get("type") == "block_code":
-                    code_line = self._find_line(first, last, str(child.get("raw", "")).split("\n")[0])
+                    first_code = str(child.get("raw", "")).split("\n")[0]
+                    code_line = self._find_line(first, last, first_code)
                     self._code_block(child, max(first, code_line - 1), last, section, "", None,
                                      nested=True)
             if kind == "list":
@@ -555,13 +559,17 @@ class _Builder:
         end = self.index.offset(last + 1)
         candidates = _raw_link_candidates(self.text, start, end)
         used = 0
+        ref_from = start
         for link_token, image in found:
             url = str(link_token.get("attrs", {}).get("url", ""))
             decoded = unquote(url)
             text = plain_text(link_token.get("children"))
             offset = -1
             raw_target = decoded
-            for k in range(used, len(candidates)):
+            if link_token.get("label") is not None:  # reference link: [text][label], [label]
+                offset, ref_from = _ref_link_offset(self.text, ref_from, end,
+                                                    str(link_token["label"]))
+            for k in range(used, len(candidates) if offset < 0 else 0):
                 cand_offset, cand_target = candidates[k]
                 if unquote(cand_target) == decoded:
                     offset, raw_target = cand_offset, unquote(cand_target)
@@ -682,6 +690,8 @@ class _QACollector:
             col = line_text.find(marker)
             if col < 0:
                 col = len(line_text) - len(line_text.lstrip())
+            while col > 0 and line_text[col - 1] in "*_":  # **Q:** starts at the emphasis
+                col -= 1
             span = Span(b.path, line_no, col + 1)
             if q is not None:
                 self._flush()
@@ -755,6 +765,44 @@ def _link_tokens(token: Token) -> Iterator[tuple[Token, bool]]:
             stack.extend(reversed([c for c in children if isinstance(c, dict)]))
 
 
+def _ref_link_offset(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """(offset of the ``[``/``![`` opening a reference link with ``label``, where to search on).
+
+    The offset is -1 when the link is not found from ``start``.
+    """
+    escaped = r"\s+".join(re.escape(part) for part in label.split())
+    pattern = re.compile(r"\]\s*\[" + escaped + r"\]|\[" + escaped + r"\]", re.IGNORECASE)
+    match = pattern.search(text, start, end)
+    if match is None:
+        return -1, start
+    if text[match.start()] == "[":
+        opening = match.start()
+    else:
+        opening = _opening_bracket(text, start, match.start())
+        if opening < 0:
+            return -1, match.end()
+    if opening > start and text[opening - 1] == "!":
+        opening -= 1
+    return opening, match.end()
+
+
+def _opening_bracket(text: str, start: int, close: int) -> int:
+    """Offset of the ``[`` matching the ``]`` at ``close`` (searching back to ``start``)."""
+    depth = 0
+    back = close - 1
+    while back >= start:
+        ch = text[back]
+        escaped = back > start and text[back - 1] == "\\"
+        if ch == "]" and not escaped:
+            depth += 1
+        elif ch == "[" and not escaped:
+            if depth == 0:
+                return back
+            depth -= 1
+        back -= 1
+    return -1
+
+
 def _raw_link_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """(offset of the opening bracket, raw target) for every ``[..](target)`` in a range."""
     out: list[tuple[int, str]] = []
@@ -785,21 +833,7 @@ def _raw_link_candidates(text: str, start: int, end: int) -> list[tuple[int, str
                     break
                 t_end += 1
             target = text[cursor:t_end]
-        # walk back to the matching '['
-        depth = 0
-        back = pos - 1
-        opening = -1
-        while back >= start:
-            ch = text[back]
-            escaped = back > start and text[back - 1] == "\\"
-            if ch == "]" and not escaped:
-                depth += 1
-            elif ch == "[" and not escaped:
-                if depth == 0:
-                    opening = back
-                    break
-                depth -= 1
-            back -= 1
+        opening = _opening_bracket(text, start, pos)
         if opening >= 0:
             if opening > start and text[opening - 1] == "!":
                 opening -= 1

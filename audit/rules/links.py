@@ -37,18 +37,11 @@ def broken_anchor(ctx: RuleContext) -> Iterator[Finding]:
     graph = ctx.graph
     for resolved in graph.links:
         link = resolved.link
-        if resolved.problem == "missing-anchor":
+        if resolved.problem == "missing-anchor":  # same-file anchors are resolved here too
+            where = "this file" if link.kind == "anchor" else resolved.target_path
             yield ctx.finding("XR002", link.span,
-                              f"broken anchor: '#{link.anchor}' is not a heading of "
-                              f"{resolved.target_path}", _suggest(graph.section_anchors(
-                                  resolved.target_path), link.anchor))
-    for doc in graph.documents.values():
-        anchors = doc.anchors()
-        for link in doc.links:
-            if link.kind == "anchor" and link.anchor and link.anchor not in anchors:
-                yield ctx.finding("XR002", link.span,
-                                  f"broken anchor: '#{link.anchor}' is not a heading of this file",
-                                  _suggest(anchors, link.anchor))
+                              f"broken anchor: '#{link.anchor}' is not a heading of {where}",
+                              _suggest(graph.section_anchors(resolved.target_path), link.anchor))
 
 
 @rule("XR005", "link-escapes-root", Severity.ERROR)

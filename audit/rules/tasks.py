@@ -33,9 +33,9 @@ def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bo
     for block in doc.blocks:
         if block.span.line <= mention.span.line and block.kind == "paragraph":
             last = block.span.line + block.text.count("\n")
-            if mention.span.line <= last + 1:
-                if any(block.text.lstrip().startswith(w) for w in tracker.recommendation_words):
-                    return True
+            if mention.span.line <= last + 1 and any(
+                    block.text.lstrip().startswith(w) for w in tracker.recommendation_words):
+                return True
     return False
 
 
