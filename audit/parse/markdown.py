@@ -274,6 +274,8 @@ class _Builder:
         for token, start, end in zip(tops, starts, end_offsets, strict=True):
             first = self.index.line_of(start)
             last = max(first, self.index.line_of(max(start, end - 1)))
+            while last > first and not self.index.line_text(last).strip():
+                last -= 1  # a block's trailing blank lines are not part of it
             blocks.append((token, first, last))
         self._headings(blocks)
         self._walk(blocks)
@@ -544,7 +546,7 @@ class _Builder:
             stripped = self.index.line_text(line).strip()
             if len(stripped) >= width and stripped == char * len(stripped):
                 return
-        if last >= self.index.line_count:
+        if not self.text[self.index.offset(last + 1):].strip():  # the fence ran to the end
             self.doc.findings.append(
                 _finding("MD001", Severity.WARNING, self.path, first, 1,
                          f"code fence {marker} is never closed: the rest of the file is code")
