@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", help="report findings only in these files/folders")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
     check.add_argument("-j", "--jobs", type=int, default=0, help="parse workers (0 = cores)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="parse every file; neither read nor write the incremental cache")
+
+    report = sub.add_parser("report", help="the full audit: trackers, examples, coverage")
+    report.add_argument("--format", choices=["text", "md", "json"], default="text",
+                        help="what to print (text = terminal summary)")
+    report.add_argument("-o", "--output", help="write the --format output to this file")
+    report.add_argument("--output-dir", help="write every report artifact into this folder")
+    report.add_argument("--no-exec", action="store_true",
+                        help="do not run examples (also forced by CONTENT_AUDIT_NO_EXEC=1)")
+    report.add_argument("--no-cache", action="store_true", help="ignore cached example results")
+    report.add_argument("--write", action="store_true",
+                        help="regenerate the computed regions of trackers between audit markers")
+    report.add_argument("-j", "--jobs", type=int, default=0, help="workers (0 = cores)")
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="print the documentation of one rule")
@@ -86,6 +101,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_check(loaded, args)
     if args.command == "graph":
         return _cmd_graph(loaded, args)
+    if args.command == "report":
+        return _cmd_report(loaded, args)
     raise AuditError(f"unknown command {args.command}")
 
 
@@ -133,15 +150,25 @@ def exit_code_for(findings: Sequence[Finding]) -> int:
 
 
 def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
-    from audit.pipeline import analyse
     from audit.report.diagnostics import RENDERERS
 
     selected = _selected(loaded, args.paths)
-    analysis = analyse(loaded, jobs=_jobs(args.jobs))
-    findings = filter_findings(analysis.findings, selected)
-    files = len(analysis.documents) if selected is None else sum(
-        1 for d in analysis.documents
-        if any(d.path == p or d.path.startswith(p + "/") or p == "" for p in selected))
+    record = None
+    if not args.no_cache:  # nothing changed since the last run: answer from the cache
+        from audit.cache import ParseCache
+
+        record = ParseCache(loaded.root, loaded.config).unchanged_run(("static",))
+    if record is not None:
+        all_findings, doc_paths = record.findings, record.documents
+    else:
+        from audit.pipeline import analyse
+
+        analysis = analyse(loaded, jobs=_jobs(args.jobs), cache=not args.no_cache)
+        all_findings, doc_paths = analysis.findings, [d.path for d in analysis.documents]
+    findings = filter_findings(all_findings, selected)
+    files = len(doc_paths) if selected is None else sum(
+        1 for path in doc_paths
+        if any(path == p or path.startswith(p + "/") or p == "" for p in selected))
     sys.stdout.write(RENDERERS[args.format](findings, files))
     return exit_code_for(findings)
 
@@ -197,3 +224,44 @@ def _cmd_graph(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _no_exec_forced() -> bool:
+    return os.environ.get("CONTENT_AUDIT_NO_EXEC", "").strip().lower() in ("1", "true", "yes")
+
+
+def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
+    from audit.atomic import write_text_atomic
+    from audit.pipeline import full_audit
+    from audit.report import ARTIFACTS
+    from audit.report.build import build_report
+    from audit.report.terminal import render as render_terminal
+
+    execute = not (args.no_exec or _no_exec_forced())
+    audit = full_audit(loaded, jobs=_jobs(args.jobs), execute=execute,
+                       use_cache=not args.no_cache)
+    model = build_report(audit)
+    if args.output_dir:
+        folder = Path(args.output_dir)
+        for _name, (file_name, render) in ARTIFACTS.items():
+            write_text_atomic(folder / file_name, render(model))
+        print(f"content-audit: reports written to {folder}/", file=sys.stderr)
+    if args.format == "text":
+        render_terminal(model, sys.stdout)
+    else:
+        text = ARTIFACTS[args.format][1](model)
+        if args.output:
+            write_text_atomic(Path(args.output), text)
+        else:
+            sys.stdout.write(text)
+    if args.write:
+        from audit.writeback import write_regions
+
+        digests = {d.path: d.digest for d in audit.analysis.documents}
+        for result in write_regions(loaded.root, audit.trackers, audit.coverage, digests):
+            if result.refused:
+                print(f"content-audit: {result.path}: {result.refused}", file=sys.stderr)
+            elif result.changed:
+                print(f"content-audit: {result.path}: rewrote {', '.join(result.regions)}",
+                      file=sys.stderr)
+    return EXIT_OK if model.summary.passed else EXIT_FINDINGS

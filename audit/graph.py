@@ -20,6 +20,7 @@ from audit.model.span import Span
 
 EdgeKind = Literal["contains", "links_to", "mentions_task", "related", "prerequisite", "defines",
                    "claims", "recommends", "has_task", "has_example"]
+# gaps join the graph in the tracker stage (add_gaps), after coverage resolves their claims
 
 
 def doc_node(path: str) -> str:
@@ -107,6 +108,33 @@ class TopicGraph:
         for _s, _t, key in self.g.edges(keys=True):
             kinds[str(key)] = kinds.get(str(key), 0) + 1
         return kinds
+
+    def orphan_tasks(self) -> list[str]:
+        """Task ids whose file nothing outside itself links to, mentions or relates to."""
+        out = []
+        for task_id in sorted(self.tasks):
+            decl = self.task_file(task_id)
+            if decl is None or len(self.tasks[task_id]) > 1:
+                continue
+            own = (f"doc:{decl.path}", f"sec:{decl.path}#")
+            node = task_node(task_id)
+            sources = self.incoming(f"doc:{decl.path}", ["links_to"]) + self.incoming(
+                node, ["mentions_task", "related", "prerequisite", "defines"])
+            if not any(s != node and not s.startswith(own) for s in sources):
+                out.append(task_id)
+        return out
+
+    def prerequisite_cycles(self) -> list[list[str]]:
+        """Each prerequisite cycle once, as task ids starting from the smallest."""
+        sub = nx.DiGraph()
+        for source, target, _data in self.edges("prerequisite"):
+            sub.add_edge(source, target)
+        cycles = []
+        for cycle in nx.simple_cycles(sub):
+            ids = [str(n)[5:] for n in cycle]
+            start = ids.index(min(ids))
+            cycles.append(ids[start:] + ids[:start])
+        return sorted(cycles)
 
     def resolve_relative(self, from_path: str, target_path: str) -> str:
         base = posixpath.dirname(from_path)
@@ -264,3 +292,53 @@ def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
             fm = target_doc.front_matter or {}
             out.add(str(fm.get("id", target_doc.stem)))
     return out
+
+
+def add_gaps(graph: TopicGraph, trackers: Iterable[Any], coverage: Any) -> None:
+    """Gaps join the graph: gap → claimed sections, gap → tasks, gap → examples in its sections.
+
+    ``coverage`` is the computed Coverage (its resolved claims and tasks are reused, so claim
+    resolution happens once).
+    """
+    by_gap = {(g.gap.tracker, g.gap.id, g.gap.span.line): g for g in coverage.gaps}
+    languages = set(graph.config.examples.languages)
+    for tracker in trackers:
+        for gap in tracker.gaps:
+            node = f"gap:{gap.track}/{gap.id}"
+            gap_cov = by_gap.get((tracker.path, gap.id, gap.span.line))
+            graph.node(node, kind="gap", gap_id=gap.id, title=gap.title, category=gap.category,
+                       track=gap.track, declared=gap.declared_status,
+                       status=gap_cov.status if gap_cov else "none",
+                       number=gap.number, line=gap.span.line, path=tracker.path)
+            graph.add_edge(doc_node(tracker.path), node, "contains")
+            for task_id in gap.recommended_tasks:
+                target = task_node(task_id)
+                if target not in graph.g:
+                    graph.node(target, kind="task", task_id=task_id, missing=True, planned=True)
+                graph.add_edge(node, target, "recommends")
+            if gap_cov is None:
+                continue
+            for task_id in gap_cov.tasks:
+                graph.add_edge(node, task_node(task_id), "has_task")
+            for rc in gap_cov.claims:
+                if rc.resolved:
+                    target = section_node(rc.document, rc.section_anchor)
+                    graph.add_edge(node, target, "claims", span=rc.claim.span)
+                    doc = graph.documents[rc.document]
+                    heading = doc.headings[rc.heading] if rc.heading is not None else None
+                    if heading is None:
+                        continue
+                    for block in doc.code_blocks:
+                        if block.language in languages and \
+                                heading.span.line < block.span.line <= heading.end_line:
+                            example = f"example:{doc.path}:{block.span.line}"
+                            graph.node(example, kind="example", path=doc.path,
+                                       line=block.span.line)
+                            graph.add_edge(node, example, "has_example")
+                else:
+                    where = (f"section {rc.claim.section_number}"
+                             if rc.claim.section_number is not None
+                             else rc.claim.section_name or "?")
+                    target = f"missing:{rc.claim.document_raw}#{where}"
+                    graph.node(target, kind="section", missing=True, title=where)
+                    graph.add_edge(node, target, "claims", span=rc.claim.span)

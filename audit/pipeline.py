@@ -7,20 +7,29 @@ way the stages are put together.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import pickle
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.cache import ParseCache
 from audit.config import LoadedConfig
+from audit.coverage import compute_coverage, evaluate_thresholds, findings_error_count
+from audit.coverage import load_requirements
 from audit.discover import discover
-from audit.graph import TopicGraph, build_graph
+from audit.graph import TopicGraph, add_gaps, build_graph
 from audit.model.config import Config
+from audit.model.coverage import Coverage
 from audit.model.document import Document
+from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.source import Source
+from audit.model.tracker import Tracker
 from audit.parse.markdown import parse
+from audit.parse.tracker import parse_tracker
 from audit.rules import RuleContext, run_rules
 
 PARALLEL_MIN_FILES = 64
@@ -46,26 +55,121 @@ def _parse_chunk(args: tuple[list[Source], Config]) -> list[Document]:
     return [parse(s, config) for s in sources]
 
 
-def parse_all(sources: Sequence[Source], config: Config, jobs: int = 1) -> list[Document]:
-    """Parse every source; with ``jobs > 1`` across processes, merged in path order."""
-    if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
-        return [parse(s, config) for s in sources]
+def _parse_chunk_pickled(args: tuple[list[Source], Config]) -> list[bytes]:
+    sources, config = args
+    return [pickle.dumps(parse(s, config), protocol=5) for s in sources]
+
+
+def _chunks(sources: Sequence[Source], config: Config, jobs: int) -> list[tuple[list[Source],
+                                                                                 Config]]:
     # contiguous chunks keep pickling overhead low; a few chunks per worker balance load
     chunk_count = jobs * 4
     size = max(1, -(-len(sources) // chunk_count))
-    chunks = [(list(sources[i:i + size]), config) for i in range(0, len(sources), size)]
+    return [(list(sources[i:i + size]), config) for i in range(0, len(sources), size)]
+
+
+def parse_all(sources: Sequence[Source], config: Config, jobs: int = 1,
+              cache: ParseCache | None = None) -> list[Document]:
+    """Parse every source; with ``jobs > 1`` across processes, merged in path order.
+
+    With a cache, documents whose (path, content digest) were parsed before are loaded from it
+    and only the others are parsed (and stored).
+    """
+    if cache is not None:
+        return _parse_cached(sources, config, jobs, cache)
+    if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
+        return [parse(s, config) for s in sources]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        parts = list(pool.map(_parse_chunk, chunks))
+        parts = list(pool.map(_parse_chunk, _chunks(sources, config, jobs)))
     documents = [doc for part in parts for doc in part]
     documents.sort(key=lambda d: d.path)
     return documents
 
 
-def analyse(loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("static",)) -> Analysis:
+def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
+                  cache: ParseCache) -> list[Document]:
+    found: list[Document | None] = [cache.get(s) for s in sources]
+    todo = [s for s, d in zip(sources, found, strict=True) if d is None]
+    parsed: dict[str, Document] = {}
+    if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES:
+        for source in todo:
+            doc = parse(source, config)
+            cache.put(source, pickle.dumps(doc, protocol=5))
+            parsed[source.path] = doc
+    else:
+        # workers send documents back pickled: the same bytes go to the cache
+        chunks = _chunks(todo, config, jobs)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for (chunk, _config), blobs in zip(chunks, pool.map(_parse_chunk_pickled, chunks),
+                                               strict=True):
+                for source, blob in zip(chunk, blobs, strict=True):
+                    cache.put(source, blob)
+                    parsed[source.path] = pickle.loads(blob)
+    documents = [d if d is not None else parsed[s.path]
+                 for s, d in zip(sources, found, strict=True)]
+    documents.sort(key=lambda d: d.path)
+    return documents
+
+
+def analyse(loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("static",),
+            cache: bool = False) -> Analysis:
+    """With ``cache``, unchanged documents come from the parse cache and the findings are recorded
+    for ``check``'s no-change shortcut; graph and rules always run over every document."""
     config, root = loaded.config, loaded.root
+    started = time.time_ns()
     sources = discover(config, root)
-    documents = parse_all(sources, config, jobs)
+    parse_cache = ParseCache(root, config) if cache else None
+    documents = parse_all(sources, config, jobs, parse_cache)
     graph = build_graph(documents, config, root)
     ctx = RuleContext(graph, config, root)
     findings = run_rules(ctx, stages)
+    if parse_cache is not None:
+        parse_cache.save_run(sources, external_paths(graph), stages, findings,
+                             [d.path for d in documents], started)
     return Analysis(config, root, documents, graph, findings, ctx.extras)
+
+
+def external_paths(graph: TopicGraph) -> list[tuple[str, bool]]:
+    """Link targets that are not documents, with whether they exist (the graph checked them)."""
+    out = []
+    for resolved in graph.links:
+        path = resolved.target_path
+        if path and resolved.problem in ("", "missing-file") and path not in graph.documents:
+            out.append((path, (graph.root / path).exists()))
+    return out
+
+
+@dataclass
+class Audit:
+    """The full audit: static analysis plus trackers, examples and coverage."""
+
+    analysis: Analysis
+    trackers: list[Tracker]
+    coverage: Coverage
+    example_results: list[ExampleResult] | None
+    findings: list[Finding]
+
+
+def full_audit(loaded: LoadedConfig, jobs: int = 1, execute: bool = True,
+               progress: Callable[[ExampleResult], None] | None = None,
+               use_cache: bool = True) -> Audit:
+    """discover → parse → graph → rules → trackers → examples → coverage → tracker rules."""
+    analysis = analyse(loaded, jobs)
+    config, root, graph = analysis.config, analysis.root, analysis.graph
+    known = {d.path for d in analysis.documents}
+    trackers = [parse_tracker(d, config, known) for d in analysis.documents if d.kind == "tracker"]
+    results: list[ExampleResult] | None = None
+    if execute:
+        from audit.examples.runner import run_examples
+
+        results = run_examples(analysis.documents, config, root, jobs=jobs,
+                               use_cache=use_cache, progress=progress)
+    spec = load_requirements(config, root)
+    coverage = compute_coverage(trackers, graph, config, spec, results)
+    ctx = RuleContext(graph, config, root,
+                      {"trackers": trackers, "coverage": coverage, "example_results": results})
+    stages = ("tracker", "examples") if execute else ("tracker",)
+    findings = sorted([*analysis.findings, *run_rules(ctx, stages)], key=Finding.sort_key)
+    coverage.thresholds = evaluate_thresholds(coverage, config, findings_error_count(findings))
+    add_gaps(graph, trackers, coverage)
+    return Audit(analysis, trackers, coverage, results, findings)

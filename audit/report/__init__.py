@@ -1,1 +1,19 @@
-"""Renderers: they format a model and never compute anything of their own."""
+"""Renderers: they format a ReportModel and never compute anything of their own.
+
+``ARTIFACTS`` maps a format name to (file name in --output-dir, render function); adding a
+reporter touches this table and its own module only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from audit.model.report import ReportModel
+from audit.report import json_report, markdown
+
+Renderer = Callable[[ReportModel], str]
+
+ARTIFACTS: dict[str, tuple[str, Renderer]] = {
+    "json": ("report.json", json_report.render),
+    "md": ("report.md", markdown.render),
+}

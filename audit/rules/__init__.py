@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from audit.model.finding import Finding, Severity
-from audit.rules import examples_static, frontmatter, links, parse_findings, qa, tasks
+from audit.rules import (
+    examples_run,
+    examples_static,
+    frontmatter,
+    links,
+    parse_findings,
+    qa,
+    tasks,
+    tracker,
+)
 from audit.rules.registry import REGISTRY, Rule, RuleContext, rule
 
 __all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "apply_policy", "rule", "run_rules"]
 
-_FAMILIES = (parse_findings, frontmatter, links, tasks, qa, examples_static)
+_FAMILIES = (parse_findings, frontmatter, links, tasks, qa, examples_static, examples_run,
+             tracker)
 
 
 def all_rules() -> list[Rule]:

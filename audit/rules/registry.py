@@ -54,16 +54,21 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
+def register(code: str, name: str, severity: Severity, doc: str, check: Check,
+             stage: str = "static", family: str = "") -> None:
+    """Add one rule to the registry (the decorator and the helpers below all end here)."""
+    if code in REGISTRY:
+        raise ValueError(f"rule code {code} registered twice")
+    family = family or check.__module__.rsplit(".", 1)[-1]
+    REGISTRY[code] = Rule(code, name, severity, family, check, inspect.cleandoc(doc), stage)
+
+
 def rule(code: str, name: str, severity: Severity, stage: str = "static") -> Callable[[Check], Check]:
-    def register(func: Check) -> Check:
-        if code in REGISTRY:
-            raise ValueError(f"rule code {code} registered twice")
-        module = func.__module__.rsplit(".", 1)[-1]
-        REGISTRY[code] = Rule(code, name, severity, module, func,
-                              inspect.cleandoc(func.__doc__ or ""), stage)
+    def decorate(func: Check) -> Check:
+        register(code, name, severity, func.__doc__ or "", func, stage)
         return func
 
-    return register
+    return decorate
 
 
 def parse_finding_rule(code: str, name: str, severity: Severity, doc: str) -> None:
@@ -75,6 +80,4 @@ def parse_finding_rule(code: str, name: str, severity: Severity, doc: str) -> No
                 if finding.code == code:
                     yield finding
 
-    check.__doc__ = doc
-    check.__module__ = "audit.rules.parse_findings"
-    rule(code, name, severity)(check)
+    register(code, name, severity, doc, check, family="parse")

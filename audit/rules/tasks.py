@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
 from pydantic import ValidationError
 
-from audit.graph import task_node
 from audit.model.document import Document, TaskMention
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
@@ -129,18 +127,9 @@ def orphan_task(ctx: RuleContext) -> Iterator[Finding]:
     Fix: link it from the materials section it practises.
     """
     graph = ctx.graph
-    for task_id, decls in sorted(graph.tasks.items()):
+    for task_id in graph.orphan_tasks():
         decl = graph.task_file(task_id)
-        if decl is None:
-            continue
-        node = task_node(task_id)
-        doc_in = [s for s in graph.incoming(f"doc:{decl.path}", ["links_to"])
-                  if not s.startswith(f"doc:{decl.path}") and not s.startswith(f"sec:{decl.path}#")]
-        task_in = [s for s in graph.incoming(node, ["mentions_task", "related", "prerequisite",
-                                                     "defines"])
-                   if s != node and not s.startswith(f"doc:{decl.path}")
-                   and not s.startswith(f"sec:{decl.path}#")]
-        if not doc_in and not task_in and len(decls) == 1:
+        if decl is not None:
             yield ctx.finding("TK003", decl.span,
                               f"orphan task '{task_id}': nothing links to it or mentions it")
 
@@ -155,18 +144,12 @@ def prerequisite_cycle(ctx: RuleContext) -> Iterator[Finding]:
     Fix: remove one prerequisite of the cycle.
     """
     graph = ctx.graph
-    sub = nx.DiGraph()
-    for source, target, _data in graph.edges("prerequisite"):
-        sub.add_edge(source, target)
-    for cycle in sorted((sorted(c) for c in nx.simple_cycles(sub)), key=lambda c: c[0]):
-        first = cycle[0][5:]
-        decl = graph.task_file(first)
-        path_ids = " → ".join(node[5:] for node in cycle)
-        span = decl.span if decl else Span("", 1)
+    for cycle in graph.prerequisite_cycles():
+        decl = graph.task_file(cycle[0])
         doc = graph.documents.get(decl.path) if decl else None
-        if doc is not None:
-            span = _key_span(doc, "prerequisites")
-        yield ctx.finding("TK004", span, f"prerequisite cycle: {path_ids} → {first}")
+        span = _key_span(doc, "prerequisites") if doc is not None else Span("", 1)
+        yield ctx.finding("TK004", span,
+                          f"prerequisite cycle: {' → '.join(cycle)} → {cycle[0]}")
 
 
 @rule("TK005", "duplicate-task-id", Severity.ERROR)

@@ -1,0 +1,369 @@
+"""Coverage: which requirements each gap meets (with evidence and reasons), and the roll-ups.
+
+Requirements are data (schema/requirements.yaml); this module only knows how to evaluate the
+four kinds of check they may name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from audit.claims import find_section, h2_of, levels_present
+from audit.errors import ConfigError
+from audit.graph import TopicGraph
+from audit.model.config import Config
+from audit.model.coverage import (
+    Bucket,
+    Coverage,
+    GapCoverage,
+    RequirementResult,
+    ResolvedClaim,
+    ThresholdResult,
+)
+from audit.model.example import ExampleResult
+from audit.model.finding import Finding, Severity
+from audit.model.requirements import Requirement, RequirementsSpec
+from audit.model.tracker import Gap, PriorityRow, Status, Tracker
+
+BUILTIN_REQUIREMENTS = Path(__file__).resolve().parent.parent / "schema" / "requirements.yaml"
+_DEFAULT_SPEC = RequirementsSpec(requirements=[
+    Requirement(name="materials", check="claimed_section", document_kind="materials"),
+    Requirement(name="qa_levels", check="qa_all_levels", document_kind="interview"),
+    Requirement(name="working_example", check="working_example"),
+    Requirement(name="practice_task", check="practice_task"),
+])
+
+
+def load_requirements(config: Config, root: Path) -> RequirementsSpec:
+    path = Path(config.requirements) if config.requirements else root / "schema/requirements.yaml"
+    if not path.is_absolute():
+        path = root / path
+    if not path.is_file():
+        if config.requirements:
+            raise ConfigError(f"requirements file not found: {config.requirements}")
+        if BUILTIN_REQUIREMENTS.is_file():
+            path = BUILTIN_REQUIREMENTS
+        else:
+            return _DEFAULT_SPEC
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return RequirementsSpec.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read requirements: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: requirements key '{key}': {first['msg']}") from None
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Loose title match for priority rows ("Agentic Patterns" ~ "Agentic Systems")."""
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return 0.0
+    if na == nb:
+        return 1.0
+    ca, cb = na.replace(" ", ""), nb.replace(" ", "")
+    if ca in cb or cb in ca:
+        return 0.9
+    words_a, words_b = set(na.split()), set(nb.split())
+    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    ratio = difflib.SequenceMatcher(None, na, nb).ratio()
+    return max(ratio, 0.75 * overlap)
+
+
+def match_priority_rows(trackers: Sequence[Tracker], graph: TopicGraph,
+                        threshold: float) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(tracker path, row line) → matched gap ids; by task id first, then by title."""
+    out: dict[tuple[str, int], tuple[str, ...]] = {}
+    for tracker in trackers:
+        for row in tracker.priority_rows:
+            out[(tracker.path, row.span.line)] = _match_row(row, tracker, graph, threshold)
+    return out
+
+
+def _match_row(row: PriorityRow, tracker: Tracker, graph: TopicGraph,
+               threshold: float) -> tuple[str, ...]:
+    if row.task_id:
+        by_task = [g.id for g in tracker.gaps if row.task_id in g.recommended_tasks]
+        decl = graph.task_file(row.task_id)
+        if decl is not None:
+            fm = graph.documents[decl.path].front_matter or {}
+            by_task += [g.id for g in tracker.gaps if fm.get("gap") == g.id]
+        if by_task:
+            return tuple(dict.fromkeys(by_task))
+    scored = sorted(((title_similarity(row.gap_name, g.title), g.id) for g in tracker.gaps),
+                    reverse=True)
+    if not scored or scored[0][0] < threshold:
+        return ()
+    best = scored[0][0]
+    return tuple(gid for score, gid in scored if score >= threshold and best - score < 0.05)
+
+
+def resolve_claims(gap: Gap, graph: TopicGraph) -> tuple[ResolvedClaim, ...]:
+    out = []
+    for claim in gap.claims:
+        if claim.problem or not claim.document:
+            out.append(ResolvedClaim(claim, claim.document, None, "", "", False,
+                                     claim.problem or "missing-document"))
+            continue
+        doc = graph.documents.get(claim.document)
+        if doc is None:
+            out.append(ResolvedClaim(claim, claim.document, None, "", "", False,
+                                     "missing-document"))
+            continue
+        index = find_section(doc, claim)
+        if index is None:
+            out.append(ResolvedClaim(claim, claim.document, None, "", "", False,
+                                     "missing-section" if (claim.section_number is not None
+                                                           or claim.section_name)
+                                     else "no-section"))
+            continue
+        heading = doc.headings[index]
+        out.append(ResolvedClaim(claim, claim.document, index, heading.anchor, heading.text, True))
+    return tuple(out)
+
+
+def _gap_tasks(gap: Gap, graph: TopicGraph, rows: dict[tuple[str, int], tuple[str, ...]],
+               tracker: Tracker) -> tuple[str, ...]:
+    found: list[str] = []
+    for task_id, decls in graph.tasks.items():
+        for decl in decls:
+            if decl.by != "file":
+                continue
+            fm = graph.documents[decl.path].front_matter or {}
+            if fm.get("gap") == gap.id and (not fm.get("track") or fm.get("track") == gap.track
+                                            or not gap.track):
+                found.append(task_id)
+    for task_id in gap.recommended_tasks:
+        if graph.task_file(task_id) is not None:
+            found.append(task_id)
+    for row in tracker.priority_rows:
+        if gap.id in rows.get((tracker.path, row.span.line), ()) and row.task_id \
+                and graph.task_file(row.task_id) is not None:
+            found.append(row.task_id)
+    return tuple(sorted(set(found)))
+
+
+def _requirement(req: Requirement, gap: Gap, claims: tuple[ResolvedClaim, ...],
+                 graph: TopicGraph, config: Config, tasks: tuple[str, ...],
+                 examples: dict[str, list[ExampleResult]] | None) -> RequirementResult:
+    def kind_ok(path: str) -> bool:
+        doc = graph.documents.get(path)
+        return doc is not None and (req.document_kind == "any" or doc.kind == req.document_kind)
+
+    relevant = [c for c in claims if c.resolved and kind_ok(c.document)]
+    if req.check == "claimed_section":
+        if relevant:
+            return RequirementResult(req.name, True, tuple(
+                f"{c.document}#{c.section_anchor}" for c in relevant), "")
+        return RequirementResult(req.name, False, (), _why_no_claim(claims, req.document_kind))
+    if req.check == "qa_all_levels":
+        levels = config.levels.names
+        best_missing: list[str] | None = None
+        for c in relevant:
+            doc = graph.documents[c.document]
+            assert c.heading is not None
+            present = levels_present(doc, c.heading)
+            missing = [lv for lv in levels if not present.get(lv)]
+            if not missing:
+                return RequirementResult(req.name, True, (
+                    f"{c.document}#{c.section_anchor}: " + ", ".join(
+                        f"{lv} {present[lv]}" for lv in levels),), "")
+            if best_missing is None or len(missing) < len(best_missing):
+                best_missing = missing
+                where = f"{c.document}#{c.section_anchor}"
+        if best_missing is not None:
+            return RequirementResult(req.name, False, (), f"no answered {', '.join(best_missing)} "
+                                     f"questions in {where}")
+        return RequirementResult(req.name, False, (), _why_no_claim(claims, req.document_kind))
+    if req.check == "working_example":
+        sections = [c for c in claims if c.resolved]
+        if req.document_kind != "any":
+            sections = relevant
+        return _working_example(req, sections, graph, config, examples)
+    if req.check == "practice_task":
+        if tasks:
+            return RequirementResult(req.name, True, tuple(f"task {t}" for t in tasks), "")
+        planned = ", ".join(gap.recommended_tasks)
+        reason = (f"planned task {planned} does not exist yet" if planned
+                  else "no task file names this gap (front matter 'gap: " + gap.id + "')")
+        return RequirementResult(req.name, False, (), reason)
+    return RequirementResult(req.name, False, (), f"unknown check {req.check}")
+
+
+def _why_no_claim(claims: tuple[ResolvedClaim, ...], kind: str) -> str:
+    broken = [c for c in claims if not c.resolved]
+    if broken:
+        c = broken[0]
+        target = (f"section {c.claim.section_number}" if c.claim.section_number is not None
+                  else f"'{c.claim.section_name}' section" if c.claim.section_name else "a section")
+        return f"claimed {target} of {c.claim.document_raw} does not resolve ({c.reason})"
+    return f"the tracker claims no {kind} section for this gap" if kind != "any" \
+        else "the tracker claims no section for this gap"
+
+
+def _working_example(req: Requirement, sections: list[ResolvedClaim], graph: TopicGraph,
+                     config: Config,
+                     examples: dict[str, list[ExampleResult]] | None) -> RequirementResult:
+    languages = set(config.examples.languages)
+    candidates = 0
+    statuses: dict[str, int] = {}
+    for c in sections:
+        doc = graph.documents[c.document]
+        heading = doc.headings[c.heading] if c.heading is not None else None
+        if heading is None:
+            continue
+        for block in doc.code_blocks:
+            if block.language not in languages:
+                continue
+            if not (heading.span.line < block.span.line <= heading.end_line):
+                continue
+            if h2_of(doc, block.section) != c.heading:
+                continue
+            candidates += 1
+            example_id = f"{doc.path}:{block.span.line}"
+            if examples is None:
+                if block.skip_reason:
+                    statuses["skipped"] = statuses.get("skipped", 0) + 1
+                    continue
+                try:
+                    compile(block.code, example_id, "exec", dont_inherit=True)
+                except (SyntaxError, ValueError):
+                    statuses["syntax-error"] = statuses.get("syntax-error", 0) + 1
+                    continue
+                return RequirementResult(req.name, True, (example_id,), "",
+                                         "static: compiles (examples not executed)")
+            for result in examples.get(example_id, []):
+                statuses[result.status] = statuses.get(result.status, 0) + 1
+                if result.status == "works":
+                    return RequirementResult(req.name, True, (example_id,), "", "executed")
+    label = "executed" if examples is not None else "static: compiles (examples not executed)"
+    if not sections:
+        return RequirementResult(req.name, False, (), "no claimed section to hold an example",
+                                 label)
+    if not candidates:
+        return RequirementResult(req.name, False, (), "no Python example in the claimed "
+                                 "sections", label)
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+    return RequirementResult(req.name, False, (), f"no working example ({summary})", label)
+
+
+def _status(results: tuple[RequirementResult, ...]) -> Status:
+    met = sum(1 for r in results if r.met)
+    if met == len(results):
+        return "covered"
+    return "none" if met == 0 else "partial"
+
+
+def compute_coverage(trackers: Sequence[Tracker], graph: TopicGraph, config: Config,
+                     spec: RequirementsSpec,
+                     example_results: Sequence[ExampleResult] | None = None,
+                     error_count: int = 0) -> Coverage:
+    """The coverage stage's one door."""
+    examples: dict[str, list[ExampleResult]] | None = None
+    if example_results is not None:
+        examples = {}
+        for result in example_results:
+            examples.setdefault(result.example_id, []).append(result)
+    rows = match_priority_rows(trackers, graph, config.tracker.title_match_threshold)
+    coverage = Coverage(examples_executed=example_results is not None)
+    for tracker in trackers:
+        for gap in tracker.gaps:
+            claims = resolve_claims(gap, graph)
+            tasks = _gap_tasks(gap, graph, rows, tracker)
+            results = tuple(_requirement(r, gap, claims, graph, config, tasks, examples)
+                            for r in spec.requirements)
+            total_weight = sum(r.weight for r in spec.requirements)
+            met_weight = sum(r.weight for r, res in zip(spec.requirements, results, strict=True)
+                             if res.met)
+            priority = _priority(gap, tracker, rows)
+            weight = gap.frequency / 100 if gap.frequency else 0.0
+            coverage.gaps.append(GapCoverage(gap, claims, results, _status(results),
+                                             met_weight / total_weight, priority, weight, tasks))
+    coverage.by_category = _buckets(coverage.gaps, lambda g: f"{g.gap.track}: {g.gap.category}")
+    coverage.by_priority = _buckets(coverage.gaps, lambda g: g.priority)
+    coverage.by_track = _buckets(coverage.gaps, lambda g: g.gap.track)
+    if coverage.gaps:
+        coverage.overall = round(100 * sum(g.score for g in coverage.gaps) / len(coverage.gaps), 1)
+        weights = [g.weight if g.weight > 0 else 0.05 for g in coverage.gaps]
+        coverage.weighted_overall = round(
+            100 * sum(w * g.score for w, g in zip(weights, coverage.gaps, strict=True))
+            / sum(weights), 1)
+    coverage.task_counts = _task_counts(graph)
+    coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
+    return coverage
+
+
+def _priority(gap: Gap, tracker: Tracker, rows: dict[tuple[str, int], tuple[str, ...]]) -> str:
+    for row in tracker.priority_rows:
+        if gap.id in rows.get((tracker.path, row.span.line), ()):
+            return f"P{row.priority}"
+    return gap.priority_label or "unprioritized"
+
+
+def _buckets(gaps: list[GapCoverage], key: object) -> list[Bucket]:
+    from collections.abc import Callable
+
+    assert callable(key)
+    fn: Callable[[GapCoverage], str] = key  # type: ignore[assignment]
+    groups: dict[str, list[GapCoverage]] = {}
+    for g in gaps:
+        groups.setdefault(fn(g), []).append(g)
+    out = []
+    for name, members in groups.items():
+        out.append(Bucket(name, len(members), sum(1 for m in members if m.status == "covered"),
+                          sum(1 for m in members if m.status == "partial"),
+                          sum(1 for m in members if m.status == "none"),
+                          round(100 * sum(m.score for m in members) / len(members), 1)))
+    return out
+
+
+def _task_counts(graph: TopicGraph) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for task_id in sorted(graph.tasks):
+        decl = graph.task_file(task_id)
+        if decl is None:
+            continue
+        fm = graph.documents[decl.path].front_matter or {}
+        track = str(fm.get("track", ""))
+        sub = str(fm.get("subcategory", ""))
+        counts.setdefault(track, {})
+        counts[track][sub] = counts[track].get(sub, 0) + 1
+    return counts
+
+
+def evaluate_thresholds(coverage: Coverage, config: Config, errors: int) -> list[ThresholdResult]:
+    th = config.thresholds
+    out: list[ThresholdResult] = []
+    if th.overall_min is not None:
+        out.append(ThresholdResult("overall_min", th.overall_min, coverage.overall,
+                                   coverage.overall >= th.overall_min, ">="))
+    for priority, minimum in sorted(th.per_priority_min.items()):
+        bucket = next((b for b in coverage.by_priority if b.name == priority), None)
+        actual = bucket.score if bucket else 0.0
+        out.append(ThresholdResult(f"per_priority_min.{priority}", minimum, actual,
+                                   actual >= minimum, ">="))
+    if th.max_none_per_category is not None:
+        for bucket in coverage.by_category:
+            out.append(ThresholdResult(f"max_none_per_category.{bucket.name}",
+                                       th.max_none_per_category, bucket.none,
+                                       bucket.none <= th.max_none_per_category, "<="))
+    if th.max_errors is not None:
+        out.append(ThresholdResult("max_errors", th.max_errors, errors,
+                                   errors <= th.max_errors, "<="))
+    return out
+
+
+def findings_error_count(findings: Sequence[Finding]) -> int:
+    return sum(1 for f in findings if f.severity is Severity.ERROR)

@@ -1,0 +1,71 @@
+"""Computed coverage: per gap (with reasons), per category, priority, track and overall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from audit.model.tracker import Claim, Gap, Status
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedClaim:
+    claim: Claim
+    document: str
+    heading: int | None  # index of the claimed H2 section in its document
+    section_anchor: str
+    section_title: str
+    resolved: bool
+    reason: str = ""  # why it did not resolve
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    name: str
+    met: bool
+    evidence: tuple[str, ...]
+    reason: str
+    label: str = ""  # e.g. "static: compiles" when examples were not executed
+
+
+@dataclass(frozen=True, slots=True)
+class GapCoverage:
+    gap: Gap
+    claims: tuple[ResolvedClaim, ...]
+    requirements: tuple[RequirementResult, ...]
+    status: Status
+    score: float  # 0..1
+    priority: str  # "P1".."Pn", a label such as "LOW", or "unprioritized"
+    weight: float
+    tasks: tuple[str, ...]  # practice tasks that belong to the gap and exist
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    name: str
+    gaps: int
+    covered: int
+    partial: int
+    none: int
+    score: float  # mean score in percent
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdResult:
+    name: str
+    required: float
+    actual: float
+    passed: bool
+    comparison: str  # ">=" or "<="
+
+
+@dataclass
+class Coverage:
+    gaps: list[GapCoverage] = field(default_factory=list)
+    by_category: list[Bucket] = field(default_factory=list)
+    by_priority: list[Bucket] = field(default_factory=list)
+    by_track: list[Bucket] = field(default_factory=list)
+    overall: float = 0.0
+    weighted_overall: float = 0.0
+    examples_executed: bool = False
+    thresholds: list[ThresholdResult] = field(default_factory=list)
+    task_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # track -> subcat -> n

@@ -1,0 +1,157 @@
+"""The report model: everything every reporter renders, computed once (schema/report.schema.json).
+
+Reporters (JSON, Markdown, HTML, JUnit, SARIF, terminal) only format this model.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Diagnostic(_Model):
+    path: str
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    code: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    hint: str = ""
+    rule: str = ""
+
+
+class ClaimItemOut(_Model):
+    text: str
+    count: int | None = None
+    actual: int | None = None
+
+
+class ClaimOut(_Model):
+    document: str
+    document_raw: str
+    section: str  # "12", or a name for "(MoE section)"
+    section_title: str = ""
+    anchor: str = ""
+    qualifiers: list[str]
+    items: list[ClaimItemOut]
+    resolved: bool
+    reason: str = ""
+    line: int
+
+
+class RequirementOut(_Model):
+    met: bool
+    evidence: list[str]
+    reason: str
+    label: str = ""
+
+
+class GapOut(_Model):
+    id: str
+    number: int | None
+    title: str
+    category: str
+    track: str
+    tracker: str
+    line: int
+    declared_status: Literal["none", "partial", "covered", "unknown"]
+    declared_raw: str
+    computed_status: Literal["none", "partial", "covered"]
+    priority: str
+    frequency: int | None = None
+    claims: list[ClaimOut]
+    requirements: dict[str, RequirementOut]
+    score: float = Field(ge=0, le=1)
+    tasks: list[str]
+    recommended_tasks: list[str]
+
+
+class BucketOut(_Model):
+    name: str
+    gaps: int
+    covered: int
+    partial: int
+    none: int
+    score: float
+
+
+class CoverageOut(_Model):
+    overall: float
+    weighted_overall: float
+    examples_executed: bool
+    by_category: list[BucketOut]
+    by_priority: list[BucketOut]
+    by_track: list[BucketOut]
+
+
+class ThresholdOut(_Model):
+    name: str
+    required: float
+    actual: float
+    passed: bool
+    comparison: str
+
+
+class GraphOut(_Model):
+    nodes: int
+    edges: int
+    node_kinds: dict[str, int]
+    edge_kinds: dict[str, int]
+    orphans: list[str]
+    cycles: list[list[str]]
+    unresolved: list[str]
+
+
+class ExampleOut(_Model):
+    path: str
+    line: int
+    section: str
+    status: Literal["works", "failed", "timeout", "output-mismatch", "needs-module", "skipped",
+                    "syntax-error", "limit-exceeded"]
+    duration_s: float
+    cached: bool
+    message: str = ""
+    isolation: list[str] = Field(default_factory=list)
+
+
+class SummaryOut(_Model):
+    files: int
+    errors: int
+    warnings: int
+    infos: int
+    gaps: int
+    covered: int
+    partial: int
+    none: int
+    examples: dict[str, int]
+    passed: bool
+
+
+class RuleOut(_Model):
+    code: str
+    name: str
+    severity: str
+    summary: str
+    doc: str
+
+
+class ReportModel(_Model):
+    schema_version: Literal[1] = REPORT_SCHEMA_VERSION
+    tool: dict[str, str]
+    root: str
+    summary: SummaryOut
+    coverage: CoverageOut
+    thresholds: list[ThresholdOut]
+    gaps: list[GapOut]
+    diagnostics: list[Diagnostic]
+    examples: list[ExampleOut]
+    graph: GraphOut
+    rules: list[RuleOut]
+    baseline: dict[str, object] | None = None

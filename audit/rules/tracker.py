@@ -1,0 +1,379 @@
+"""Gap tracker claims checked against the content: the tracker may only say what is true."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.claims import count_for_item, suggest_section
+from audit.coverage import match_priority_rows
+from audit.graph import linked_task_ids
+from audit.model.coverage import Coverage
+from audit.model.finding import Finding, Severity
+from audit.model.span import Span
+from audit.model.tracker import Tracker
+from audit.rules.registry import Check, RuleContext, register, rule
+
+STAGE = "tracker"
+
+
+def _trackers(ctx: RuleContext) -> list[Tracker]:
+    trackers: list[Tracker] = ctx.extras.get("trackers", [])
+    return trackers
+
+
+def _coverage(ctx: RuleContext) -> Coverage | None:
+    coverage: Coverage | None = ctx.extras.get("coverage")
+    return coverage
+
+
+@rule("GP001", "claimed-section-missing", Severity.WARNING, stage=STAGE)
+def claimed_section_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """A tracker claim names a section that its document does not have.
+
+    What it checks: `Добавлено в <doc> section N` (or `(<Name> section)`) resolves to an H2
+    section of that document, by number or by name.
+    Why: section numbers move when pages are reorganised; the claim then credits nothing.
+    Example: `Добавлено в materials.md section 17` when the page has 16 sections.
+    Fix: update the number (the hint names the section whose title fits the gap).
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    for gap_cov in coverage.gaps:
+        for rc in gap_cov.claims:
+            if rc.resolved or rc.reason not in ("missing-section", "no-section"):
+                continue
+            claim = rc.claim
+            doc = ctx.graph.documents.get(rc.document)
+            hint = ""
+            if doc is not None:
+                best = suggest_section(doc, gap_cov.gap.title)
+                if best is not None:
+                    h = doc.headings[best]
+                    hint = f"did you mean section {h.number}: '{h.title}'?" if h.number \
+                        else f"did you mean '{h.title}'?"
+            what = (f"section {claim.section_number}" if claim.section_number is not None
+                    else f"'{claim.section_name}' section" if claim.section_name
+                    else "no section")
+            yield ctx.finding("GP001", claim.span,
+                              f"gap '{gap_cov.gap.title}' claims {what} of {claim.document_raw}, "
+                              f"which {rc.document} does not have", hint)
+
+
+@rule("GP002", "claimed-count-differs", Severity.WARNING, stage=STAGE)
+def claimed_count_differs(ctx: RuleContext) -> Iterator[Finding]:
+    """A claimed count (`4 Q&A`) differs from what the section holds.
+
+    What it checks: counted claim items against answered Q&A pairs in the claimed section:
+    `Interview questions (N Q&A)` counts the Q&A subsection, `N Q&A (Killer level)` one level,
+    `N Q&A (Basic/Medium/Killer)` the whole section.
+    Why: counts typed by hand go stale as questions are added or removed.
+    Example: `Interview questions (5 Q&A)` over a subsection with 4 pairs.
+    Fix: correct the number, or add the missing questions.
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    for gap_cov in coverage.gaps:
+        for rc in gap_cov.claims:
+            if not rc.resolved or rc.heading is None:
+                continue
+            doc = ctx.graph.documents[rc.document]
+            for item in rc.claim.items:
+                if item.count is None:
+                    continue
+                actual = count_for_item(doc, rc.heading, item, rc.claim, ctx.config)
+                if actual != item.count:
+                    yield ctx.finding("GP002", item.span,
+                                      f"claim '{item.text[:60]}' says {item.count} Q&A; "
+                                      f"{rc.document} '{rc.section_title}' holds {actual}")
+
+
+@rule("GP003", "declared-status-differs", Severity.WARNING, stage=STAGE)
+def declared_status_differs(ctx: RuleContext) -> Iterator[Finding]:
+    """The status written in the tracker differs from the computed one.
+
+    What it checks: a gap's declared status (`НЕТ`, `ЧАСТИЧНО ЗАПОЛНЕНО`, `ЗАПОЛНЕНО`...) equals
+    the status computed from the requirements in schema/requirements.yaml.
+    Why: this is the claim readers trust most, and the first to go stale.
+    Example: `— ЧАСТИЧНО ЗАПОЛНЕНО` on a gap that meets all four requirements.
+    Fix: change the status, or finish the missing requirement (the message names it).
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    for g in coverage.gaps:
+        declared = g.gap.declared_status
+        if declared in ("unknown", g.status):
+            continue
+        missing = [f"{r.name} ({r.reason})" for r in g.requirements if not r.met]
+        detail = "; missing: " + "; ".join(missing) if missing else "; all requirements met"
+        yield ctx.finding("GP003", g.gap.span,
+                          f"gap '{g.gap.title}' is declared {declared} ('{g.gap.declared_raw}') "
+                          f"but computes as {g.status}{detail}")
+
+
+@rule("GP004", "recommended-task-exists", Severity.WARNING, stage=STAGE)
+def recommended_task_exists(ctx: RuleContext) -> Iterator[Finding]:
+    """A gap recommends adding a task that already exists.
+
+    What it checks: task ids on `Рекомендация: Добавить <task_id>` lines have no task file yet.
+    Why: the recommendation is done; the tracker should say so.
+    Example: `Рекомендация: Добавить llm_012_architecture_deep_dive` with the file present.
+    Fix: replace the recommendation with a link to the task.
+    """
+    for tracker in _trackers(ctx):
+        for gap in tracker.gaps:
+            for task_id in gap.recommended_tasks:
+                decl = ctx.graph.task_file(task_id)
+                if decl is not None:
+                    line = _line_of(ctx, tracker.path, gap.span.line, gap.end_line, task_id)
+                    yield ctx.finding("GP004", Span(tracker.path, line),
+                                      f"gap '{gap.title}' recommends adding {task_id}, which "
+                                      f"already exists ({decl.path})")
+
+
+@rule("GP005", "wish-already-linked", Severity.WARNING, stage=STAGE)
+def wish_already_linked(ctx: RuleContext) -> Iterator[Finding]:
+    """A wished-for cross-reference between tasks already exists.
+
+    What it checks: each `a -> b` item of the cross-references wish list is not yet a link,
+    `related` or `prerequisites` entry from task a to task b.
+    Why: a done wish left in the list makes the list useless as a to-do.
+    Example: `llm_007_tokenization -> dl_003_positional` when llm_007 links to dl_003.
+    Fix: remove the item from the wish list.
+    """
+    for tracker in _trackers(ctx):
+        for wish in tracker.wishes:
+            if ctx.graph.task_file(wish.source) is None:
+                continue
+            if wish.target in linked_task_ids(ctx.graph, wish.source):
+                yield ctx.finding("GP005", wish.span,
+                                  f"wished link {wish.source} -> {wish.target} already exists")
+
+
+@rule("GP006", "wish-end-unresolved", Severity.WARNING, stage=STAGE)
+def wish_end_unresolved(ctx: RuleContext) -> Iterator[Finding]:
+    """An end of a wished-for cross-reference is not an existing task.
+
+    What it checks: both task ids of every `a -> b` wish have task files.
+    Why: a wish between tasks that do not exist cannot be fulfilled as written.
+    Example: `llm_014_agentic_patterns -> llm_022_tool_calling` with no llm_022 file.
+    Fix: write the task first, or correct the id.
+    """
+    for tracker in _trackers(ctx):
+        for wish in tracker.wishes:
+            for end in (wish.source, wish.target):
+                if ctx.graph.task_file(end) is None:
+                    yield ctx.finding("GP006", wish.span,
+                                      f"cross-reference wish names {end}, which is not a task")
+
+
+@rule("GP007", "priority-row-unmatched", Severity.WARNING, stage=STAGE)
+def priority_row_unmatched(ctx: RuleContext) -> Iterator[Finding]:
+    """A priority table row matches no gap of its tracker.
+
+    What it checks: rows are matched to gaps by task id, then by normalised title similarity
+    ("Agentic Patterns" → "Agentic Systems"); a row must match one gap.
+    Why: an unmatched row is a priority nobody tracks.
+    Example: a `Prompt Caching` row when no gap mentions prompt caching.
+    Fix: add the gap, or rename the row after the gap it means.
+    """
+    trackers = _trackers(ctx)
+    matches = match_priority_rows(trackers, ctx.graph, ctx.config.tracker.title_match_threshold)
+    for tracker in trackers:
+        for row in tracker.priority_rows:
+            if not matches.get((tracker.path, row.span.line)):
+                yield ctx.finding("GP007", row.span,
+                                  f"priority row '{row.gap_name}' matches no gap")
+
+
+@rule("GP008", "priority-row-ambiguous", Severity.WARNING, stage=STAGE)
+def priority_row_ambiguous(ctx: RuleContext) -> Iterator[Finding]:
+    """A priority table row matches several gaps equally well.
+
+    What it checks: the best title match is unique (within 0.05 similarity).
+    Why: the audit refuses to guess which gap the priority belongs to.
+    Example: a row `Optimization` with gaps `Cost Optimization` and `Inference Optimization`.
+    Fix: use the gap's full title or its task id.
+    """
+    trackers = _trackers(ctx)
+    matches = match_priority_rows(trackers, ctx.graph, ctx.config.tracker.title_match_threshold)
+    for tracker in trackers:
+        for row in tracker.priority_rows:
+            found = matches.get((tracker.path, row.span.line), ())
+            if len(found) > 1:
+                yield ctx.finding("GP008", row.span,
+                                  f"priority row '{row.gap_name}' matches several gaps: "
+                                  + ", ".join(found))
+
+
+@rule("GP010", "hand-written-figure-differs", Severity.WARNING, stage=STAGE)
+def hand_written_figure_differs(ctx: RuleContext) -> Iterator[Finding]:
+    """A hand-written figure (task count, tasks per subcategory, coverage %) is wrong.
+
+    What it checks: `N задач` in the lead and in the coverage heading against the track's task
+    files; each row of the tasks-per-subcategory table against the tasks' `subcategory`; the
+    stated `coverage ~N%` against the computed coverage of the track (±5 points).
+    Why: these numbers are typed once and never updated.
+    Example: a lead saying 93 tasks above a table that sums to 41.
+    Fix: correct the figure, or regenerate the table with `content-audit report --write`.
+    """
+    coverage = _coverage(ctx)
+    counts = coverage.task_counts if coverage else {}
+    for tracker in _trackers(ctx):
+        track_counts = counts.get(tracker.track, {})
+        total = sum(track_counts.values())
+        table_labels = set()
+        for fig in tracker.figures:
+            if fig.kind == "task-count" and fig.value != total:
+                yield ctx.finding("GP010", fig.span,
+                                  f"the {fig.context} says {fig.value} tasks; the '{tracker.track}'"
+                                  f" track has {total} task files")
+            elif fig.kind == "subcategory-count":
+                table_labels.add(fig.label)
+                actual = track_counts.get(fig.label, 0)
+                if actual != fig.value:
+                    yield ctx.finding("GP010", fig.span,
+                                      f"table row '{fig.label}' says {fig.value}; {actual} task "
+                                      f"files have subcategory '{fig.label}'")
+            elif fig.kind == "coverage-percent" and coverage is not None:
+                bucket = next((b for b in coverage.by_track if b.name == tracker.track), None)
+                if bucket is not None and abs(bucket.score - fig.value) > 5:
+                    yield ctx.finding("GP010", fig.span,
+                                      f"the tracker states coverage ~{fig.value}%; computed "
+                                      f"coverage of '{tracker.track}' is {bucket.score:.1f}%")
+        if table_labels:
+            for label, n in sorted(track_counts.items()):
+                if label not in table_labels:
+                    first = next(f for f in tracker.figures if f.kind == "subcategory-count")
+                    yield ctx.finding("GP010", first.span,
+                                      f"subcategory '{label}' has {n} task file(s) but no row "
+                                      "in the table")
+
+
+@rule("GP011", "claimed-document-missing", Severity.ERROR, stage=STAGE)
+def claimed_document_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """A claim names a document that does not exist in the tracker's track.
+
+    What it checks: the document of `Добавлено в <doc>`, after the configured aliases
+    (`materials.md` → `материалы.md`), is a file next to the tracker.
+    Why: the claim points nowhere, like a broken link.
+    Example: `Добавлено в theory.md section 3` with no theory.md and no alias for it.
+    Fix: use the real file name, or add an alias in the config (`documents.aliases`).
+    """
+    for tracker in _trackers(ctx):
+        for gap in tracker.gaps:
+            for claim in gap.claims:
+                if claim.problem == "missing-document":
+                    yield ctx.finding("GP011", claim.span,
+                                      f"claim names '{claim.document_raw}', which is not a "
+                                      f"document of the '{tracker.track}' track")
+
+
+@rule("GP012", "ambiguous-alias", Severity.ERROR, stage=STAGE)
+def ambiguous_alias(ctx: RuleContext) -> Iterator[Finding]:
+    """A document name in a claim matches several files.
+
+    What it checks: an alias or name resolves to exactly one file of the track.
+    Why: the audit refuses to guess which document the claim means.
+    Example: `materials.md` in a track with `материалы-mlops.md` and `материалы-агенты.md`.
+    Fix: write the full file name in the claim, or map the alias explicitly in the config.
+    """
+    for tracker in _trackers(ctx):
+        for gap in tracker.gaps:
+            for claim in gap.claims:
+                if claim.problem == "ambiguous-alias":
+                    yield ctx.finding("GP012", claim.span,
+                                      f"'{claim.document_raw}' matches several documents of the "
+                                      f"'{tracker.track}' track")
+
+
+@rule("GP016", "gap-claimed-twice", Severity.WARNING, stage=STAGE)
+def gap_claimed_twice(ctx: RuleContext) -> Iterator[Finding]:
+    """Two gaps (in one tracker or two) have the same stable id.
+
+    What it checks: gap ids (slugs of the titles) are unique across trackers.
+    Why: tasks name gaps by id; two gaps with one id make `gap:` ambiguous.
+    Example: `Evaluation` in both the llm and the mlsd tracker.
+    Fix: make the titles distinct.
+    """
+    seen: dict[str, tuple[str, int]] = {}
+    for tracker in _trackers(ctx):
+        for gap in tracker.gaps:
+            if gap.id in seen:
+                path, line = seen[gap.id]
+                yield ctx.finding("GP016", gap.span,
+                                  f"gap id '{gap.id}' is also used by {path}:{line}")
+            else:
+                seen[gap.id] = (tracker.path, gap.span.line)
+
+
+def _tracker_parse_check(code: str) -> Check:
+    """Findings the tracker parser made while reading (kept with the tracker, not the doc)."""
+
+    def check(ctx: RuleContext) -> Iterator[Finding]:
+        for tracker in _trackers(ctx):
+            for finding in tracker.findings:
+                if finding.code == code:
+                    yield finding
+
+    return check
+
+
+_PARSE_RULES = (
+    ("GP009", "duplicate-gap-number", """
+        Two gaps of one tracker share a number.
+
+        What it checks: gap numbers are unique within a tracker (each gap is still tracked by
+        its stable id, so nothing is lost).
+        Why: "gap 12" becomes ambiguous in discussions and links.
+        Example: a group that restarts its numbering at 12.
+        Fix: renumber the gaps.
+    """),
+    ("GP013", "unparsable-tracker-entry", """
+        A tracker entry cannot be read as a gap, claim, marker or wish.
+
+        What it checks: headings under gap groups are `N. Title — STATUS`, claims name a
+        document, markers are paired, wishes are `a -> b`.
+        Why: an entry the audit cannot read would otherwise be silently dropped.
+        Example: `### Agent memory` (no number) in a gap group.
+        Fix: follow the format shown in the message.
+    """),
+    ("GP014", "tracker-without-gaps", """
+        A tracker has no gaps.
+
+        What it checks: a tracker document contains at least one `N. Title` gap heading.
+        Why: an empty tracker measures nothing; usually the headings use an unexpected level.
+        Example: gaps written as bold paragraphs instead of H3 headings.
+        Fix: write gaps as `### N. Title — STATUS` under `## GROUP` headings.
+    """),
+    ("GP015", "gap-empty-body", """
+        A gap has a heading but no body.
+
+        What it checks: each gap has at least one paragraph or list.
+        Why: a gap without asked topics or claims cannot be verified.
+        Example: `### 7. Efficient Training — НЕТ` followed directly by the next gap.
+        Fix: write what is asked and what is missing.
+    """),
+    ("GP017", "malformed-tracker-table", """
+        A row of a tracker table has the wrong number of cells or no count.
+
+        What it checks: coverage-table and priority-table rows match their header.
+        Why: a malformed row is not counted, so the check of the figure would be wrong.
+        Example: `| RAG Pipeline | два |`.
+        Fix: correct the row.
+    """),
+)
+for _code, _name, _doc in _PARSE_RULES:
+    register(_code, _name, Severity.WARNING, _doc, _tracker_parse_check(_code), STAGE, "tracker")
+
+
+def _line_of(ctx: RuleContext, path: str, first: int, last: int, needle: str) -> int:
+    doc = ctx.graph.documents.get(path)
+    if doc is None:
+        return first
+    for mention in doc.task_mentions:
+        if mention.task_id == needle and first <= mention.span.line <= last:
+            return mention.span.line
+    return first
