@@ -8,6 +8,7 @@ then located inside their top-level block's line range by scanning the raw text 
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -113,6 +114,10 @@ def plain_text(children: list[Token] | None) -> str:
         kind = token.get("type")
         if kind in ("softbreak", "linebreak"):
             out.append("\n")
+        elif kind == "inline_html":
+            continue  # tags are not text (as Python-Markdown's toc strips them)
+        elif kind == "text" and "raw" in token:
+            out.append(html.unescape(str(token["raw"])))  # mistune's AST keeps &amp; as is
         elif "children" in token and isinstance(token["children"], list):
             stack.extend(reversed(token["children"]))
         elif "raw" in token:

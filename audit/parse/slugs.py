@@ -63,14 +63,20 @@ class AnchorAllocator:
                 anchor = candidate
             self.taken.add(anchor)
             return anchor
-        if anchor in self.taken or not anchor:
+        if anchor in self.taken or not anchor:  # Python-Markdown toc.unique, counters included
             match = _ID_COUNT.match(anchor)
             base, count = (match.group(1), int(match.group(2))) if match else (anchor, 0)
-            count = max(count, self._next.get(base, 0))
+            known = self._next.get(base, 0)
+            # skip ahead only within the run base_1..base_known known to be taken (a later
+            # suffix may still be free: `a_5` twice, then `a` twice gives a_6 and then a_1)
+            skip = count <= known or anchor == f"{base}_{known + 1}"
+            if skip:
+                count = max(count, known)
             count += 1
             while f"{base}_{count}" in self.taken:
                 count += 1
-            self._next[base] = count
+            if skip:
+                self._next[base] = count
             anchor = f"{base}_{count}"
         self.taken.add(anchor)
         return anchor
