@@ -6,12 +6,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from audit import __version__
 from audit.config import LoadedConfig, load_config
 from audit.errors import AuditError
+from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -45,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--write", action="store_true",
                         help="regenerate the computed regions of trackers between audit markers")
     report.add_argument("-j", "--jobs", type=int, default=0, help="workers (0 = cores)")
+
+    examples = sub.add_parser("examples", help="run the Python examples (sandboxed, cached)")
+    examples.add_argument("paths", nargs="*", help="run only the examples in these files/folders")
+    examples.add_argument("-j", "--jobs", type=int, default=0, help="parallel runs (0 = cores)")
+    examples.add_argument("--no-cache", action="store_true",
+                          help="run every example; neither read nor write cached results")
+    examples.add_argument("--format", choices=["text", "json"], default="text")
 
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="print the documentation of one rule")
@@ -103,6 +111,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_graph(loaded, args)
     if args.command == "report":
         return _cmd_report(loaded, args)
+    if args.command == "examples":
+        return _cmd_examples(loaded, args)
     raise AuditError(f"unknown command {args.command}")
 
 
@@ -265,3 +275,80 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
                 print(f"content-audit: {result.path}: rewrote {', '.join(result.regions)}",
                       file=sys.stderr)
     return EXIT_OK if model.summary.passed else EXIT_FINDINGS
+
+
+FAILING_STATUSES = frozenset({"failed", "timeout", "output-mismatch", "limit-exceeded",
+                              "syntax-error"})
+
+
+def example_progress() -> tuple[Callable[[int, int, Sequence[ExampleResult]], None],
+                                Callable[[], None]]:
+    """A progress callback for run_examples (rich bar on a TTY, plain lines otherwise) and its
+    closer. Writes to stderr so that stdout stays machine-readable."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(console=Console(stderr=True), transient=True)
+        task = bar.add_task("examples", total=None)
+        bar.start()
+
+        def tick(done: int, total: int, results: Sequence[ExampleResult]) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return tick, bar.stop
+
+    def line(done: int, total: int, results: Sequence[ExampleResult]) -> None:
+        if not results:
+            return
+        counts: dict[str, int] = {}
+        for result in results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        section = f"#{results[0].section}" if results[0].section else ""
+        cached = " (cached)" if all(r.cached for r in results) else ""
+        print(f"[{done}/{total}] {results[0].path}{section}: {summary}{cached}", file=sys.stderr)
+
+    return line, lambda: None
+
+
+def _cmd_examples(loaded: LoadedConfig, args: argparse.Namespace) -> int:
+    import json
+
+    from audit.discover import discover
+    from audit.examples.runner import run_examples
+    from audit.pipeline import parse_all
+
+    if args.jobs < 0:
+        raise AuditError("--jobs must be >= 0")
+    selected = _selected(loaded, args.paths)
+    config, root = loaded.config, loaded.root
+    documents = parse_all(discover(config, root), config, _jobs(0))
+    if selected is not None and "" not in selected:
+        documents = [d for d in documents
+                     if any(d.path == p or d.path.startswith(p + "/") for p in selected)]
+    tick, close = example_progress()
+    try:
+        results = run_examples(documents, config, root, jobs=args.jobs,
+                               use_cache=not args.no_cache, progress=tick)
+    finally:
+        close()
+    if args.format == "json":
+        rows = [{"path": r.path, "line": r.line, "section": r.section, "status": r.status,
+                 "duration_s": round(r.duration_s, 3), "cached": r.cached, "message": r.message,
+                 "error_line": r.error_line, "isolation": list(r.isolation)} for r in results]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+            cached = " cached" if r.cached else ""
+            message = f"  {r.message}" if r.message else ""
+            print(f"{r.path}:{r.error_line or r.line}: {r.status}{cached} "
+                  f"[{r.section or '-'}] {r.duration_s:.2f}s{message}")
+        layers = sorted({layer for r in results for layer in r.isolation})
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no examples"
+        print(f"{len(results)} examples: {summary}")
+        if layers:
+            print(f"isolation: {', '.join(layers)}")
+    return EXIT_FINDINGS if any(r.status in FAILING_STATUSES for r in results) else EXIT_OK

@@ -151,7 +151,7 @@ class Audit:
 
 
 def full_audit(loaded: LoadedConfig, jobs: int = 1, execute: bool = True,
-               progress: Callable[[ExampleResult], None] | None = None,
+               progress: Callable[[int, int, Sequence[ExampleResult]], None] | None = None,
                use_cache: bool = True) -> Audit:
     """discover → parse → graph → rules → trackers → examples → coverage → tracker rules."""
     analysis = analyse(loaded, jobs)
