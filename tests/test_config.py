@@ -1,4 +1,4 @@
-"""Config: found upward from the cwd, or in pyproject.toml, or given; mistakes exit 2 naming the key."""
+"""Config: found upward, from pyproject.toml or given; mistakes exit 2 naming the key."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Discovery: which files under the content root are audited, and unreadable ones kept as sources."""
+"""Discovery: which files are audited; unreadable ones are kept as sources with an error."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_sorted_relative_posix_paths_and_bytes(tmp_path: Path) -> None:
 
 
 def test_include_and_exclude_globs(tmp_path: Path) -> None:
-    tree(tmp_path, {"kb/a.md": "", "kb/drafts/b.md": "", "kb/x/drafts/c.md": "", "kb/d.markdown": ""})
+    tree(tmp_path, {"kb/a.md": "", "kb/drafts/b.md": "", "kb/x/drafts/c.md": "",
+                    "kb/d.markdown": ""})
     config = Config(content_root="kb", include=["**/*.md", "*.markdown"], exclude=["drafts/**"])
     assert [s.path for s in discover(config, tmp_path)] == [
         "kb/a.md", "kb/d.markdown", "kb/x/drafts/c.md"]
