@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import nox
 
@@ -47,6 +48,13 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: ratios against mistune-parse-alone, written to build/bench/bench.json."""
     session.install("-e", ".[test]")
     session.install("pyinstrument")
+    # peers, compared on the same corpus; a peer that cannot be installed is skipped
+    session.run("python", "-m", "pip", "install", "-q", "pymarkdownlnt", success_codes=[0, 1])
+    session.run("python", "-m", "pip", "install", "-q", "rumdl", success_codes=[0, 1])
+    if shutil.which("npm"):
+        session.run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                    "build/bench/node", "markdownlint-cli2", external=True,
+                    success_codes=list(range(256)))
     session.run("python", "-m", "audit.bench", *session.posargs)
 
 

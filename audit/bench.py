@@ -1,0 +1,224 @@
+"""Benchmarks: ``python -m audit.bench`` (or ``nox -s bench``).
+
+For each corpus size (1,000 and 5,000 files; 20,000 with ``--large``) it generates a seeded
+corpus (``audit.corpus``) under ``build/bench/`` and measures, each as a separate subprocess so
+that peak RSS is the child's own (``os.wait4``):
+
+- reading every file (the floor), mistune parsing alone (the plugins the audit uses);
+- ``content-audit check`` cold with 1 and 2 workers, warm with nothing changed, warm after
+  editing one file, warm after renaming a heading other files link to;
+- markdownlint-cli2, pymarkdown and rumdl on the same files, when installed (rumdl cold and warm).
+
+It prints a table of wall times with their ratio to mistune-parse-alone and writes
+``build/bench/bench.json``. Absolute times on shared machines are noisy: compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from audit.corpus import generate
+
+OUT = Path("build/bench")
+
+_READ = """
+import os, sys
+total = 0
+for folder, _dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.endswith(".md"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                total += len(handle.read().decode("utf-8"))
+print(total)
+"""
+
+_MISTUNE = """
+import os, sys
+import mistune
+md = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+count = 0
+for folder, _dirs, files in os.walk(sys.argv[1]):
+    for name in sorted(files):
+        if name.endswith(".md"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                md.parse(handle.read().decode("utf-8"))
+            count += 1
+print(count)
+"""
+
+
+@dataclass
+class Measure:
+    size: int
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    exit_code: int
+    ratio: float = 0.0  # to mistune-parse-alone of the same size
+    note: str = ""
+
+
+def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float,
+                                                                                   int]:
+    """Wall seconds, peak RSS (MB) and exit code of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(f"bench: {' '.join(cmd)} exited {proc.returncode}: {err[-500:]}\n")
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def corpus(size: int, seed: int) -> Path:
+    folder = OUT / f"corpus-{size}"
+    manifest = folder / "corpus-manifest.json"
+    if folder.exists():
+        shutil.rmtree(folder)
+    generate(folder, size, seed)
+    assert manifest.is_file()
+    return folder
+
+
+def _audit_env() -> dict[str, str]:
+    env = dict(os.environ)
+    project = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = project + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH")
+                                   else "")
+    return env
+
+
+def _peers(folder: Path) -> list[tuple[str, list[str], str]]:
+    """(name, command, note) for every peer linter found; the command runs in ``folder``."""
+    found: list[tuple[str, list[str], str]] = []
+    local_bin = (OUT / "node" / "node_modules" / ".bin").resolve()
+    mdl = shutil.which("markdownlint-cli2") or (
+        str(local_bin / "markdownlint-cli2") if (local_bin / "markdownlint-cli2").exists()
+        else None)
+    if mdl:
+        found.append(("markdownlint-cli2", [mdl, "content/**/*.md"], "cold"))
+    pymd = shutil.which("pymarkdown")
+    if pymd:
+        found.append(("pymarkdown", [pymd, "scan", "--recurse", "content"], "cold"))
+    rumdl = shutil.which("rumdl")
+    if rumdl:
+        found.append(("rumdl", [rumdl, "check", "content"], "cold"))
+        found.append(("rumdl warm", [rumdl, "check", "content"], "warm: run again, cache kept"))
+    return found
+
+
+def bench_size(size: int, seed: int, peers: bool) -> list[Measure]:
+    folder = corpus(size, seed)
+    manifest = json.loads((folder / "corpus-manifest.json").read_text(encoding="utf-8"))
+    env = _audit_env()
+    py = sys.executable
+    check = [py, "-m", "audit", "check", "--format", "json"]
+    cache = folder / ".content-audit-cache"
+    out: list[Measure] = []
+
+    def measure(name: str, cmd: Sequence[str], note: str = "") -> None:
+        seconds, rss, code = run(cmd, folder, env)
+        out.append(Measure(size, name, seconds, rss, code, note=note))
+        sys.stderr.write(f"  {size:>6} {name:<34} {seconds:8.3f} s {rss:8.1f} MB\n")
+
+    time.sleep(RACY_WAIT)  # let the generated files age past the cache's racy window
+    measure("read files (floor)", [py, "-c", _READ, "content"])
+    measure("mistune parse alone", [py, "-c", _MISTUNE, "content"])
+    shutil.rmtree(cache, ignore_errors=True)
+    measure("check cold -j1 --no-cache", [*check, "-j1", "--no-cache"])
+    shutil.rmtree(cache, ignore_errors=True)
+    measure("check cold -j1", [*check, "-j1"], "writes the cache")
+    shutil.rmtree(cache, ignore_errors=True)
+    measure("check cold -j2", [*check, "-j2"], "writes the cache")
+    measure("check warm, nothing changed", [*check, "-j2"])
+    edit = folder / manifest["edit_file"]
+    original_edit = edit.read_bytes()
+    edit.write_bytes(original_edit + "\nНовый абзац после правки.\n".encode())
+    measure("check warm, one file edited", [*check, "-j2"])
+    heading = manifest["linked_heading"]
+    target = folder / heading["path"]
+    text = target.read_text(encoding="utf-8")
+    assert heading["text"] in text
+    target.write_text(text.replace(heading["text"], heading["text"] + " (новое)", 1),
+                      encoding="utf-8")
+    measure("check warm, linked heading renamed", [*check, "-j2"],
+            "links to it become XR002")
+    target.write_text(text, encoding="utf-8")
+    edit.write_bytes(original_edit)
+    if peers:
+        for name, cmd, note in _peers(folder):
+            if name == "rumdl":
+                for leftover in (".rumdl_cache", ".rumdl-cache"):
+                    shutil.rmtree(folder / leftover, ignore_errors=True)
+            measure(name, cmd, note)
+    base = next(m.seconds for m in out if m.name == "mistune parse alone")
+    for m in out:
+        m.ratio = m.seconds / base if base else 0.0
+    return out
+
+
+RACY_WAIT = 2.5
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
+            "cores": cores}
+
+
+def table(measures: Sequence[Measure]) -> str:
+    lines = [f"{'files':>6}  {'measure':<36} {'seconds':>8} {'x mistune':>9} {'peak MB':>8}  "
+             "exit"]
+    for m in measures:
+        lines.append(f"{m.size:>6}  {m.name:<36} {m.seconds:8.3f} {m.ratio:9.3f} "
+                     f"{m.peak_rss_mb:8.1f}  {m.exit_code}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m audit.bench", description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--large", action="store_true", help="also 20,000 files")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-peers", action="store_true", help="skip the other linters")
+    args = parser.parse_args(argv)
+    sizes = list(args.sizes) + ([20000] if args.large else [])
+    OUT.mkdir(parents=True, exist_ok=True)
+    measures: list[Measure] = []
+    for size in sizes:
+        sys.stderr.write(f"bench: {size} files\n")
+        measures.extend(bench_size(size, args.seed, not args.no_peers))
+    report = {"machine": machine(), "seed": args.seed, "measures": [asdict(m) for m in measures]}
+    (OUT / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+                                    encoding="utf-8")
+    sys.stdout.write(table(measures) + "\n")
+    sys.stdout.write(f"machine: {report['machine']}\nwritten: {OUT / 'bench.json'}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
