@@ -38,6 +38,31 @@ _SECTION_REF = re.compile(r"(?:section|раздел|§)\s*(\d+)", re.IGNORECASE)
 _INLINE_ITEM_SPLIT = re.compile(r"(?:^|\s)-\s+")
 
 
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?$")
+
+
+def pipe_rows(raw: str) -> list[tuple[int, list[str]]]:
+    """(line offset, cells) of a pipe table as written, header included, delimiter row skipped.
+
+    Read from the raw text rather than the Markdown tree so that a row with a wrong number of
+    cells is seen as written (mistune pads or rejects such tables).
+    """
+    rows = []
+    for offset, line in enumerate(raw.split("\n")):
+        stripped = line.strip()
+        if not stripped.startswith("|") or _DELIMITER_ROW.match(stripped):
+            continue
+        body = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", body)]
+        rows.append((offset, cells))
+    return rows
+
+
+def _is_table(block: Paragraph) -> bool:
+    return block.kind == "table" or (block.kind == "paragraph"
+                                      and block.raw.lstrip().startswith("|"))
+
+
 def gap_id(title: str) -> str:
     """Stable id of a gap: the unicode slug of its title ("Evaluation & Benchmarks" → ...)."""
     return slug_mkdocs_unicode(title) or "gap"
@@ -193,15 +218,15 @@ class _TrackerParser:
             self.tracker.figures.append(Figure("task-count", int(match.group(1)), heading.span,
                                                context="heading"))
         tables = [b for b in self._blocks_between(heading.span.line, heading.end_line)
-                  if b.kind == "table"]
+                  if _is_table(b)]
         if not tables:
             return
         table = tables[0]
-        if len(table.rows) < 1:
+        rows = pipe_rows(table.raw)
+        if not rows:
             return
-        raw_lines = [ln for ln in table.raw.split("\n") if ln.strip().startswith("|")]
-        width = len(table.rows[0])
-        for offset, row in enumerate(table.rows[1:], start=2):
+        width = len(rows[0][1])
+        for offset, row in rows[1:]:
             line = table.span.line + offset
             if len(row) != width or len(row) < 2:
                 self.finding("GP017", line, f"malformed table row: {len(row)} cells, "
@@ -216,7 +241,6 @@ class _TrackerParser:
                 self.tracker.subcategory_coverage_words[label] = row[2].strip()
             self.tracker.figures.append(Figure("subcategory-count", int(count.group(1)),
                                                Span(self.doc.path, line), label, "table"))
-        del raw_lines
 
     def _coverage_summary(self, heading: Heading) -> None:
         pattern = re.compile(self.tc.coverage_percent_pattern, re.IGNORECASE)
@@ -234,10 +258,11 @@ class _TrackerParser:
         match = re.match(self.tc.priority_heading_pattern, heading.text)
         priority = int(match.group(1)) if match else 0
         for block in self._blocks_between(heading.span.line, heading.end_line):
-            if block.kind != "table":
+            if not _is_table(block):
                 continue
-            header = [c.lower() for c in block.rows[0]] if block.rows else []
-            for offset, row in enumerate(block.rows[1:], start=2):
+            rows = pipe_rows(block.raw)
+            header = rows[0][1] if rows else []
+            for offset, row in rows[1:]:
                 line = block.span.line + offset
                 if len(row) != len(header) or not row:
                     self.finding("GP017", line, f"malformed priority row: {len(row)} cells, "

@@ -91,7 +91,9 @@ def build_report(audit: Audit) -> ReportModel:
         partial=sum(1 for g in gaps if g.computed_status == "partial"),
         none=sum(1 for g in gaps if g.computed_status == "none"),
         examples=dict(sorted(by_status.items())),
-        passed=counts["error"] == 0 and all(t.passed for t in thresholds))
+        # errors fail the run unless the config sets its own max_errors threshold
+        passed=all(t.passed for t in thresholds) and (
+            counts["error"] == 0 or analysis.config.thresholds.max_errors is not None))
     return ReportModel(
         tool={"name": "content-audit", "version": __version__},
         root=analysis.config.content_root,

@@ -1,0 +1,98 @@
+"""The shipped knowledge base: its intended findings are pinned, and it passes its thresholds.
+
+A content edit that adds, removes or moves one of these findings fails this test on purpose:
+update the list together with the tracker.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from audit.cli import main
+
+PROJECT = Path(__file__).parent.parent
+LLM = "content/llm/пробелы-в-покрытии.md"
+DL = "content/dl/пробелы-в-покрытии.md"
+
+INTENDED = {
+    # (code, path, gap or subject)
+    ("GP010", LLM, "lead: 12 tasks"),
+    ("GP010", LLM, "lead: 12 tasks (second sentence)"),
+    ("GP010", LLM, "heading: 12 tasks"),
+    ("GP010", LLM, "table row RAG Pipeline"),
+    ("GP010", LLM, "coverage ~99%"),
+    ("GP003", LLM, "model-architecture-deep-dive"),
+    ("GP004", LLM, "model-architecture-deep-dive"),
+    ("GP002", LLM, "evaluation-benchmarks"),
+    ("GP009", LLM, "cost-optimization"),
+    ("GP009", LLM, "llm-testing"),
+    ("GP001", LLM, "safety-ethics"),
+    ("GP007", LLM, "Prompt Caching"),
+    ("GP005", LLM, "llm_007_tokenization -> dl_003_positional"),
+    ("GP006", LLM, "llm_022_tool_calling"),
+}
+
+
+@pytest.fixture(scope="module")
+def report() -> dict[str, object]:
+    import contextlib
+    import io
+    import os
+
+    previous = os.getcwd()
+    os.chdir(PROJECT)
+    try:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["report", "--no-exec", "--format", "json"])
+    finally:
+        os.chdir(previous)
+    data: dict[str, object] = json.loads(out.getvalue())
+    data["_exit"] = code
+    return data
+
+
+def _gap_at(report: dict[str, object], path: str, line: int) -> str:
+    gaps = [g for g in report["gaps"] if g["tracker"] == path and g["line"] <= line]  # type: ignore[union-attr,index]
+    return str(max(gaps, key=lambda g: g["line"])["id"]) if gaps else ""  # type: ignore[index]
+
+
+def test_findings_are_exactly_the_intended_ones(report: dict[str, object]) -> None:
+    diagnostics = report["diagnostics"]
+    assert isinstance(diagnostics, list)
+    assert all(d["severity"] != "error" for d in diagnostics)
+    got = sorted((d["code"], d["path"], d["line"]) for d in diagnostics)
+    assert len(got) == len(INTENDED), got
+    codes = sorted(code for code, _path, _what in INTENDED)
+    assert sorted(code for code, _p, _l in got) == codes
+    assert {p for _c, p, _l in got} == {LLM}
+    by_code_gap = {(d["code"], _gap_at(report, d["path"], d["line"])) for d in diagnostics}
+    for code, _path, subject in INTENDED:
+        if "-" in subject and " " not in subject:  # a gap id
+            assert (code, subject) in by_code_gap, (code, subject)
+
+
+def test_statuses_of_the_shipped_trackers(report: dict[str, object]) -> None:
+    statuses = {g["id"]: g["computed_status"] for g in report["gaps"]}  # type: ignore[union-attr,index]
+    assert statuses["agentic-systems"] == "covered"
+    assert statuses["model-architecture-deep-dive"] == "covered"
+    assert statuses["safety-ethics"] == "partial"
+    assert statuses["multi-modal-llms"] == "none"
+    assert statuses["positional-encodings"] == "covered"
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert (summary["covered"], summary["partial"], summary["none"]) == (10, 10, 3)
+
+
+def test_shipped_content_passes_its_thresholds(report: dict[str, object]) -> None:
+    assert report["_exit"] == 0
+    thresholds = report["thresholds"]
+    assert isinstance(thresholds, list) and thresholds
+    assert all(t["passed"] for t in thresholds)
+
+
+def test_the_dl_tracker_is_the_clean_one(report: dict[str, object]) -> None:
+    assert not [d for d in report["diagnostics"] if d["path"] == DL]  # type: ignore[union-attr,index]
