@@ -8,12 +8,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audit import __version__
 from audit.config import LoadedConfig, load_config
 from audit.errors import AuditError
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
+
+if TYPE_CHECKING:
+    from audit.model.report import ReportModel
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -36,8 +40,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="parse every file; neither read nor write the incremental cache")
 
     report = sub.add_parser("report", help="the full audit: trackers, examples, coverage")
-    report.add_argument("--format", choices=["text", "md", "json"], default="text",
-                        help="what to print (text = terminal summary)")
+    report.add_argument("--format", default="text", metavar="FORMAT",
+                        help="what to print: text (terminal summary), github (workflow "
+                        "annotations; appends report.md to $GITHUB_STEP_SUMMARY when set), or an "
+                        "artifact format: md, json, junit, sarif, ...")
     report.add_argument("-o", "--output", help="write the --format output to this file")
     report.add_argument("--output-dir", help="write every report artifact into this folder")
     report.add_argument("--no-exec", action="store_true",
@@ -46,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--write", action="store_true",
                         help="regenerate the computed regions of trackers between audit markers")
     report.add_argument("-j", "--jobs", type=int, default=0, help="workers (0 = cores)")
+    report.add_argument("--baseline", metavar="REPORT_JSON",
+                        help="a previous report.json: add the change since it to every format")
+    report.add_argument("--fail-on-regression", action="store_true",
+                        help="exit 1 when coverage dropped or new error findings appeared "
+                        "since --baseline")
 
     examples = sub.add_parser("examples", help="run the Python examples (sandboxed, cached)")
     examples.add_argument("paths", nargs="*", help="run only the examples in these files/folders")
@@ -240,6 +251,16 @@ def _no_exec_forced() -> bool:
     return os.environ.get("CONTENT_AUDIT_NO_EXEC", "").strip().lower() in ("1", "true", "yes")
 
 
+def _writable_folder(folder: Path, what: str) -> None:
+    """Create ``folder`` (and its parents) now, before a long run, or exit 2 with a message."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AuditError(f"cannot create {what} {folder}: {exc.strerror or exc}") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise AuditError(f"{what} {folder} is not writable")
+
+
 def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.atomic import write_text_atomic
     from audit.pipeline import full_audit
@@ -247,19 +268,49 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.report.build import build_report
     from audit.report.terminal import render as render_terminal
 
+    formats = ["text", "github", *ARTIFACTS]
+    if args.format not in formats:
+        raise AuditError(f"unknown report format '{args.format}' (choose from "
+                         f"{', '.join(formats)})")
+    if args.fail_on_regression and not args.baseline:
+        raise AuditError("--fail-on-regression needs --baseline PREVIOUS_REPORT_JSON")
+    previous = None
+    if args.baseline:  # read it before the (possibly long) run, so a bad file fails fast
+        from audit.baseline import load_baseline
+
+        previous = load_baseline(Path(args.baseline))
+    folder = Path(args.output_dir) if args.output_dir else None
+    if folder is not None:
+        _writable_folder(folder, "output folder")
+    if args.output:
+        _writable_folder(Path(args.output).absolute().parent, "folder of --output")
+
     execute = not (args.no_exec or _no_exec_forced())
     audit = full_audit(loaded, jobs=_jobs(args.jobs), execute=execute,
                        use_cache=not args.no_cache)
     model = build_report(audit)
-    if args.output_dir:
-        folder = Path(args.output_dir)
-        for _name, (file_name, render) in ARTIFACTS.items():
-            write_text_atomic(folder / file_name, render(model))
-        print(f"content-audit: reports written to {folder}/", file=sys.stderr)
+    if previous is not None:
+        from audit.baseline import compare
+
+        model = model.model_copy(update={"baseline": compare(previous, model, args.baseline)})
+    if folder is not None:
+        # render everything first: a renderer that fails leaves every previous file whole
+        rendered = [(folder / file_name, render(model))
+                    for file_name, render in ARTIFACTS.values()]
+        for path, text in rendered:
+            write_text_atomic(path, text)
+        print(f"content-audit: reports written to {folder}/: "
+              f"{', '.join(path.name for path, _ in rendered)}", file=sys.stderr)
     if args.format == "text":
         render_terminal(model, sys.stdout)
     else:
-        text = ARTIFACTS[args.format][1](model)
+        if args.format == "github":
+            from audit.report.github import render as render_github
+
+            text = render_github(model)
+            _append_step_summary(model)
+        else:
+            text = ARTIFACTS[args.format][1](model)
         if args.output:
             write_text_atomic(Path(args.output), text)
         else:
@@ -274,7 +325,28 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
             elif result.changed:
                 print(f"content-audit: {result.path}: rewrote {', '.join(result.regions)}",
                       file=sys.stderr)
-    return EXIT_OK if model.summary.passed else EXIT_FINDINGS
+    if not model.summary.passed:
+        return EXIT_FINDINGS
+    if args.fail_on_regression and model.baseline is not None and model.baseline.regressed:
+        print(f"content-audit: regression since {args.baseline}: "
+              f"{'; '.join(model.baseline.regressions)}", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _append_step_summary(model: ReportModel) -> None:
+    """Append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions) when it is set."""
+    from audit.report.markdown import render as render_markdown
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY", "")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(render_markdown(model) + "\n")
+    except OSError as exc:
+        raise AuditError(f"cannot append to $GITHUB_STEP_SUMMARY ({target}): "
+                         f"{exc.strerror or exc}") from exc
 
 
 FAILING_STATUSES = frozenset({"failed", "timeout", "output-mismatch", "limit-exceeded",

@@ -5,11 +5,11 @@ Reporters (JSON, Markdown, HTML, JUnit, SARIF, terminal) only format this model.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION: Final = 1
 
 
 class _Model(BaseModel):
@@ -142,6 +142,49 @@ class RuleOut(_Model):
     doc: str
 
 
+GapStatus = Literal["none", "partial", "covered"]
+
+
+class GapChangeOut(_Model):
+    """One gap compared with the baseline; gaps are matched by (tracker, id)."""
+
+    id: str
+    tracker: str
+    title: str
+    change: Literal["new", "removed", "improved", "regressed", "unchanged"]
+    previous_status: GapStatus | None
+    current_status: GapStatus | None
+    previous_score: float | None
+    current_score: float | None
+
+
+class FindingRefOut(_Model):
+    code: str
+    severity: Literal["error", "warning", "info"]
+    path: str
+    line: int
+    message: str
+
+
+class BaselineOut(_Model):
+    """The change since a previous report.json (``report --baseline``)."""
+
+    source: str
+    schema_version: int
+    tool_version: str
+    previous_overall: float
+    current_overall: float
+    overall_delta: float
+    previous_weighted_overall: float
+    current_weighted_overall: float
+    gaps: list[GapChangeOut]
+    new_findings: list[FindingRefOut]
+    fixed_findings: list[FindingRefOut]
+    new_errors: int
+    regressed: bool
+    regressions: list[str]
+
+
 class ReportModel(_Model):
     schema_version: Literal[1] = REPORT_SCHEMA_VERSION
     tool: dict[str, str]
@@ -154,4 +197,4 @@ class ReportModel(_Model):
     examples: list[ExampleOut]
     graph: GraphOut
     rules: list[RuleOut]
-    baseline: dict[str, object] | None = None
+    baseline: BaselineOut | None = None

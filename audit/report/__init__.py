@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from audit.model.report import ReportModel
-from audit.report import json_report, markdown
+from audit.report import json_report, junit, markdown, sarif
 
 Renderer = Callable[[ReportModel], str]
 
 ARTIFACTS: dict[str, tuple[str, Renderer]] = {
     "json": ("report.json", json_report.render),
     "md": ("report.md", markdown.render),
+    "junit": ("junit.xml", junit.render),
+    "sarif": ("report.sarif", sarif.render),
 }

@@ -66,14 +66,18 @@ def _escape_property(value: str) -> str:
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+def github_annotation(severity: str, path: str, line: int, column: int, code: str,
+                      message: str, hint: str = "") -> str:
+    """One GitHub Actions workflow command (``::error file=...::message``) for one finding."""
+    props = (f"file={_escape_property(path)},line={line},col={column},"
+             f"title={_escape_property(code)}")
+    text = message + (f" ({hint})" if hint else "")
+    return f"::{_GITHUB_LEVEL[severity]} {props}::{_escape_data(f'{code} {text}')}"
+
+
 def render_github(findings: Sequence[Finding], files: int) -> str:
-    lines = []
-    for f in findings:
-        level = _GITHUB_LEVEL[f.severity.value]
-        props = (f"file={_escape_property(f.span.path)},line={f.span.line},col={f.span.column},"
-                 f"title={_escape_property(f.code)}")
-        message = f.message + (f" ({f.hint})" if f.hint else "")
-        lines.append(f"::{level} {props}::{_escape_data(f'{f.code} {message}')}")
+    lines = [github_annotation(f.severity.value, f.span.path, f.span.line, f.span.column, f.code,
+                               f.message, f.hint) for f in findings]
     c = counts(findings)
     lines.append(f"{files} files checked: {c['error']} errors, {c['warning']} warnings, "
                  f"{c['info']} notes")

@@ -13,6 +13,47 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+_CHANGE = {"new": "🆕 new", "removed": "➖ removed", "improved": "⬆️ improved",
+           "regressed": "⬇️ regressed", "unchanged": "unchanged"}
+
+
+def _baseline(model: ReportModel, max_findings: int) -> list[str]:
+    b = model.baseline
+    if b is None:
+        return []
+    verdict = ("❌ regressed: " + "; ".join(b.regressions)) if b.regressed else "✅ no regression"
+    out = ["## Change since baseline", "",
+           f"Baseline `{_cell(b.source)}` (content-audit {b.tool_version or '?'}, "
+           f"schema {b.schema_version}) · {verdict}", "",
+           f"- coverage: {b.previous_overall:.1f}% → {b.current_overall:.1f}% "
+           f"({b.overall_delta:+.1f} points); weighted {b.previous_weighted_overall:.1f}% → "
+           f"{b.current_weighted_overall:.1f}%",
+           f"- findings: {len(b.new_findings)} new ({b.new_errors} errors), "
+           f"{len(b.fixed_findings)} fixed", ""]
+    changed = [g for g in b.gaps if g.change != "unchanged"]
+    if changed:
+        out += ["| gap | change | previous | current |", "|---|---|---|---|"]
+        for g in changed:
+            before = (f"{_STATUS[g.previous_status]} {100 * (g.previous_score or 0):.0f}%"
+                      if g.previous_status else "—")
+            after = (f"{_STATUS[g.current_status]} {100 * (g.current_score or 0):.0f}%"
+                     if g.current_status else "—")
+            out.append(f"| {_cell(g.title)} | {_CHANGE[g.change]} | {before} | {after} |")
+        out.append("")
+    else:
+        out += ["No gap changed status or score.", ""]
+    for title, items in (("New findings", b.new_findings), ("Fixed findings", b.fixed_findings)):
+        if not items:
+            continue
+        out += [f"**{title}**", ""]
+        out += [f"- `{f.code}` {f.severity} {_cell(f.path)}:{f.line}: {_cell(f.message)}"
+                for f in items[:max_findings]]
+        if len(items) > max_findings:
+            out.append(f"- … and {len(items) - max_findings} more (see report.json)")
+        out.append("")
+    return out
+
+
 def render(model: ReportModel, max_findings: int = 50) -> str:
     s, c = model.summary, model.coverage
     verdict = "✅ passed" if s.passed else "❌ failed"
@@ -33,12 +74,8 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
             out.append(f"| {_cell(t.name)} | {t.comparison} {t.required:g} | {t.actual:g} | "
                        f"{_MARK[t.passed]} |")
         out.append("")
-    if model.baseline:
-        out += ["## Change since baseline", ""]
-        for key, value in model.baseline.items():
-            if not isinstance(value, (list, dict)):
-                out.append(f"- {key}: {value}")
-        out.append("")
+    if model.baseline is not None:
+        out += _baseline(model, max_findings)
     requirement_names = list(model.gaps[0].requirements) if model.gaps else []
     if model.gaps:
         out += ["## Gaps", "",

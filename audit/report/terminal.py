@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from audit.model.report import ReportModel
+from audit.report.github import baseline_line
 
 _STYLE = {"covered": "green", "partial": "yellow", "none": "red", "unknown": "dim"}
 
@@ -41,3 +43,6 @@ def render(model: ReportModel, stream: TextIO) -> None:
                   f"gaps: {s.covered} covered / {s.partial} partial / {s.none} none; "
                   f"findings: {s.errors} errors, {s.warnings} warnings, {s.infos} notes; "
                   f"examples: {examples}; {verdict}")
+    if model.baseline is not None:
+        style = "red" if model.baseline.regressed else "green"
+        console.print(f"[{style}]{escape(baseline_line(model))}[/]")
