@@ -20,7 +20,10 @@ truncated or foreign entries are treated as misses.
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import hashlib
+import io
+import operator
 import os
 import pickle
 import sys
@@ -28,6 +31,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audit import __version__
 from audit.atomic import write_bytes_atomic
@@ -44,6 +48,44 @@ _MAGIC = b"content-audit-cache\x00"
 RACY_NS = 2_000_000_000
 
 StatEntry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
+
+
+def _reducers() -> dict[type, Any]:
+    """Pickle the model's slotted dataclasses as ``cls(*values)``.
+
+    The default for slotted dataclasses calls ``dataclasses.fields()`` once per object when
+    loading, which made unpickling cached documents slower than needed (profiled: 75 % of a
+    warm load).
+    """
+    import dataclasses
+
+    from audit.model import document, finding, span
+
+    table: dict[type, Any] = dict(copyreg.dispatch_table)
+    for module in (document, finding, span):
+        for value in vars(module).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value) \
+                    and value.__module__ == module.__name__:
+                names = [f.name for f in dataclasses.fields(value)]
+                getter = operator.attrgetter(*names)
+
+                def reduce(obj: Any, cls: type = value, get: Any = getter) -> tuple[Any, ...]:
+                    return cls, get(obj)
+
+                table[value] = reduce
+    return table
+
+
+_DISPATCH = _reducers()
+
+
+def dumps(obj: object) -> bytes:
+    """``pickle.dumps`` with fast reducers for the model's dataclasses."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(obj)
+    return buffer.getvalue()
 
 
 def namespace(config: Config) -> str:
@@ -129,7 +171,7 @@ class ParseCache:
         return doc
 
     def put(self, source: Source, pickled: bytes) -> None:
-        """Store one document given as ``pickle.dumps(document)``; failures only cost speed."""
+        """Store one document given as ``dumps(document)``; failures only cost speed."""
         if source.data is None:
             return
         with contextlib.suppress(AuditError):
@@ -167,7 +209,7 @@ class ParseCache:
         record = RunRecord(stats, [(s.path, s.digest) for s in sources], sorted(set(extra_paths)),
                            tuple(stages), list(findings), list(documents))
         with contextlib.suppress(AuditError):
-            write_bytes_atomic(self._run_path, _seal(pickle.dumps(record, protocol=5)),
+            write_bytes_atomic(self._run_path, _seal(dumps(record)),
                                fsync=False)
 
     def unchanged_run(self, stages: Sequence[str]) -> RunRecord | None:

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.cache import ParseCache
+from audit.cache import ParseCache, dumps
 from audit.config import LoadedConfig
-from audit.coverage import compute_coverage, evaluate_thresholds, findings_error_count
-from audit.coverage import load_requirements
+from audit.coverage import (
+    compute_coverage,
+    evaluate_thresholds,
+    findings_error_count,
+    load_requirements,
+)
 from audit.discover import discover
 from audit.graph import TopicGraph, add_gaps, build_graph
 from audit.model.config import Config
@@ -57,7 +61,7 @@ def _parse_chunk(args: tuple[list[Source], Config]) -> list[Document]:
 
 def _parse_chunk_pickled(args: tuple[list[Source], Config]) -> list[bytes]:
     sources, config = args
-    return [pickle.dumps(parse(s, config), protocol=5) for s in sources]
+    return [dumps(parse(s, config)) for s in sources]
 
 
 def _chunks(sources: Sequence[Source], config: Config, jobs: int) -> list[tuple[list[Source],
@@ -94,7 +98,7 @@ def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
     if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES:
         for source in todo:
             doc = parse(source, config)
-            cache.put(source, pickle.dumps(doc, protocol=5))
+            cache.put(source, dumps(doc))
             parsed[source.path] = doc
     else:
         # workers send documents back pickled: the same bytes go to the cache
