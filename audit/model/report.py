@@ -9,6 +9,8 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from audit.model.graph_view import GraphViewOut
+
 REPORT_SCHEMA_VERSION: Final = 1
 
 
@@ -196,5 +198,6 @@ class ReportModel(_Model):
     diagnostics: list[Diagnostic]
     examples: list[ExampleOut]
     graph: GraphOut
+    graph_view: GraphViewOut = Field(default_factory=GraphViewOut)  # layout for the HTML
     rules: list[RuleOut]
     baseline: BaselineOut | None = None

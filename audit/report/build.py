@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from audit import __version__
 from audit.claims import count_for_item
+from audit.graph_layout import layout_graph
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.report import (
@@ -112,6 +113,7 @@ def build_report(audit: Audit) -> ReportModel:
             orphans=graph.orphan_tasks(),
             cycles=graph.prerequisite_cycles(),
             unresolved=unresolved),
+        graph_view=layout_graph(graph),
         rules=[RuleOut(code=r.code, name=r.name, severity=r.severity.value, summary=r.summary,
                        doc=r.doc) for r in all_rules()],
     )
