@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -127,8 +128,8 @@ def test_exports_parse_back(graph, fmt: str) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("fmt", ["json", "dot", "graphml"])
-def test_graph_command(tmp_path: Path, fmt: str) -> None:
-    root = FIXTURES / "planted-references"
+def test_graph_command(tmp_path: Path, fixture_tree: Callable[[str], Path], fmt: str) -> None:
+    root = fixture_tree("planted-references")
     out = tmp_path / f"graph.{fmt}"
     run = run_cli(["graph", "--format", fmt, "-o", str(out)], root)
     assert (run.code, run.err) == (0, "")
