@@ -66,10 +66,25 @@ def _load(yaml_text: str, lines: int, loader: Any, catch: bool = False) -> Front
         return FrontMatter(None, 1, lines, "front matter is nested too deeply", 2, 1, "FM003")
 
 
+def _cannot_exceed_limits(yaml_text: str) -> bool:
+    """True when no alias is possible and nesting cannot reach MAX_DEPTH.
+
+    Every collection start needs a line of its own or one of ``[ { - ? :`` on its line, so
+    fewer of those than MAX_DEPTH bound the depth; aliases need ``*``.
+    """
+    if "*" in yaml_text:
+        return False
+    indicators = yaml_text.count("\n") + 1
+    for char in "[{-?:":
+        indicators += yaml_text.count(char)
+    return indicators < MAX_DEPTH
+
+
 def _scan_load(yaml_text: str, lines: int, loader: Any) -> FrontMatter:
     aliases = 0
     depth = 0
-    for event in yaml.parse(yaml_text, Loader=loader):
+    events: Any = () if _cannot_exceed_limits(yaml_text) else yaml.parse(yaml_text, Loader=loader)
+    for event in events:
         if isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:

@@ -559,11 +559,13 @@ class _Builder:
 
     # ------------------------------------------------------------------- links
     def _links(self, token: Token, first: int, last: int, role: str) -> None:
+        start = self.index.offset(first)
+        end = self.index.offset(last + 1)
+        if self.text.find("[", start, end) < 0 and self.text.find("<", start, end) < 0:
+            return  # every link form needs '[' or '<' in the source: no tree walk
         found = list(_link_tokens(token))
         if not found:
             return
-        start = self.index.offset(first)
-        end = self.index.offset(last + 1)
         candidates = _raw_link_candidates(self.text, start, end)
         used = 0
         ref_from = start
