@@ -24,14 +24,15 @@ from audit.model.graph_view import (
     ViewState,
 )
 
-NODE_WIDTH = 260.0
+NODE_WIDTH = 270.0
 NODE_HEIGHT = 20.0
 ROW = 26.0
 COLUMN_GAP = 110.0
 MARGIN_X = 12.0
 MARGIN_TOP = 40.0  # room for the column titles
 MARGIN_BOTTOM = 12.0
-LABEL_CHARS = 38
+LABEL_CHARS = 36
+LABEL_INSET = 8.0
 MAX_PER_COLUMN = 300
 
 EDGE_KINDS = ("claims", "has_task", "recommends", "defines", "mentions_task")
@@ -73,7 +74,7 @@ def _node_text(node: str, data: dict[str, Any]) -> tuple[str, str]:
     if data.get("missing"):
         return (_short(f"✗ {base}#{data.get('anchor', '')}"),
                 f"missing anchor: {path}#{data.get('anchor', '')}")
-    return _short(f"{base} › {title}"), f"{path}#{data.get('anchor', '')} — {title}"
+    return _short(f"{title} · {base}"), f"{path}#{data.get('anchor', '')} — {title}"
 
 
 def _state(data: dict[str, Any]) -> ViewState:
@@ -106,17 +107,25 @@ def _selected(graph: TopicGraph) -> dict[ViewKind, set[str]]:
     return {"gap": gaps, "section": sections, "task": tasks}
 
 
-def _order(nodes: Iterable[str], left: dict[str, float], neighbours: dict[str, list[str]]
-           ) -> list[str]:
-    """Sort by the mean row of the already placed neighbours; unconnected nodes go last."""
+def _place(nodes: Iterable[str], placed: dict[str, float], neighbours: dict[str, list[str]]
+           ) -> list[tuple[str, float]]:
+    """Order by the mean y of the already placed neighbours (unconnected nodes last, by id),
+    then put each node at that y, pushed down just enough to clear the node above it."""
 
     def key(node: str) -> tuple[int, float, str]:
-        rows = [left[n] for n in neighbours.get(node, []) if n in left]
-        if not rows:
+        ys = [placed[n] for n in neighbours.get(node, []) if n in placed]
+        if not ys:
             return (1, 0.0, node)
-        return (0, sum(rows) / len(rows), node)
+        return (0, sum(ys) / len(ys), node)
 
-    return sorted(nodes, key=key)
+    out: list[tuple[str, float]] = []
+    previous = MARGIN_TOP - ROW
+    for node in sorted(nodes, key=key):
+        unconnected, ideal, _ = key(node)
+        y = previous + ROW if unconnected else max(previous + ROW, ideal)
+        out.append((node, y))
+        previous = y
+    return out
 
 
 def layout_graph(graph: TopicGraph) -> GraphViewOut:
@@ -137,19 +146,18 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
         return (str(data.get("track", "")), str(data.get("path", "")),
                 int(data.get("line") or 0), node)
 
-    rows: dict[str, float] = {}
-    ordered: dict[ViewKind, list[str]] = {}
+    placed: dict[str, float] = {}
+    ordered: dict[ViewKind, list[tuple[str, float]]] = {}
     omitted: dict[ViewKind, int] = {}
     for kind, _title in COLUMNS:
         if kind == "gap":
-            column = sorted(chosen[kind], key=gap_key)
+            column = [(node, MARGIN_TOP + row * ROW)
+                      for row, node in enumerate(sorted(chosen[kind], key=gap_key))]
         else:
-            column = _order(chosen[kind], rows, neighbours)
+            column = _place(chosen[kind], placed, neighbours)
         omitted[kind] = max(0, len(column) - MAX_PER_COLUMN)
-        column = column[:MAX_PER_COLUMN]
-        ordered[kind] = column
-        for index, node in enumerate(column):
-            rows[node] = float(index)
+        ordered[kind] = column[:MAX_PER_COLUMN]
+        placed.update(ordered[kind])
 
     nodes: list[GraphViewNode] = []
     positions: dict[str, tuple[float, float]] = {}
@@ -158,13 +166,13 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
         x = MARGIN_X + index * (NODE_WIDTH + COLUMN_GAP)
         columns.append(GraphViewColumn(kind=kind, title=title, x=x, nodes=len(ordered[kind]),
                                        omitted=omitted[kind]))
-        for row, node in enumerate(ordered[kind]):
-            y = MARGIN_TOP + row * ROW
+        for node, y in ordered[kind]:
             positions[node] = (x, y)
             label, full = _node_text(node, g.nodes[node])
             nodes.append(GraphViewNode(id=node, kind=kind, label=label, title=full,
                                        state=_state(g.nodes[node]), x=x, y=y,
-                                       width=NODE_WIDTH, height=NODE_HEIGHT))
+                                       width=NODE_WIDTH, height=NODE_HEIGHT,
+                                       label_x=LABEL_INSET, label_y=NODE_HEIGHT / 2))
 
     view_edges = []
     for source, target, edge_kind in edges:
@@ -181,8 +189,8 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
         view_edges.append(GraphViewEdge(source=source, target=target, kind=edge_kind,
                                         path=path))
 
-    longest = max((len(c) for c in ordered.values()), default=0)
+    lowest = max((y for _x, y in positions.values()), default=MARGIN_TOP)
     width = MARGIN_X * 2 + len(COLUMNS) * NODE_WIDTH + (len(COLUMNS) - 1) * COLUMN_GAP
-    height = MARGIN_TOP + max(longest, 1) * ROW + MARGIN_BOTTOM
+    height = lowest + NODE_HEIGHT + MARGIN_BOTTOM
     return GraphViewOut(width=width, height=height, columns=columns, nodes=nodes,
                         edges=view_edges)

@@ -28,6 +28,8 @@ class GraphViewNode(_Model):
     y: float
     width: float
     height: float
+    label_x: float  # where the label starts, relative to (x, y)
+    label_y: float  # the label's vertical centre, relative to (x, y)
 
 
 class GraphViewEdge(_Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from audit.model.report import ReportModel
-from audit.report import json_report, junit, markdown, sarif
+from audit.report import badge, html, json_report, junit, markdown, sarif
 
 Renderer = Callable[[ReportModel], str]
 
@@ -18,4 +18,6 @@ ARTIFACTS: dict[str, tuple[str, Renderer]] = {
     "md": ("report.md", markdown.render),
     "junit": ("junit.xml", junit.render),
     "sarif": ("report.sarif", sarif.render),
+    "html": ("report.html", html.render),
+    "badge": ("badge.svg", badge.render),
 }
