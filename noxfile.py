@@ -16,14 +16,19 @@ PYTHON = None  # the interpreter nox runs under
 
 @nox.session(python=PYTHON)
 def audit(session: nox.Session) -> None:
-    """The main job: the full audit of the shipped content/, reports under build/audit/."""
+    """The main job: the full audit of the shipped content/ (static checks, trackers, examples
+    run in the sandbox, coverage), every report under build/audit/. Extra arguments go to
+    `content-audit report`, e.g. `nox -s audit -- --baseline previous/report.json`."""
     session.install("-e", ".")
     session.install("-r", "content/requirements.txt")
-    args = session.posargs or []
-    session.run("content-audit", "check", *args)
-    if os.path.exists("audit/report"):
-        session.run("content-audit", "report", "--output-dir", "build/audit", *args,
-                    success_codes=[0])
+    out = "build/audit"
+    # on GitHub Actions: annotations on the diff and the Markdown report in the job summary
+    github = ["--format", "github"] if os.environ.get("GITHUB_ACTIONS") == "true" else []
+    try:
+        session.run("content-audit", "report", "--output-dir", out, *github, *session.posargs)
+    finally:
+        files = sorted(os.listdir(out)) if os.path.isdir(out) else []
+        session.log(f"reports in {os.path.abspath(out)}/: {', '.join(files) or '(none)'}")
 
 
 @nox.session(python=PYTHON)
