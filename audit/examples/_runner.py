@@ -18,10 +18,14 @@ Shape of a run:
 The worker stops at the first block that fails; the supervisor exits with the worker's status.
 """
 
+from __future__ import annotations
+
+import contextlib
 import json
 import os
 import sys
 import time
+from typing import Any
 
 # Landlock constants (linux/landlock.h)
 _FS_WRITE_FILE = 1 << 1
@@ -38,15 +42,13 @@ _SYS_CREATE, _SYS_ADD_RULE, _SYS_RESTRICT = 444, 445, 446
 _PR_SET_NO_NEW_PRIVS = 38
 
 
-def _send(fd, event):
+def _send(fd: int, event: dict[str, Any]) -> None:
     data = (json.dumps(event) + "\n").encode("utf-8")
-    try:
+    with contextlib.suppress(OSError):
         os.write(fd, data)
-    except OSError:
-        pass
 
 
-def _landlock(workdir):
+def _landlock(workdir: str) -> list[str]:
     """Confine writes to ``workdir`` (and /dev/null); deny TCP; scope signals. Returns layers."""
     if not sys.platform.startswith("linux"):
         return []
@@ -111,7 +113,7 @@ def _landlock(workdir):
     return layers
 
 
-def _limits(spec):
+def _limits(spec: dict[str, int]) -> None:
     import resource
 
     mb = 1024 * 1024
@@ -124,13 +126,11 @@ def _limits(spec):
     if spec.get("nproc"):
         pairs.append((resource.RLIMIT_NPROC, spec["nproc"], spec["nproc"]))
     for which, soft, hard in pairs:
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(which, (soft, hard))
-        except (ValueError, OSError):
-            pass
 
 
-def _error_line(exc, path):
+def _error_line(exc: BaseException, path: str) -> int:
     """Markdown line of the innermost frame that belongs to the example's document."""
     line = 0
     tb = exc.__traceback__
@@ -141,11 +141,11 @@ def _error_line(exc, path):
     return line
 
 
-def _describe(exc, path):
+def _describe(exc: BaseException, path: str) -> dict[str, Any]:
     import traceback
 
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    event = {
+    event: dict[str, Any] = {
         "ev": "error",
         "kind": "exception",
         "type": type(exc).__name__,
@@ -168,15 +168,13 @@ def _describe(exc, path):
     return event
 
 
-def _flush():
+def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass
 
 
-def _worker(payload, ctl):
+def _worker(payload: dict[str, Any], ctl: int) -> None:
     import builtins
     import linecache
 
@@ -185,18 +183,18 @@ def _worker(payload, ctl):
     _send(ctl, {"ev": "ready", "layers": layers})
     os.set_inheritable(ctl, False)
     path = payload["path"]
-    lines = {}
+    lines: dict[int, str] = {}
     for block in payload["blocks"]:
         for offset, text in enumerate(block["code"].splitlines(True)):
             lines[block["code_line"] + offset] = text
     source = [lines.get(n, "\n") for n in range(1, max(lines, default=0) + 1)]
     linecache.cache[path] = (len("".join(source)), None, source, path)
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     nonce = payload["nonce"]
     for index, block in enumerate(payload["blocks"]):
         _send(ctl, {"ev": "start", "i": index})
         began = time.monotonic()
-        failed = None
+        failed: dict[str, Any] | None = None
         try:
             code = compile("\n" * (block["code_line"] - 1) + block["code"], path, "exec",
                            dont_inherit=True)
@@ -218,12 +216,10 @@ def _worker(payload, ctl):
             except BaseException as exc:
                 failed = _describe(exc, path)
         _flush()
-        marker = ("\x1e%s:%d\x1e" % (nonce, index)).encode()
+        marker = f"\x1e{nonce}:{index}\x1e".encode()
         for fd in (1, 2):
-            try:
+            with contextlib.suppress(OSError):
                 os.write(fd, marker)
-            except OSError:
-                pass
         duration = time.monotonic() - began
         if failed is not None:
             failed["i"] = index
@@ -234,7 +230,7 @@ def _worker(payload, ctl):
     os._exit(0)
 
 
-def main():
+def main() -> None:
     payload_path, ctl = sys.argv[1], int(sys.argv[2])
     with open(payload_path, encoding="utf-8") as handle:
         payload = json.load(handle)

@@ -175,7 +175,7 @@ def _detect_cgroup() -> str:
 # ------------------------------------------------------------------------------ launching
 def _launch(cmd: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
     """The one place a sandboxed process starts (tests count launches through it)."""
-    return subprocess.Popen(cmd, **kwargs)  # noqa: S603
+    return subprocess.Popen(cmd, **kwargs)
 
 
 def _user_process_count() -> int:
@@ -524,8 +524,8 @@ def _results(sequence: ExampleSequence, options: SandboxOptions, run: _Run) -> l
     for index, example in enumerate(examples):
         out = stdout[index] if index < len(stdout) else ""
         err = stderr[index] if index < len(stderr) else ""
-        event = by_block.get(index)
-        duration = float(event.get("duration", 0.0)) if event else 0.0
+        outcome = by_block.get(index)
+        duration = float(outcome.get("duration", 0.0)) if outcome else 0.0
         common: dict[str, Any] = {
             "example_id": example.id, "path": example.path, "line": example.line,
             "section": example.section, "isolation": run.layers,
@@ -535,11 +535,11 @@ def _results(sequence: ExampleSequence, options: SandboxOptions, run: _Run) -> l
                 status="skipped", message=f"not run: the block at line {stop.line} of the "
                 f"section ended the run ({stop.status})", **common))
             continue
-        if event is not None and event.get("ev") == "end":
+        if outcome is not None and outcome.get("ev") == "end":
             results.append(_compare(example, out, err, duration, common))
             continue
-        if event is not None:
-            result = _from_error(example, event, out, err, duration, common)
+        if outcome is not None:
+            result = _from_error(example, outcome, out, err, duration, common)
         elif index < run.started:
             result = _from_death(example, run, supervisor, err, options.timeout_s, common)
         elif index == 0 and not run.started:
