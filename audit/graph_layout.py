@@ -45,7 +45,7 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _node_text(node: str, data: dict[str, Any]) -> tuple[str, str]:
+def _node_text(node: str, data: dict[str, Any], recommended: bool) -> tuple[str, str]:
     """(label, title) for a node of the view."""
     kind = data.get("kind")
     if kind == "gap":
@@ -59,8 +59,9 @@ def _node_text(node: str, data: dict[str, Any]) -> tuple[str, str]:
     if kind == "task":
         task_id = str(data.get("task_id", node.removeprefix("task:")))
         title = str(data.get("title") or "")
-        state = ("planned, no task file" if data.get("planned") else
-                 "missing: no task file declares it" if data.get("missing") else "")
+        state = ("" if not data.get("missing") else
+                 "planned: a tracker recommends adding it, no task file yet"
+                 if data.get("planned") or recommended else "missing: no task file declares it")
         full = " — ".join(p for p in (task_id, title, state) if p)
         return _short(task_id), full
     path = str(data.get("path") or "")
@@ -77,11 +78,12 @@ def _node_text(node: str, data: dict[str, Any]) -> tuple[str, str]:
     return _short(f"{title} · {base}"), f"{path}#{data.get('anchor', '')} — {title}"
 
 
-def _state(data: dict[str, Any]) -> ViewState:
+def _state(data: dict[str, Any], recommended: bool) -> ViewState:
+    """A gap's computed status; a missing task a tracker recommends adding is planned."""
     if data.get("kind") == "gap":
         status = data.get("status")
         return status if status in ("covered", "partial", "none") else "none"
-    if data.get("planned"):
+    if data.get("missing") and (data.get("planned") or recommended):
         return "planned"
     if data.get("missing"):
         return "missing"
@@ -146,6 +148,7 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
         return (str(data.get("track", "")), str(data.get("path", "")),
                 int(data.get("line") or 0), node)
 
+    recommended = {str(t) for _s, t, k in g.edges(keys=True) if k == "recommends"}
     placed: dict[str, float] = {}
     ordered: dict[ViewKind, list[tuple[str, float]]] = {}
     omitted: dict[ViewKind, int] = {}
@@ -168,9 +171,10 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
                                        omitted=omitted[kind]))
         for node, y in ordered[kind]:
             positions[node] = (x, y)
-            label, full = _node_text(node, g.nodes[node])
+            label, full = _node_text(node, g.nodes[node], node in recommended)
             nodes.append(GraphViewNode(id=node, kind=kind, label=label, title=full,
-                                       state=_state(g.nodes[node]), x=x, y=y,
+                                       state=_state(g.nodes[node], node in recommended),
+                                       x=x, y=y,
                                        width=NODE_WIDTH, height=NODE_HEIGHT,
                                        label_x=LABEL_INSET, label_y=NODE_HEIGHT / 2))
 
