@@ -312,6 +312,10 @@ def _pump(proc: subprocess.Popen[bytes], control_fd: int, streams: _Streams,
                 return max(current, 0), started
             if proc.poll() is not None:
                 return None, started
+            if not selector.get_map():  # every pipe closed: only the exit is left to wait for
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=min(0.2, deadline - now))
+                continue
             for key, _ in selector.select(timeout=min(0.2, deadline - now)):
                 fd = int(key.fd)
                 try:
@@ -334,6 +338,10 @@ def _pump(proc: subprocess.Popen[bytes], control_fd: int, streams: _Streams,
             parsed, new_events = _parse_events(streams.control, parsed)
             for event in new_events:
                 events.append(event)
+                if event.get("ev") == "exit":  # the supervisor's last word: it is exiting
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(timeout=1.0)
+                    return None, started
                 if event.get("ev") == "start":
                     current = int(event["i"])
                     started = current + 1
