@@ -1,8 +1,9 @@
 """Incremental cache: parsed documents by content hash, and the findings of the last run.
 
 Layout under ``<root>/<config.cache_dir>/parse/<namespace>/``, where the namespace is a hash of
-the tool version, the Python and mistune versions and the validated config, so that changing any
-of them starts from an empty cache instead of reading stale entries:
+the tool version (and the size and mtime of its modules), the Python and mistune versions and the
+validated config, so that changing any of them starts from an empty cache instead of reading stale
+entries (old namespaces are left behind; deleting the cache folder is always safe):
 
 - ``docs/<k2>/<key>.pickle``: one parsed ``Document``, keyed by a hash of its path and content
   digest. Content-addressed: two runs that write the same key write the same bytes, and every
@@ -88,11 +89,27 @@ def dumps(obj: object) -> bytes:
     return buffer.getvalue()
 
 
+def code_fingerprint() -> str:
+    """Size and mtime of every module of the package: an edited parser or rule (same version
+    number, as during development) must not be answered from entries the old code made."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for folder, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:"
+                             f"{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
+
+
 def namespace(config: Config) -> str:
+    """Tool version (and code), Python, mistune and the validated config."""
     import mistune
 
-    text = "\n".join([str(FORMAT), __version__, sys.version, str(mistune.__version__),
-                      config.model_dump_json()])
+    text = "\n".join([str(FORMAT), __version__, code_fingerprint(), sys.version,
+                      str(mistune.__version__), config.model_dump_json()])
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
