@@ -65,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                           help="run every example; neither read nor write cached results")
     examples.add_argument("--format", choices=["text", "json"], default="text")
 
-    sub.add_parser("rules", help="list every rule")
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=["text", "markdown"], default="text",
+                       help="markdown = the table of the README")
     explain = sub.add_parser("explain", help="print the documentation of one rule")
     explain.add_argument("code")
 
@@ -110,7 +112,7 @@ def _configure_stdout() -> None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
-        return _cmd_rules()
+        return _cmd_rules(args.format)
     if args.command == "explain":
         return _cmd_explain(args.code)
     if args.command == "schema":
@@ -194,9 +196,14 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     return exit_code_for(findings)
 
 
-def _cmd_rules() -> int:
+def _cmd_rules(fmt: str = "text") -> int:
     from audit.rules import all_rules
 
+    if fmt == "markdown":
+        from audit.docs import rules_markdown
+
+        sys.stdout.write(rules_markdown(all_rules()))
+        return EXIT_OK
     for item in all_rules():
         print(f"{item.code}  {item.name:<32} {item.severity.value:<8} {item.summary}")
     return EXIT_OK
