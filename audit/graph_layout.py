@@ -37,7 +37,10 @@ MAX_PER_COLUMN = 300
 
 EDGE_KINDS = ("claims", "has_task", "recommends", "defines", "mentions_task")
 COLUMNS: tuple[tuple[ViewKind, str], ...] = (
-    ("gap", "Gaps"), ("section", "Sections"), ("task", "Tasks"))
+    ("gap", "Gaps"),
+    ("section", "Sections"),
+    ("task", "Tasks"),
+)
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -53,15 +56,21 @@ def _node_text(node: str, data: dict[str, Any], recommended: bool) -> tuple[str,
         prefix = f"{number}. " if number is not None else ""
         title = str(data.get("title", node))
         label = f"{data.get('track', '')}: {prefix}{title}"
-        full = (f"gap {prefix}{title} ({data.get('category', '')}) — computed "
-                f"{data.get('status', '?')}, declared {data.get('declared', '?')}")
+        full = (
+            f"gap {prefix}{title} ({data.get('category', '')}) — computed "
+            f"{data.get('status', '?')}, declared {data.get('declared', '?')}"
+        )
         return _short(label), full
     if kind == "task":
         task_id = str(data.get("task_id", node.removeprefix("task:")))
         title = str(data.get("title") or "")
-        state = ("" if not data.get("missing") else
-                 "planned: a tracker recommends adding it, no task file yet"
-                 if data.get("planned") or recommended else "missing: no task file declares it")
+        state = (
+            ""
+            if not data.get("missing")
+            else "planned: a tracker recommends adding it, no task file yet"
+            if data.get("planned") or recommended
+            else "missing: no task file declares it"
+        )
         full = " — ".join(p for p in (task_id, title, state) if p)
         return _short(task_id), full
     path = str(data.get("path") or "")
@@ -73,8 +82,10 @@ def _node_text(node: str, data: dict[str, Any], recommended: bool) -> tuple[str,
     if kind == "document":
         return _short(f"✗ {base or node}"), f"missing file: {path or node}"
     if data.get("missing"):
-        return (_short(f"✗ {base}#{data.get('anchor', '')}"),
-                f"missing anchor: {path}#{data.get('anchor', '')}")
+        return (
+            _short(f"✗ {base}#{data.get('anchor', '')}"),
+            f"missing anchor: {path}#{data.get('anchor', '')}",
+        )
     return _short(f"{title} · {base}"), f"{path}#{data.get('anchor', '')} — {title}"
 
 
@@ -103,14 +114,18 @@ def _selected(graph: TopicGraph) -> dict[ViewKind, set[str]]:
             sections.add(str(target))
         elif key == "defines" and str(source).startswith("sec:") and target in tasks:
             sections.add(str(source))
-        elif key == "mentions_task" and str(source).startswith("sec:") \
-                and g.nodes[target].get("missing"):
+        elif (
+            key == "mentions_task"
+            and str(source).startswith("sec:")
+            and g.nodes[target].get("missing")
+        ):
             sections.add(str(source))  # where an unresolved task id is written
     return {"gap": gaps, "section": sections, "task": tasks}
 
 
-def _place(nodes: Iterable[str], placed: dict[str, float], neighbours: dict[str, list[str]]
-           ) -> list[tuple[str, float]]:
+def _place(
+    nodes: Iterable[str], placed: dict[str, float], neighbours: dict[str, list[str]]
+) -> list[tuple[str, float]]:
     """Order by the mean y of the already placed neighbours (unconnected nodes last, by id),
     then put each node at that y, pushed down just enough to clear the node above it."""
 
@@ -136,8 +151,12 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
     chosen = _selected(graph)
     kept: set[str] = set().union(*chosen.values())
     edges: list[tuple[str, str, str]] = sorted(
-        {(str(s), str(t), str(k)) for s, t, k in g.edges(keys=True)
-         if k in EDGE_KINDS and s in kept and t in kept and s != t})
+        {
+            (str(s), str(t), str(k))
+            for s, t, k in g.edges(keys=True)
+            if k in EDGE_KINDS and s in kept and t in kept and s != t
+        }
+    )
     neighbours: dict[str, list[str]] = {}
     for source, target, _kind in edges:
         neighbours.setdefault(target, []).append(source)
@@ -145,8 +164,12 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
 
     def gap_key(node: str) -> tuple[str, str, int, str]:
         data = g.nodes[node]
-        return (str(data.get("track", "")), str(data.get("path", "")),
-                int(data.get("line") or 0), node)
+        return (
+            str(data.get("track", "")),
+            str(data.get("path", "")),
+            int(data.get("line") or 0),
+            node,
+        )
 
     recommended = {str(t) for _s, t, k in g.edges(keys=True) if k == "recommends"}
     placed: dict[str, float] = {}
@@ -154,8 +177,10 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
     omitted: dict[ViewKind, int] = {}
     for kind, _title in COLUMNS:
         if kind == "gap":
-            column = [(node, MARGIN_TOP + row * ROW)
-                      for row, node in enumerate(sorted(chosen[kind], key=gap_key))]
+            column = [
+                (node, MARGIN_TOP + row * ROW)
+                for row, node in enumerate(sorted(chosen[kind], key=gap_key))
+            ]
         else:
             column = _place(chosen[kind], placed, neighbours)
         omitted[kind] = max(0, len(column) - MAX_PER_COLUMN)
@@ -167,16 +192,29 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
     columns: list[GraphViewColumn] = []
     for index, (kind, title) in enumerate(COLUMNS):
         x = MARGIN_X + index * (NODE_WIDTH + COLUMN_GAP)
-        columns.append(GraphViewColumn(kind=kind, title=title, x=x, nodes=len(ordered[kind]),
-                                       omitted=omitted[kind]))
+        columns.append(
+            GraphViewColumn(
+                kind=kind, title=title, x=x, nodes=len(ordered[kind]), omitted=omitted[kind]
+            )
+        )
         for node, y in ordered[kind]:
             positions[node] = (x, y)
             label, full = _node_text(node, g.nodes[node], node in recommended)
-            nodes.append(GraphViewNode(id=node, kind=kind, label=label, title=full,
-                                       state=_state(g.nodes[node], node in recommended),
-                                       x=x, y=y,
-                                       width=NODE_WIDTH, height=NODE_HEIGHT,
-                                       label_x=LABEL_INSET, label_y=NODE_HEIGHT / 2))
+            nodes.append(
+                GraphViewNode(
+                    id=node,
+                    kind=kind,
+                    label=label,
+                    title=full,
+                    state=_state(g.nodes[node], node in recommended),
+                    x=x,
+                    y=y,
+                    width=NODE_WIDTH,
+                    height=NODE_HEIGHT,
+                    label_x=LABEL_INSET,
+                    label_y=NODE_HEIGHT / 2,
+                )
+            )
 
     view_edges = []
     for source, target, edge_kind in edges:
@@ -188,13 +226,10 @@ def layout_graph(graph: TopicGraph) -> GraphViewOut:
         x1, y1 = sx + NODE_WIDTH, sy + NODE_HEIGHT / 2
         x2, y2 = tx, ty + NODE_HEIGHT / 2
         bend = (x2 - x1) / 2
-        path = (f"M {x1:g} {y1:g} C {x1 + bend:g} {y1:g}, {x2 - bend:g} {y2:g}, "
-                f"{x2:g} {y2:g}")
-        view_edges.append(GraphViewEdge(source=source, target=target, kind=edge_kind,
-                                        path=path))
+        path = f"M {x1:g} {y1:g} C {x1 + bend:g} {y1:g}, {x2 - bend:g} {y2:g}, {x2:g} {y2:g}"
+        view_edges.append(GraphViewEdge(source=source, target=target, kind=edge_kind, path=path))
 
     lowest = max((y for _x, y in positions.values()), default=MARGIN_TOP)
     width = MARGIN_X * 2 + len(COLUMNS) * NODE_WIDTH + (len(COLUMNS) - 1) * COLUMN_GAP
     height = lowest + NODE_HEIGHT + MARGIN_BOTTOM
-    return GraphViewOut(width=width, height=height, columns=columns, nodes=nodes,
-                        edges=view_edges)
+    return GraphViewOut(width=width, height=height, columns=columns, nodes=nodes, edges=view_edges)

@@ -56,12 +56,17 @@ def test_fixture_nodes_states_and_edges(fixture_view: GraphViewOut) -> None:
     assert states["task:ml_001_attention"] == ("task", "ok")
     edges = {(e.source, e.target, e.kind) for e in fixture_view.edges}
     assert ("gap:ml/evaluation", "task:ml_009_eval", "recommends") in edges
-    assert ("gap:ml/attention-scriptwindow__pwned1script",
-            "sec:content/ml/подготовка-к-интервью.md#1-внимание", "claims") in edges
+    assert (
+        "gap:ml/attention-scriptwindow__pwned1script",
+        "sec:content/ml/подготовка-к-интервью.md#1-внимание",
+        "claims",
+    ) in edges
     # gaps keep tracker order
     assert [n.id for n in fixture_view.nodes if n.kind == "gap"] == [
         "gap:ml/attention-scriptwindow__pwned1script",
-        "gap:ml/retrieval-img-srcx-onerrorwindow__pwned2", "gap:ml/evaluation"]
+        "gap:ml/retrieval-img-srcx-onerrorwindow__pwned2",
+        "gap:ml/evaluation",
+    ]
 
 
 def test_labels_are_short_and_titles_whole(fixture_view: GraphViewOut) -> None:

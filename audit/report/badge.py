@@ -8,13 +8,28 @@ from audit.model.report import ReportModel
 
 # (lowest coverage in percent, color), shields.io's palette from red to bright green
 COLORS: tuple[tuple[float, str], ...] = (
-    (90.0, "#4c1"), (75.0, "#97ca00"), (60.0, "#a4a61d"), (40.0, "#dfb317"),
-    (20.0, "#fe7d37"), (0.0, "#e05d44"))
+    (90.0, "#4c1"),
+    (75.0, "#97ca00"),
+    (60.0, "#a4a61d"),
+    (40.0, "#dfb317"),
+    (20.0, "#fe7d37"),
+    (0.0, "#e05d44"),
+)
 
 # advance widths of Verdana 11px (what shields.io measures with), other characters: 7.0
 _WIDTHS = {
-    **dict.fromkeys("0123456789", 7.0), "%": 11.9, ".": 4.0, " ": 3.9, "a": 6.6, "c": 5.7,
-    "e": 6.6, "g": 6.8, "o": 6.7, "r": 4.7, "v": 6.5}
+    **dict.fromkeys("0123456789", 7.0),
+    "%": 11.9,
+    ".": 4.0,
+    " ": 3.9,
+    "a": 6.6,
+    "c": 5.7,
+    "e": 6.6,
+    "g": 6.8,
+    "o": 6.7,
+    "r": 4.7,
+    "v": 6.5,
+}
 _PAD = 10.0
 
 
@@ -65,7 +80,8 @@ def render_badge(label: str, value: str, color: str) -> str:
         f'transform="scale(.1)" textLength="{value_len:g}">{value}</text>'
         f'<text x="{value_x}" y="140" transform="scale(.1)" fill="#fff" '
         f'textLength="{value_len:g}">{value}</text>'
-        "</g></svg>\n")
+        "</g></svg>\n"
+    )
 
 
 def render(model: ReportModel) -> str:

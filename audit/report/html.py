@@ -17,8 +17,7 @@ from audit.model.report import ReportModel
 from audit.report.badge import percent_text
 
 TEMPLATE = "report.html.j2"
-STATUS_LABELS = {"covered": "covered", "partial": "partial", "none": "none",
-                 "unknown": "unknown"}
+STATUS_LABELS = {"covered": "covered", "partial": "partial", "none": "none", "unknown": "unknown"}
 
 
 def _fraction_percent(value: float) -> str:

@@ -30,8 +30,7 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "report-hostile-titles"
 
 @pytest.fixture(scope="module")
 def model() -> ReportModel:
-    return build_report(full_audit(load_config(str(FIXTURE / "content-audit.yaml")),
-                                   execute=False))
+    return build_report(full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False))
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +93,7 @@ class _Fragments(HTMLParser):
         if element_id:
             self.text[element_id] = text
         cls = attrs.get("class", "").split()
-        if open_tag == "td" and self.stack and "threshold" in \
-                self.stack[-1][1].get("class", ""):
+        if open_tag == "td" and self.stack and "threshold" in self.stack[-1][1].get("class", ""):
             self.thresholds[-1].append(text)
         if open_tag == "span" and "path" in cls:
             self.files.append(text)
@@ -118,22 +116,27 @@ def _fragments(html: str) -> _Fragments:
 
 def test_key_fragments_match_the_golden_file(html: str, update_golden: bool) -> None:
     f = _fragments(html)
-    check_golden("report_html_fragments.json", {
-        "coverage": f.text["coverage-overall"],
-        "weighted": f.text["coverage-weighted"],
-        "verdict": f.text["verdict"],
-        "thresholds": f.thresholds,
-        "matrix": f.rows,
-        "shown": f.text["shown-count"],
-        "finding_files": f.files,
-        "findings": f.findings,
-        "graph_nodes": f.nodes,
-        "graph_titles": f.node_titles,
-    }, update_golden)
+    check_golden(
+        "report_html_fragments.json",
+        {
+            "coverage": f.text["coverage-overall"],
+            "weighted": f.text["coverage-weighted"],
+            "verdict": f.text["verdict"],
+            "thresholds": f.thresholds,
+            "matrix": f.rows,
+            "shown": f.text["shown-count"],
+            "finding_files": f.files,
+            "findings": f.findings,
+            "graph_nodes": f.nodes,
+            "graph_titles": f.node_titles,
+        },
+        update_golden,
+    )
 
 
-def test_top_shows_coverage_and_every_threshold_passed_or_failed(html: str,
-                                                                 model: ReportModel) -> None:
+def test_top_shows_coverage_and_every_threshold_passed_or_failed(
+    html: str, model: ReportModel
+) -> None:
     f = _fragments(html)
     assert f.text["coverage-overall"] == "50%"
     assert f.text["verdict"] == "FAILED"
@@ -142,8 +145,9 @@ def test_top_shows_coverage_and_every_threshold_passed_or_failed(html: str,
     assert [t.name for t in model.thresholds] == ["overall_min", "max_errors"]
 
 
-def test_matrix_has_a_row_per_gap_and_the_reason_in_the_title(html: str,
-                                                               model: ReportModel) -> None:
+def test_matrix_has_a_row_per_gap_and_the_reason_in_the_title(
+    html: str, model: ReportModel
+) -> None:
     f = _fragments(html)
     assert [r["data-status"] for r in f.rows] == [g.computed_status for g in model.gaps]
     retrieval = f.rows[1]
@@ -215,18 +219,28 @@ def test_without_examples_the_report_says_they_were_not_run(html: str) -> None:
 
 
 def test_rendering_is_deterministic(model: ReportModel, html: str) -> None:
-    again = build_report(full_audit(load_config(str(FIXTURE / "content-audit.yaml")),
-                                    execute=False))
+    again = build_report(
+        full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False)
+    )
     assert again.graph_view == model.graph_view
     assert render(again) == html
 
 
-def test_report_command_writes_html_and_badge(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_command_writes_html_and_badge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert ARTIFACTS["html"][0] == "report.html" and ARTIFACTS["badge"][0] == "badge.svg"
     out = tmp_path / "new" / "folder"
-    code = main(["--config", str(FIXTURE / "content-audit.yaml"), "report", "--no-exec",
-                 "--output-dir", str(out)])
+    code = main(
+        [
+            "--config",
+            str(FIXTURE / "content-audit.yaml"),
+            "report",
+            "--no-exec",
+            "--output-dir",
+            str(out),
+        ]
+    )
     capsys.readouterr()
     assert code == 1  # the overall_min threshold fails
     page = (out / "report.html").read_text(encoding="utf-8")

@@ -27,8 +27,15 @@ pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "report-hostile-titles"
 CHROMIUM = Path(os.environ.get("CONTENT_AUDIT_CHROMIUM", "/usr/bin/chromium"))
 REQUIRED = os.environ.get("CONTENT_AUDIT_REQUIRE_BROWSER") == "1"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _unavailable(reason: str) -> None:
@@ -42,12 +49,15 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
-        _unavailable("playwright is not installed (pip install playwright; never "
-                     "`playwright install`, the test uses the system Chromium)")
+        _unavailable(
+            "playwright is not installed (pip install playwright; never "
+            "`playwright install`, the test uses the system Chromium)"
+        )
         raise  # unreachable: _unavailable skips or fails
     if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set "
-                     "CONTENT_AUDIT_CHROMIUM)")
+        _unavailable(
+            f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CONTENT_AUDIT_CHROMIUM)"
+        )
     with sync_playwright() as p:
         try:
             instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -60,8 +70,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def model() -> ReportModel:
-    return build_report(full_audit(load_config(str(FIXTURE / "content-audit.yaml")),
-                                   execute=False))
+    return build_report(full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False))
 
 
 @pytest.fixture(scope="module")
