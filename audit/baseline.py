@@ -85,29 +85,31 @@ def load_baseline(path: Path) -> PreviousReport:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AuditError(f"baseline {path}: invalid JSON at line {exc.lineno} column "
-                         f"{exc.colno}: {exc.msg}") from exc
+        raise AuditError(
+            f"baseline {path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
     if not isinstance(data, dict) or "schema_version" not in data:
-        raise AuditError(f"baseline {path}: not a content-audit report.json "
-                         "(no schema_version)")
+        raise AuditError(f"baseline {path}: not a content-audit report.json (no schema_version)")
     version = data["schema_version"]
     if not isinstance(version, int) or isinstance(version, bool):
         raise AuditError(f"baseline {path}: schema_version must be an integer, got {version!r}")
     if version > REPORT_SCHEMA_VERSION:
-        raise AuditError(f"baseline {path}: schema_version {version} is newer than this "
-                         f"content-audit reads ({REPORT_SCHEMA_VERSION}); upgrade content-audit")
+        raise AuditError(
+            f"baseline {path}: schema_version {version} is newer than this "
+            f"content-audit reads ({REPORT_SCHEMA_VERSION}); upgrade content-audit"
+        )
     reader = READERS.get(version)
     if reader is None:
         known = ", ".join(str(v) for v in sorted(READERS))
-        raise AuditError(f"baseline {path}: unknown schema_version {version} "
-                         f"(readable: {known})")
+        raise AuditError(f"baseline {path}: unknown schema_version {version} (readable: {known})")
     try:
         return reader(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top)"
-        raise AuditError(f"baseline {path}: not a content-audit report.json: {where}: "
-                         f"{first['msg']}") from exc
+        raise AuditError(
+            f"baseline {path}: not a content-audit report.json: {where}: {first['msg']}"
+        ) from exc
 
 
 def _gap_changes(previous: PreviousReport, current: ReportModel) -> list[GapChangeOut]:
@@ -119,23 +121,49 @@ def _gap_changes(previous: PreviousReport, current: ReportModel) -> list[GapChan
         seen.add(key)
         old = before.get(key)
         if old is None:
-            out.append(GapChangeOut(id=g.id, tracker=g.tracker, title=g.title, change="new",
-                                    previous_status=None, current_status=g.computed_status,
-                                    previous_score=None, current_score=g.score))
+            out.append(
+                GapChangeOut(
+                    id=g.id,
+                    tracker=g.tracker,
+                    title=g.title,
+                    change="new",
+                    previous_status=None,
+                    current_status=g.computed_status,
+                    previous_score=None,
+                    current_score=g.score,
+                )
+            )
             continue
         delta = (_RANK[g.computed_status] - _RANK[old.computed_status]) or (g.score - old.score)
         change: Literal["improved", "regressed", "unchanged"] = (
-            "improved" if delta > _EPSILON else "regressed" if delta < -_EPSILON else "unchanged")
-        out.append(GapChangeOut(id=g.id, tracker=g.tracker, title=g.title, change=change,
-                                previous_status=old.computed_status,
-                                current_status=g.computed_status,
-                                previous_score=old.score, current_score=g.score))
+            "improved" if delta > _EPSILON else "regressed" if delta < -_EPSILON else "unchanged"
+        )
+        out.append(
+            GapChangeOut(
+                id=g.id,
+                tracker=g.tracker,
+                title=g.title,
+                change=change,
+                previous_status=old.computed_status,
+                current_status=g.computed_status,
+                previous_score=old.score,
+                current_score=g.score,
+            )
+        )
     for key, old in before.items():
         if key not in seen:
-            out.append(GapChangeOut(id=old.id, tracker=old.tracker, title=old.title,
-                                    change="removed", previous_status=old.computed_status,
-                                    current_status=None, previous_score=old.score,
-                                    current_score=None))
+            out.append(
+                GapChangeOut(
+                    id=old.id,
+                    tracker=old.tracker,
+                    title=old.title,
+                    change="removed",
+                    previous_status=old.computed_status,
+                    current_status=None,
+                    previous_score=old.score,
+                    current_score=None,
+                )
+            )
     return out
 
 
@@ -154,10 +182,14 @@ def _surplus(items: list[FindingRefOut], other: list[FindingRefOut]) -> list[Fin
 
 
 def compare(previous: PreviousReport, current: ReportModel, source: str) -> BaselineOut:
-    before = [FindingRefOut(code=f.code, severity=f.severity, path=f.path, line=f.line,
-                            message=f.message) for f in previous.diagnostics]
-    now = [FindingRefOut(code=d.code, severity=d.severity, path=d.path, line=d.line,
-                         message=d.message) for d in current.diagnostics]
+    before = [
+        FindingRefOut(code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message)
+        for f in previous.diagnostics
+    ]
+    now = [
+        FindingRefOut(code=d.code, severity=d.severity, path=d.path, line=d.line, message=d.message)
+        for d in current.diagnostics
+    ]
     new, fixed = _surplus(now, before), _surplus(before, now)
     previous_overall = previous.coverage.overall
     current_overall = current.coverage.overall
@@ -165,18 +197,25 @@ def compare(previous: PreviousReport, current: ReportModel, source: str) -> Base
     new_errors = sum(1 for f in new if f.severity == "error")
     regressions = []
     if delta < -_EPSILON:
-        regressions.append(f"coverage dropped from {previous_overall:g}% to "
-                           f"{current_overall:g}%")
+        regressions.append(f"coverage dropped from {previous_overall:g}% to {current_overall:g}%")
     if new_errors:
         regressions.append(f"{new_errors} new error finding{'s' if new_errors != 1 else ''}")
     return BaselineOut(
-        source=source, schema_version=previous.schema_version,
-        tool_version=previous.tool_version, previous_overall=previous_overall,
-        current_overall=current_overall, overall_delta=delta,
+        source=source,
+        schema_version=previous.schema_version,
+        tool_version=previous.tool_version,
+        previous_overall=previous_overall,
+        current_overall=current_overall,
+        overall_delta=delta,
         previous_weighted_overall=previous.coverage.weighted_overall,
         current_weighted_overall=current.coverage.weighted_overall,
-        gaps=_gap_changes(previous, current), new_findings=new, fixed_findings=fixed,
-        new_errors=new_errors, regressed=bool(regressions), regressions=regressions)
+        gaps=_gap_changes(previous, current),
+        new_findings=new,
+        fixed_findings=fixed,
+        new_errors=new_errors,
+        regressed=bool(regressions),
+        regressions=regressions,
+    )
 
 
 def with_baseline(model: ReportModel, path: Path) -> ReportModel:

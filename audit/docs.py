@@ -25,7 +25,7 @@ FIELD_NOTES: dict[str, str] = {
     "include": "Glob patterns (relative to the content root) of the Markdown files to audit.",
     "exclude": "Glob patterns of files to leave out.",
     "slug_style": "How heading anchors are computed: like mkdocs' toc (keeping Cyrillic, or "
-                  "ASCII only) or like GitHub.",
+    "ASCII only) or like GitHub.",
     "task_id_pattern": "Regular expression of a task id; any match in prose is a task reference.",
     "cache_dir": "Folder (under the project root) of the parse and example-result caches.",
     "levels.names": "Canonical interview levels, in order; every Q&A section needs each.",
@@ -37,7 +37,7 @@ FIELD_NOTES: dict[str, str] = {
     "examples.languages": "Fence info words of the code blocks that are Python examples.",
     "examples.skip_flags": "Fence info words that opt an example out of execution.",
     "examples.output_infos": "Fence info of a block holding the expected output of the "
-                             "example before it.",
+    "example before it.",
     "examples.timeout_s": "Wall-clock limit of one example (seconds).",
     "examples.cpu_time_s": "CPU-time limit of one example (seconds).",
     "examples.memory_mb": "Address-space limit of one example (MB).",
@@ -59,7 +59,7 @@ FIELD_NOTES: dict[str, str] = {
     "tracker.priority_heading_pattern": "Regular expression of a priority heading.",
     "tracker.cross_reference_headings": "Headings of the missing-cross-references list.",
     "tracker.coverage_table_heading_pattern": "Regular expression of the heading of the "
-                                              "hand-written coverage table.",
+    "hand-written coverage table.",
     "tracker.task_count_pattern": "Regular expression of a hand-written task count.",
     "tracker.coverage_percent_pattern": "Regular expression of a hand-written coverage figure.",
     "tracker.title_match_threshold": "Similarity (0-1) a gap title needs to match a section.",
@@ -67,7 +67,7 @@ FIELD_NOTES: dict[str, str] = {
     "thresholds.per_priority_min": "Fail when a priority's coverage (%) is below its value.",
     "thresholds.max_none_per_category": "Fail when a category has more uncovered gaps.",
     "thresholds.max_errors": "Most error findings a passing run may have; null = any error "
-                             "finding fails the run.",
+    "finding fails the run.",
     "rules.severity": "Severity overrides by rule code (`error`, `warning`, `info`).",
 }
 
@@ -80,8 +80,9 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
     """The rule list as a Markdown table (`content-audit rules --format markdown`)."""
     lines = ["| code | name | severity | stage | what it checks |", "|---|---|---|---|---|"]
     for r in rules:
-        lines.append(f"| `{r.code}` | {r.name} | {r.severity.value} | {r.stage} | "
-                     f"{_cell(r.summary)} |")
+        lines.append(
+            f"| `{r.code}` | {r.name} | {r.severity.value} | {r.stage} | {_cell(r.summary)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -119,8 +120,11 @@ def config_markdown() -> str:
     lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for key, annotation, default, text in _fields(Config):
         # a string as written in YAML (regular expressions unescaped), the rest as JSON
-        shown = default if isinstance(default, str) and default else json.dumps(
-            default, ensure_ascii=False)
+        shown = (
+            default
+            if isinstance(default, str) and default
+            else json.dumps(default, ensure_ascii=False)
+        )
         lines.append(f"| `{key}` | {_type_name(annotation)} | `{_cell(shown)}` | {_cell(text)} |")
     return "\n".join(lines) + "\n"
 

@@ -15,24 +15,30 @@ def baseline_line(model: ReportModel) -> str:
     b = model.baseline
     if b is None:
         return ""
-    return (f"since baseline: coverage {b.previous_overall:g}% -> {b.current_overall:g}% "
-            f"({b.overall_delta:+g}), {len(b.new_findings)} new findings "
-            f"({b.new_errors} errors), {len(b.fixed_findings)} fixed"
-            + (f"; REGRESSED: {'; '.join(b.regressions)}" if b.regressed else ""))
+    return (
+        f"since baseline: coverage {b.previous_overall:g}% -> {b.current_overall:g}% "
+        f"({b.overall_delta:+g}), {len(b.new_findings)} new findings "
+        f"({b.new_errors} errors), {len(b.fixed_findings)} fixed"
+        + (f"; REGRESSED: {'; '.join(b.regressions)}" if b.regressed else "")
+    )
 
 
 def render(model: ReportModel) -> str:
-    lines = [github_annotation(d.severity, d.path, d.line, d.column, d.code, d.message, d.hint)
-             for d in model.diagnostics]
+    lines = [
+        github_annotation(d.severity, d.path, d.line, d.column, d.code, d.message, d.hint)
+        for d in model.diagnostics
+    ]
     if model.baseline is not None:
         for reason in model.baseline.regressions:
             title = _escape_property("content-audit regression")
             lines.append(f"::error title={title}::{_escape_data(reason)}")
     s, c = model.summary, model.coverage
-    lines.append(f"coverage {c.overall:g}% (weighted {c.weighted_overall:g}%), gaps: "
-                 f"{s.covered} covered / {s.partial} partial / {s.none} none; findings: "
-                 f"{s.errors} errors, {s.warnings} warnings, {s.infos} notes; "
-                 f"{'passed' if s.passed else 'failed'}")
+    lines.append(
+        f"coverage {c.overall:g}% (weighted {c.weighted_overall:g}%), gaps: "
+        f"{s.covered} covered / {s.partial} partial / {s.none} none; findings: "
+        f"{s.errors} errors, {s.warnings} warnings, {s.infos} notes; "
+        f"{'passed' if s.passed else 'failed'}"
+    )
     if model.baseline is not None:
         lines.append(baseline_line(model))
     return "\n".join(lines) + "\n"

@@ -31,8 +31,9 @@ def _suite(parent: ET.Element, name: str) -> ET.Element:
 
 
 def _case(suite: ET.Element, classname: str, name: str, time: float = 0.0) -> ET.Element:
-    return ET.SubElement(suite, "testcase", classname=_clean(classname), name=_clean(name),
-                         time=f"{time:.3f}")
+    return ET.SubElement(
+        suite, "testcase", classname=_clean(classname), name=_clean(name), time=f"{time:.3f}"
+    )
 
 
 def _fail(case: ET.Element, message: str, kind: str, text: str = "") -> None:
@@ -58,25 +59,35 @@ def _count(element: ET.Element) -> None:
 
 def _gap_suite(root: ET.Element, model: ReportModel) -> None:
     suite = _suite(root, "gaps")
-    props = {"coverage.overall": f"{model.coverage.overall:g}",
-             "coverage.weighted_overall": f"{model.coverage.weighted_overall:g}",
-             "examples.executed": str(model.coverage.examples_executed).lower()}
+    props = {
+        "coverage.overall": f"{model.coverage.overall:g}",
+        "coverage.weighted_overall": f"{model.coverage.weighted_overall:g}",
+        "examples.executed": str(model.coverage.examples_executed).lower(),
+    }
     if model.baseline is not None:
         b = model.baseline
-        props.update({"baseline.source": b.source,
-                      "baseline.coverage.overall": f"{b.previous_overall:g}",
-                      "baseline.coverage.delta": f"{b.overall_delta:+g}",
-                      "baseline.findings.new": str(len(b.new_findings)),
-                      "baseline.findings.fixed": str(len(b.fixed_findings)),
-                      "baseline.regressed": str(b.regressed).lower()})
+        props.update(
+            {
+                "baseline.source": b.source,
+                "baseline.coverage.overall": f"{b.previous_overall:g}",
+                "baseline.coverage.delta": f"{b.overall_delta:+g}",
+                "baseline.findings.new": str(len(b.new_findings)),
+                "baseline.findings.fixed": str(len(b.fixed_findings)),
+                "baseline.regressed": str(b.regressed).lower(),
+            }
+        )
     _properties(suite, props)
     for g in model.gaps:
         label = f"{g.number}. {g.title}" if g.number is not None else g.title
         for name, requirement in g.requirements.items():
             case = _case(suite, f"{g.track}/{g.category}", f"{label}: {name}")
             if not requirement.met:
-                _fail(case, requirement.reason or "requirement not met", "unmet-requirement",
-                      f"{g.tracker}:{g.line}: {label}: {name}: {requirement.reason}")
+                _fail(
+                    case,
+                    requirement.reason or "requirement not met",
+                    "unmet-requirement",
+                    f"{g.tracker}:{g.line}: {label}: {name}: {requirement.reason}",
+                )
 
 
 def _example_suite(root: ET.Element, model: ReportModel) -> None:
@@ -85,8 +96,12 @@ def _example_suite(root: ET.Element, model: ReportModel) -> None:
         where = f"{e.section} line {e.line}" if e.section else f"line {e.line}"
         case = _case(suite, e.path, where, e.duration_s)
         if e.status in FAILING:
-            _fail(case, f"{e.status}: {e.message}" if e.message else e.status, e.status,
-                  f"{e.path}:{e.line}: {e.status}\n{e.message}".rstrip())
+            _fail(
+                case,
+                f"{e.status}: {e.message}" if e.message else e.status,
+                e.status,
+                f"{e.path}:{e.line}: {e.status}\n{e.message}".rstrip(),
+            )
         elif e.status in SKIPPED:
             reason = f"{e.status}: {e.message}" if e.message else e.status
             ET.SubElement(case, "skipped", message=_clean(reason))
@@ -99,8 +114,12 @@ def _finding_suite(root: ET.Element, model: ReportModel) -> None:
             continue
         case = _case(suite, d.path, f"{d.code} line {d.line}")
         hint = f" ({d.hint})" if d.hint else ""
-        _fail(case, f"{d.code} {d.message}", d.code,
-              f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}{hint}")
+        _fail(
+            case,
+            f"{d.code} {d.message}",
+            d.code,
+            f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}{hint}",
+        )
 
 
 def _baseline_suite(root: ET.Element, model: ReportModel) -> None:
@@ -110,12 +129,18 @@ def _baseline_suite(root: ET.Element, model: ReportModel) -> None:
     suite = _suite(root, "baseline")
     case = _case(suite, "baseline", "coverage did not drop")
     if b.overall_delta < 0:
-        _fail(case, f"coverage dropped from {b.previous_overall:g}% to {b.current_overall:g}%",
-              "regression")
+        _fail(
+            case,
+            f"coverage dropped from {b.previous_overall:g}% to {b.current_overall:g}%",
+            "regression",
+        )
     case = _case(suite, "baseline", "no new error findings")
     if b.new_errors:
-        lines = [f"{f.path}:{f.line}: {f.code} {f.message}" for f in b.new_findings
-                 if f.severity == "error"]
+        lines = [
+            f"{f.path}:{f.line}: {f.code} {f.message}"
+            for f in b.new_findings
+            if f.severity == "error"
+        ]
         _fail(case, f"{b.new_errors} new error findings", "regression", "\n".join(lines))
 
 

@@ -27,15 +27,18 @@ def _uri(path: str) -> str:
 
 
 def _rules(model: ReportModel) -> list[dict[str, Any]]:
-    return [{
-        "id": r.code,
-        "name": r.name,
-        "shortDescription": {"text": r.summary},
-        "fullDescription": {"text": r.doc},
-        "help": {"text": r.doc},
-        "defaultConfiguration": {"level": _LEVEL.get(r.severity, "warning")},
-        "properties": {"tags": [r.code[:2]]},
-    } for r in model.rules]
+    return [
+        {
+            "id": r.code,
+            "name": r.name,
+            "shortDescription": {"text": r.summary},
+            "fullDescription": {"text": r.doc},
+            "help": {"text": r.doc},
+            "defaultConfiguration": {"level": _LEVEL.get(r.severity, "warning")},
+            "properties": {"tags": [r.code[:2]]},
+        }
+        for r in model.rules
+    ]
 
 
 def render(model: ReportModel) -> str:
@@ -51,10 +54,14 @@ def render(model: ReportModel) -> str:
             "ruleId": d.code,
             "level": _LEVEL[d.severity],
             "message": {"text": text},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(d.path), "uriBaseId": SRCROOT},
-                "region": {"startLine": d.line, "startColumn": d.column},
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(d.path), "uriBaseId": SRCROOT},
+                        "region": {"startLine": d.line, "startColumn": d.column},
+                    }
+                }
+            ],
             "partialFingerprints": {"contentAudit/v1": f"{d.code}:{d.path}:{d.message}"},
         }
         if d.code in index:
@@ -79,15 +86,20 @@ def render(model: ReportModel) -> str:
             "regressions": baseline.regressions,
         }
     run: dict[str, Any] = {
-        "tool": {"driver": {
-            "name": model.tool.get("name", "content-audit"),
-            "version": model.tool.get("version", ""),
-            "semanticVersion": model.tool.get("version", ""),
-            "rules": _rules(model),
-        }},
+        "tool": {
+            "driver": {
+                "name": model.tool.get("name", "content-audit"),
+                "version": model.tool.get("version", ""),
+                "semanticVersion": model.tool.get("version", ""),
+                "rules": _rules(model),
+            }
+        },
         "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {SRCROOT: {
-            "description": {"text": "The project root (the folder of content-audit.yaml)."}}},
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "description": {"text": "The project root (the folder of content-audit.yaml)."}
+            }
+        },
         "results": results,
         "properties": properties,
     }
