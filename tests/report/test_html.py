@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from audit.pipeline import full_audit
 from audit.report import ARTIFACTS
 from audit.report.build import build_report
 from audit.report.html import render
+from tests.conftest import loaded_for
 from tests.golden import check_golden
 from tests.report.sample import EXAMPLE_STATUSES, sample_model
 
@@ -247,3 +249,16 @@ def test_report_command_writes_html_and_badge(
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert ">50%<" in page
     assert "50%" in (out / "badge.svg").read_text(encoding="utf-8")
+
+
+def test_a_tree_without_tracker_or_findings_still_renders(
+    make_tree: Callable[[dict[str, str | bytes]], Path],
+) -> None:
+    root = make_tree({"content/notes/заметки.md": "# Заметки\n\n## 1. Раздел\n\nТекст.\n"})
+    model = build_report(full_audit(loaded_for(root), execute=False))
+    page = render(model)
+    assert model.gaps == [] and model.diagnostics == []
+    assert "No gap tracker found: nothing to measure." in page
+    assert "No findings." in page
+    assert 'id="gap-matrix"' not in page and 'id="topic-graph"' not in page
+    assert "The graph has no gaps, sections or tasks to draw." in page
