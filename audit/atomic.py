@@ -13,6 +13,16 @@ from pathlib import Path
 from audit.errors import AuditError
 
 
+def _target_mode(path: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual 0666 minus the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_bytes_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
     """``fsync=False`` for caches: a crash may lose the entry, never leave half of it."""
     try:
@@ -21,6 +31,7 @@ def write_bytes_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
     except OSError as exc:
         raise AuditError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
+        os.fchmod(fd, _target_mode(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -97,3 +97,16 @@ def test_refuses_when_the_file_changed_after_it_was_read(project: Path,
     assert path.read_text(encoding="utf-8").endswith("\nправка автора\n")
     assert "| Agents | 40 | Отличное |" in path.read_text(encoding="utf-8")
     assert "changed on disk" in capsys.readouterr().err
+
+
+def test_write_keeps_the_file_mode(project: Path) -> None:
+    path = project / TRACKER
+    path.chmod(0o640)
+    main(["report", "--no-exec", "--write", "--format", "json"])
+    assert "| Agents | 1 | Отличное |" in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_new_report_files_are_readable(project: Path) -> None:
+    main(["report", "--no-exec", "--output-dir", "out", "--format", "json"])
+    assert (project / "out" / "report.json").stat().st_mode & 0o044 == 0o044
