@@ -29,12 +29,13 @@ def generate(count: int) -> str:
     parts = ["# Generated examples\n"]
     for index in range(0, count, 2):
         parts.append(f"\n## {index // 2 + 1}. Section {index // 2 + 1}\n\n")
-        parts.append(f"```python\nvalues = [i * i for i in range({1000 + index})]\n"
-                     "total = sum(values)\n```\n\n")
+        parts.append(
+            f"```python\nvalues = [i * i for i in range({1000 + index})]\n"
+            "total = sum(values)\n```\n\n"
+        )
         if index + 1 < count:
             expected = sum(i * i for i in range(1000 + index)) % 97
-            parts.append(f"```python\nprint(total % 97)\n```\n\n```text output\n{expected}\n"
-                         "```\n")
+            parts.append(f"```python\nprint(total % 97)\n```\n\n```text output\n{expected}\n```\n")
     return "".join(parts)
 
 
@@ -59,24 +60,42 @@ def bench_examples(count: int = 200, jobs: int = 0) -> dict[str, Any]:
     timings: dict[str, Any] = {"examples": count, "jobs": workers}
     with tempfile.TemporaryDirectory(prefix="content-audit-bench-") as folder:
         root = Path(folder)
-        sequential = _timed("sequential_s", timings, lambda: run_examples(
-            documents, config, root, jobs=1, use_cache=False))
-        _timed("pool_s", timings, lambda: run_examples(
-            documents, config, root, jobs=workers, use_cache=False))
-        _timed("cold_cache_s", timings, lambda: run_examples(
-            documents, config, root, jobs=workers, use_cache=True))
-        warm = _timed("warm_cache_s", timings, lambda: run_examples(
-            documents, config, root, jobs=workers, use_cache=True))
+        sequential = _timed(
+            "sequential_s",
+            timings,
+            lambda: run_examples(documents, config, root, jobs=1, use_cache=False),
+        )
+        _timed(
+            "pool_s",
+            timings,
+            lambda: run_examples(documents, config, root, jobs=workers, use_cache=False),
+        )
+        _timed(
+            "cold_cache_s",
+            timings,
+            lambda: run_examples(documents, config, root, jobs=workers, use_cache=True),
+        )
+        warm = _timed(
+            "warm_cache_s",
+            timings,
+            lambda: run_examples(documents, config, root, jobs=workers, use_cache=True),
+        )
         bare = options_from_config(config, Isolation(landlock=False))
-        _timed("pool_rlimits_only_s", timings, lambda: run_examples(
-            documents, config, root, jobs=workers, use_cache=False, options=bare))
+        _timed(
+            "pool_rlimits_only_s",
+            timings,
+            lambda: run_examples(
+                documents, config, root, jobs=workers, use_cache=False, options=bare
+            ),
+        )
     timings["statuses"] = sorted({r.status for r in sequential})
     timings["warm_all_cached"] = all(r.cached for r in warm)
     timings["isolation"] = list(sequential[0].isolation) if sequential else []
     timings["ratio_sequential_over_pool"] = round(timings["sequential_s"] / timings["pool_s"], 2)
     timings["ratio_cold_over_warm"] = round(timings["cold_cache_s"] / timings["warm_cache_s"], 1)
     timings["ratio_sandbox_over_rlimits_only"] = round(
-        timings["pool_s"] / timings["pool_rlimits_only_s"], 2)
+        timings["pool_s"] / timings["pool_rlimits_only_s"], 2
+    )
     return timings
 
 

@@ -82,8 +82,9 @@ def _landlock(workdir: str) -> list[str]:
     scoped = (_SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL) if abi >= 6 else 0
     size = 24 if abi >= 6 else (16 if abi >= 4 else 8)
     attr = RulesetAttr(fs, net, scoped)
-    ruleset = syscall(ctypes.c_long(_SYS_CREATE), ctypes.byref(attr), ctypes.c_size_t(size),
-                      ctypes.c_uint32(0))
+    ruleset = syscall(
+        ctypes.c_long(_SYS_CREATE), ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)
+    )
     if ruleset < 0:
         return []
     file_rights = _FS_WRITE_FILE | (_FS_TRUNCATE if abi >= 3 else 0)
@@ -94,8 +95,13 @@ def _landlock(workdir: str) -> list[str]:
             except OSError:
                 continue
             rule = PathBeneath(rights, parent)
-            rc = syscall(ctypes.c_long(_SYS_ADD_RULE), ctypes.c_int(ruleset), ctypes.c_int(1),
-                         ctypes.byref(rule), ctypes.c_uint32(0))
+            rc = syscall(
+                ctypes.c_long(_SYS_ADD_RULE),
+                ctypes.c_int(ruleset),
+                ctypes.c_int(1),
+                ctypes.byref(rule),
+                ctypes.c_uint32(0),
+            )
             os.close(parent)
             if rc < 0:
                 return []
@@ -196,12 +202,17 @@ def _worker(payload: dict[str, Any], ctl: int) -> None:
         began = time.monotonic()
         failed: dict[str, Any] | None = None
         try:
-            code = compile("\n" * (block["code_line"] - 1) + block["code"], path, "exec",
-                           dont_inherit=True)
+            code = compile(
+                "\n" * (block["code_line"] - 1) + block["code"], path, "exec", dont_inherit=True
+            )
         except (SyntaxError, ValueError) as exc:
-            failed = {"ev": "error", "kind": "syntax", "type": type(exc).__name__,
-                      "message": str(getattr(exc, "msg", exc))[:500],
-                      "line": getattr(exc, "lineno", 0) or block["code_line"]}
+            failed = {
+                "ev": "error",
+                "kind": "syntax",
+                "type": type(exc).__name__,
+                "message": str(getattr(exc, "msg", exc))[:500],
+                "line": getattr(exc, "lineno", 0) or block["code_line"],
+            }
             code = None
         if code is not None:
             try:
@@ -209,10 +220,14 @@ def _worker(payload: dict[str, Any], ctl: int) -> None:
             except SystemExit as exc:
                 status = exc.code
                 if status not in (None, 0):
-                    failed = {"ev": "error", "kind": "exit", "type": "SystemExit",
-                              "message": str(status)[:200],
-                              "code": status if isinstance(status, int) else 1,
-                              "line": _error_line(exc, path)}
+                    failed = {
+                        "ev": "error",
+                        "kind": "exit",
+                        "type": "SystemExit",
+                        "message": str(status)[:200],
+                        "code": status if isinstance(status, int) else 1,
+                        "line": _error_line(exc, path),
+                    }
             except BaseException as exc:
                 failed = _describe(exc, path)
         _flush()

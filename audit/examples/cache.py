@@ -37,8 +37,13 @@ _PROBE = (
 def environment_fingerprint(interpreter: str) -> str:
     """The interpreter's version and installed distributions, hashed (once per run)."""
     try:
-        done = subprocess.run([interpreter, "-I", "-c", _PROBE], capture_output=True, timeout=60,
-                              stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(
+            [interpreter, "-I", "-c", _PROBE],
+            capture_output=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise AuditError(f"cannot run the example interpreter {interpreter}: {exc}") from exc
     if done.returncode != 0:
@@ -51,8 +56,9 @@ def sequence_key(sequence: ExampleSequence, environment: str, options: dict[str,
     material = {
         "format": FORMAT,
         "path": sequence.path,
-        "blocks": [[e.code_line, e.code, e.expected_output, e.timeout_s]
-                   for e in sequence.examples],
+        "blocks": [
+            [e.code_line, e.code, e.expected_output, e.timeout_s] for e in sequence.examples
+        ],
         "environment": environment,
         "options": options,
     }
@@ -82,8 +88,13 @@ class ExampleCache:
             for row, example in zip(rows, sequence.examples, strict=True):
                 row = dict(row)
                 row["isolation"] = tuple(row.get("isolation", ()))
-                row.update(example_id=example.id, path=example.path, line=example.line,
-                           section=example.section, cached=True)
+                row.update(
+                    example_id=example.id,
+                    path=example.path,
+                    line=example.line,
+                    section=example.section,
+                    cached=True,
+                )
                 out.append(ExampleResult(**row))
             return out
         except (AttributeError, KeyError, TypeError, ValueError):

@@ -53,18 +53,33 @@ def discover_examples(documents: Iterable[Document], config: Config) -> Discover
             anchor = doc.headings[heading].anchor if heading is not None else ""
             title = doc.headings[heading].text if heading is not None else ""
             example = Example(
-                id=f"{doc.path}:{block.span.line}", path=doc.path, line=block.span.line,
-                code_line=block.code_line, section=anchor, section_title=title, code=block.code,
-                expected_output=block.expected_output, timeout_s=block.timeout_s,
+                id=f"{doc.path}:{block.span.line}",
+                path=doc.path,
+                line=block.span.line,
+                code_line=block.code_line,
+                section=anchor,
+                section_title=title,
+                code=block.code,
+                expected_output=block.expected_output,
+                timeout_s=block.timeout_s,
                 skip_reason=block.skip_reason,
             )
             if block.skip_reason:
-                skipped.append(ExampleResult(example.id, doc.path, example.line, anchor,
-                                             "skipped", message=f"skipped: {block.skip_reason}"))
+                skipped.append(
+                    ExampleResult(
+                        example.id,
+                        doc.path,
+                        example.line,
+                        anchor,
+                        "skipped",
+                        message=f"skipped: {block.skip_reason}",
+                    )
+                )
                 continue
             groups.setdefault(heading, []).append(example)
         for examples in groups.values():
             first = examples[0]
-            sequences.append(ExampleSequence(doc.path, first.section, first.section_title,
-                                             tuple(examples)))
+            sequences.append(
+                ExampleSequence(doc.path, first.section, first.section_title, tuple(examples))
+            )
     return Discovered(sequences, skipped)

@@ -24,9 +24,15 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_examples(documents: Iterable[Document], config: Config, root: Path, jobs: int = 0,
-                 use_cache: bool = True, progress: Progress | None = None,
-                 options: SandboxOptions | None = None) -> list[ExampleResult]:
+def run_examples(
+    documents: Iterable[Document],
+    config: Config,
+    root: Path,
+    jobs: int = 0,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    options: SandboxOptions | None = None,
+) -> list[ExampleResult]:
     """Run every runnable example (per-section sequences in a pool), reusing cached results.
 
     ``jobs`` 0 means ``config.examples.jobs``, and 0 there means the number of cores. Results

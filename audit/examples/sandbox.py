@@ -85,12 +85,20 @@ class SandboxOptions:
     def fingerprint(self) -> dict[str, Any]:
         """Everything about how examples are run that can change their outcome (cache key)."""
         return {
-            "timeout_s": self.timeout_s, "cpu_time_s": self.cpu_time_s,
-            "memory_mb": self.memory_mb, "file_size_mb": self.file_size_mb,
-            "max_processes": self.max_processes, "output_limit_kb": self.output_limit_kb,
-            "env_allow": sorted(self.env_allow), "fixed_env": FIXED_ENV,
-            "isolation": [list(self.isolation.prefix), list(self.isolation.layers),
-                          bool(self.isolation.cgroup_base), self.isolation.landlock],
+            "timeout_s": self.timeout_s,
+            "cpu_time_s": self.cpu_time_s,
+            "memory_mb": self.memory_mb,
+            "file_size_mb": self.file_size_mb,
+            "max_processes": self.max_processes,
+            "output_limit_kb": self.output_limit_kb,
+            "env_allow": sorted(self.env_allow),
+            "fixed_env": FIXED_ENV,
+            "isolation": [
+                list(self.isolation.prefix),
+                list(self.isolation.layers),
+                bool(self.isolation.cgroup_base),
+                self.isolation.landlock,
+            ],
             "runner": _runner_digest(),
         }
 
@@ -110,9 +118,14 @@ def options_from_config(config: Config, isolation: Isolation | None = None) -> S
     ex = config.examples
     interpreter = interpreter_of(config)
     return SandboxOptions(
-        interpreter=interpreter, timeout_s=ex.timeout_s, cpu_time_s=ex.cpu_time_s,
-        memory_mb=ex.memory_mb, file_size_mb=ex.file_size_mb, max_processes=ex.max_processes,
-        output_limit_kb=ex.output_limit_kb, env_allow=tuple(ex.env_allow),
+        interpreter=interpreter,
+        timeout_s=ex.timeout_s,
+        cpu_time_s=ex.cpu_time_s,
+        memory_mb=ex.memory_mb,
+        file_size_mb=ex.file_size_mb,
+        max_processes=ex.max_processes,
+        output_limit_kb=ex.output_limit_kb,
+        env_allow=tuple(ex.env_allow),
         isolation=isolation if isolation is not None else detect_isolation(interpreter),
     )
 
@@ -129,16 +142,23 @@ def _detect_namespaces(interpreter: str) -> tuple[tuple[str, ...], tuple[str, ..
     if unshare is None or not sys.platform.startswith("linux"):
         return (), ()
     user = () if os.geteuid() == 0 else ("--map-root-user",)
-    probe = "import os, socket\ntry:\n socket.create_connection(('127.0.0.1', 9), 1)\n" \
-            "except OSError as e:\n print(os.getpid(), e.errno)\n"
+    probe = (
+        "import os, socket\ntry:\n socket.create_connection(('127.0.0.1', 9), 1)\n"
+        "except OSError as e:\n print(os.getpid(), e.errno)\n"
+    )
     candidates: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
         ((unshare, *user, "--pid", "--net", "--fork", "--kill-child"), ("pidns", "netns")),
         ((unshare, *user, "--net"), ("netns",)),
     ]
     for prefix, layers in candidates:
         try:
-            done = subprocess.run([*prefix, interpreter, "-I", "-c", probe], capture_output=True,
-                                  timeout=10, stdin=subprocess.DEVNULL, check=False)
+            done = subprocess.run(
+                [*prefix, interpreter, "-I", "-c", probe],
+                capture_output=True,
+                timeout=10,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired):
             continue
         words = done.stdout.split()
@@ -233,23 +253,45 @@ def _execute(sequence: ExampleSequence, options: SandboxOptions, workdir: str) -
     cgroup = _make_cgroup(iso.cgroup_base, nonce, options.max_processes)
     nproc = 0 if os.geteuid() == 0 else _user_process_count() + options.max_processes
     payload = {
-        "nonce": nonce, "path": sequence.path, "workdir": workdir, "cgroup": cgroup,
+        "nonce": nonce,
+        "path": sequence.path,
+        "workdir": workdir,
+        "cgroup": cgroup,
         "landlock": iso.landlock,
-        "limits": {"cpu_time_s": options.cpu_time_s, "memory_mb": options.memory_mb,
-                   "file_size_mb": options.file_size_mb, "nproc": nproc},
+        "limits": {
+            "cpu_time_s": options.cpu_time_s,
+            "memory_mb": options.memory_mb,
+            "file_size_mb": options.file_size_mb,
+            "nproc": nproc,
+        },
         "blocks": [{"code": e.code, "code_line": e.code_line} for e in sequence.examples],
     }
     payload_path = os.path.join(workdir, f".content-audit-{nonce}.json")
     with open(payload_path, "w", encoding="utf-8") as handle:
         json.dump(payload, handle)
     read_fd, write_fd = os.pipe()
-    cmd = [*iso.prefix, options.interpreter, "-I", "-X", "utf8", str(RUNNER), payload_path,
-           str(write_fd)]
+    cmd = [
+        *iso.prefix,
+        options.interpreter,
+        "-I",
+        "-X",
+        "utf8",
+        str(RUNNER),
+        payload_path,
+        str(write_fd),
+    ]
     began = time.monotonic()
     try:
-        proc = _launch(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, pass_fds=(write_fd,), cwd=workdir,
-                       env=_environment(options, workdir, nonce), start_new_session=True)
+        proc = _launch(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=(write_fd,),
+            cwd=workdir,
+            env=_environment(options, workdir, nonce),
+            start_new_session=True,
+        )
     except OSError as exc:
         os.close(read_fd)
         os.close(write_fd)
@@ -283,23 +325,40 @@ def _execute(sequence: ExampleSequence, options: SandboxOptions, workdir: str) -
             layers.append("cgroup-pids")
     if "pidns" not in layers and "landlock-fs" not in layers:
         layers.append("unconfined")
-    return _Run(events, streams, returncode, timed_out, started, limit_hit, tuple(layers),
-                time.monotonic() - began, nonce)
+    return _Run(
+        events,
+        streams,
+        returncode,
+        timed_out,
+        started,
+        limit_hit,
+        tuple(layers),
+        time.monotonic() - began,
+        nonce,
+    )
 
 
 def _caps(options: SandboxOptions, blocks: int) -> tuple[int, int]:
     return options.output_limit_kb * 1024 + 64 * blocks, 1024 * 1024
 
 
-def _pump(proc: subprocess.Popen[bytes], control_fd: int, streams: _Streams,
-          events: list[dict[str, Any]], timeouts: list[float],
-          options: SandboxOptions) -> tuple[int | None, int]:
+def _pump(
+    proc: subprocess.Popen[bytes],
+    control_fd: int,
+    streams: _Streams,
+    events: list[dict[str, Any]],
+    timeouts: list[float],
+    options: SandboxOptions,
+) -> tuple[int | None, int]:
     """Read the three pipes until the supervisor exits, a deadline passes or a cap is hit."""
     assert proc.stdout is not None and proc.stderr is not None
     cap, control_cap = _caps(options, len(timeouts))
     selector = selectors.DefaultSelector()
-    targets = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr",
-               control_fd: "control"}
+    targets = {
+        proc.stdout.fileno(): "stdout",
+        proc.stderr.fileno(): "stderr",
+        control_fd: "control",
+    }
     for fd in targets:
         os.set_blocking(fd, False)
         selector.register(fd, selectors.EVENT_READ)
@@ -331,7 +390,7 @@ def _pump(proc: subprocess.Popen[bytes], control_fd: int, streams: _Streams,
                 buffer: bytearray = getattr(streams, name)
                 limit = control_cap if name == "control" else cap
                 room = limit - len(buffer)
-                buffer.extend(chunk[:max(room, 0)])
+                buffer.extend(chunk[: max(room, 0)])
                 if len(chunk) > room:
                     streams.overflow = name
                     return None, started
@@ -363,15 +422,18 @@ def _parse_events(buffer: bytearray, offset: int) -> tuple[int, list[dict[str, A
         offset = end + 1
 
 
-def _drain(proc: subprocess.Popen[bytes], control_fd: int, streams: _Streams,
-           options: SandboxOptions) -> None:
+def _drain(
+    proc: subprocess.Popen[bytes], control_fd: int, streams: _Streams, options: SandboxOptions
+) -> None:
     """Read what the killed run left in the pipes, bounded in size and time."""
     assert proc.stdout is not None and proc.stderr is not None
     cap, control_cap = _caps(options, 1)
     until = time.monotonic() + DRAIN_GRACE_S
-    pairs = [(proc.stdout.fileno(), streams.stdout, cap), (proc.stderr.fileno(), streams.stderr,
-                                                           cap),
-             (control_fd, streams.control, control_cap)]
+    pairs = [
+        (proc.stdout.fileno(), streams.stdout, cap),
+        (proc.stderr.fileno(), streams.stderr, cap),
+        (control_fd, streams.control, control_cap),
+    ]
     open_fds = {fd for fd, _, _ in pairs}
     while open_fds and time.monotonic() < until:
         progressed = False
@@ -388,7 +450,7 @@ def _drain(proc: subprocess.Popen[bytes], control_fd: int, streams: _Streams,
                 open_fds.discard(fd)
                 continue
             progressed = True
-            buffer.extend(chunk[:max(limit - len(buffer), 0)])
+            buffer.extend(chunk[: max(limit - len(buffer), 0)])
         if not progressed:
             time.sleep(0.01)
     proc.stdout.close()
@@ -535,13 +597,21 @@ def _results(sequence: ExampleSequence, options: SandboxOptions, run: _Run) -> l
         outcome = by_block.get(index)
         duration = float(outcome.get("duration", 0.0)) if outcome else 0.0
         common: dict[str, Any] = {
-            "example_id": example.id, "path": example.path, "line": example.line,
-            "section": example.section, "isolation": run.layers,
+            "example_id": example.id,
+            "path": example.path,
+            "line": example.line,
+            "section": example.section,
+            "isolation": run.layers,
         }
         if stop is not None:
-            results.append(ExampleResult(
-                status="skipped", message=f"not run: the block at line {stop.line} of the "
-                f"section ended the run ({stop.status})", **common))
+            results.append(
+                ExampleResult(
+                    status="skipped",
+                    message=f"not run: the block at line {stop.line} of the "
+                    f"section ended the run ({stop.status})",
+                    **common,
+                )
+            )
             continue
         if outcome is not None and outcome.get("ev") == "end":
             results.append(_compare(example, out, err, duration, common))
@@ -551,10 +621,12 @@ def _results(sequence: ExampleSequence, options: SandboxOptions, run: _Run) -> l
         elif index < run.started:
             result = _from_death(example, run, supervisor, err, options.timeout_s, common)
         elif index == 0 and not run.started:
-            result = ExampleResult(status="failed", message="the example interpreter did not "
-                                   f"start (exit code {run.returncode})",
-                                   detail=_tail(err or bytes(run.streams.stderr).decode(
-                                       "utf-8", "replace")), **common)
+            result = ExampleResult(
+                status="failed",
+                message=f"the example interpreter did not start (exit code {run.returncode})",
+                detail=_tail(err or bytes(run.streams.stderr).decode("utf-8", "replace")),
+                **common,
+            )
         else:
             result = ExampleResult(status="skipped", message="not run", **common)
         results.append(result)
@@ -566,8 +638,9 @@ def _tail(text: str, limit: int = 4000) -> str:
     return text if len(text) <= limit else "…" + text[-limit:]
 
 
-def _compare(example: Any, out: str, err: str, duration: float,
-             common: dict[str, Any]) -> ExampleResult:
+def _compare(
+    example: Any, out: str, err: str, duration: float, common: dict[str, Any]
+) -> ExampleResult:
     if example.expected_output is None:
         return ExampleResult(status="works", duration_s=duration, **common)
     expected, actual = normalise_output(example.expected_output), normalise_output(out)
@@ -575,13 +648,18 @@ def _compare(example: Any, out: str, err: str, duration: float,
         return ExampleResult(status="works", duration_s=duration, **common)
     diff = "\n".join(difflib.unified_diff(expected, actual, "expected", "actual", lineterm=""))
     changed = sum(1 for line in diff.splitlines()[2:] if line[:1] in "+-")
-    return ExampleResult(status="output-mismatch", duration_s=duration,
-                         message=f"output differs from the expected output ({changed} lines)",
-                         detail=_tail(diff), **common)
+    return ExampleResult(
+        status="output-mismatch",
+        duration_s=duration,
+        message=f"output differs from the expected output ({changed} lines)",
+        detail=_tail(diff),
+        **common,
+    )
 
 
-def _from_error(example: Any, event: dict[str, Any], out: str, err: str, duration: float,
-                common: dict[str, Any]) -> ExampleResult:
+def _from_error(
+    example: Any, event: dict[str, Any], out: str, err: str, duration: float, common: dict[str, Any]
+) -> ExampleResult:
     kind, name = event.get("kind"), str(event.get("type", ""))
     message = str(event.get("message", ""))
     line = int(event.get("line") or 0)
@@ -605,46 +683,97 @@ def _from_error(example: Any, event: dict[str, Any], out: str, err: str, duratio
         text = f"{name}: {message}" if message else name
     if line and kind != "syntax":
         text += f" (line {line})"
-    return ExampleResult(status=status, duration_s=duration, message=text, detail=detail,
-                         error_line=line, missing_module=module, **common)
+    return ExampleResult(
+        status=status,
+        duration_s=duration,
+        message=text,
+        detail=detail,
+        error_line=line,
+        missing_module=module,
+        **common,
+    )
 
 
-def _from_death(example: Any, run: _Run, supervisor: dict[str, Any], err: str,
-                default_timeout: float, common: dict[str, Any]) -> ExampleResult:
+def _from_death(
+    example: Any,
+    run: _Run,
+    supervisor: dict[str, Any],
+    err: str,
+    default_timeout: float,
+    common: dict[str, Any],
+) -> ExampleResult:
     """The block started and never reported: timeout, a cap, a signal or a hard exit."""
     detail = _tail(err)
     duration = run.wall_s
     if run.timed_out_block is not None:
         limit = example.timeout_s or default_timeout
-        return ExampleResult(status="timeout", duration_s=duration, detail=detail,
-                             message=f"no result within the {limit:g} s wall-clock timeout; "
-                             "the process group was killed", **common)
+        return ExampleResult(
+            status="timeout",
+            duration_s=duration,
+            detail=detail,
+            message=f"no result within the {limit:g} s wall-clock timeout; "
+            "the process group was killed",
+            **common,
+        )
     if run.streams.overflow:
-        return ExampleResult(status="limit-exceeded", duration_s=duration, detail=detail,
-                             message=f"output limit: {run.streams.overflow} went over the cap; "
-                             "the run was killed", **common)
+        return ExampleResult(
+            status="limit-exceeded",
+            duration_s=duration,
+            detail=detail,
+            message=f"output limit: {run.streams.overflow} went over the cap; the run was killed",
+            **common,
+        )
     sig = int(supervisor.get("signal") or 0)
     code = int(supervisor.get("code", run.returncode))
     if not supervisor and run.returncode < 0:
         sig = -run.returncode
     if sig == getattr(signal, "SIGXCPU", -1):
-        return ExampleResult(status="limit-exceeded", duration_s=duration, detail=detail,
-                             message="CPU time limit (SIGXCPU)", **common)
+        return ExampleResult(
+            status="limit-exceeded",
+            duration_s=duration,
+            detail=detail,
+            message="CPU time limit (SIGXCPU)",
+            **common,
+        )
     if sig == getattr(signal, "SIGXFSZ", -1):
-        return ExampleResult(status="limit-exceeded", duration_s=duration, detail=detail,
-                             message="file size limit (SIGXFSZ)", **common)
+        return ExampleResult(
+            status="limit-exceeded",
+            duration_s=duration,
+            detail=detail,
+            message="file size limit (SIGXFSZ)",
+            **common,
+        )
     if run.cgroup_limit_hit:
-        return ExampleResult(status="limit-exceeded", duration_s=duration, detail=detail,
-                             message="process limit (pids cgroup)", **common)
+        return ExampleResult(
+            status="limit-exceeded",
+            duration_s=duration,
+            detail=detail,
+            message="process limit (pids cgroup)",
+            **common,
+        )
     if sig:
-        return ExampleResult(status="failed", duration_s=duration, detail=detail,
-                             message=f"killed by signal {_signal_name(sig)}", **common)
+        return ExampleResult(
+            status="failed",
+            duration_s=duration,
+            detail=detail,
+            message=f"killed by signal {_signal_name(sig)}",
+            **common,
+        )
     if not supervisor:
-        return ExampleResult(status="failed", duration_s=duration, detail=detail,
-                             message="the example's supervisor was killed "
-                             f"(exit status {run.returncode})", **common)
-    return ExampleResult(status="failed", duration_s=duration, detail=detail,
-                         message=f"exited with code {code}", **common)
+        return ExampleResult(
+            status="failed",
+            duration_s=duration,
+            detail=detail,
+            message=f"the example's supervisor was killed (exit status {run.returncode})",
+            **common,
+        )
+    return ExampleResult(
+        status="failed",
+        duration_s=duration,
+        detail=detail,
+        message=f"exited with code {code}",
+        **common,
+    )
 
 
 def _signal_name(number: int) -> str:

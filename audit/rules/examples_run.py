@@ -47,8 +47,9 @@ def example_runtime_error(ctx: RuleContext) -> Iterator[Finding]:
     deliberately failing illustration `python skip`.
     """
     for result in _results(ctx, "failed"):
-        yield ctx.finding("EX002", _span(result), f"example fails: {result.message}",
-                          _hint(result.detail))
+        yield ctx.finding(
+            "EX002", _span(result), f"example fails: {result.message}", _hint(result.detail)
+        )
 
 
 @rule("EX003", "example-timeout", Severity.ERROR, stage="examples")
@@ -64,8 +65,9 @@ def example_timeout(ctx: RuleContext) -> Iterator[Finding]:
     timeout with `python timeout=N` when the work is really needed.
     """
     for result in _results(ctx, "timeout"):
-        yield ctx.finding("EX003", _span(result), f"example timed out: {result.message}",
-                          _hint(result.detail))
+        yield ctx.finding(
+            "EX003", _span(result), f"example timed out: {result.message}", _hint(result.detail)
+        )
 
 
 @rule("EX004", "example-output-mismatch", Severity.ERROR, stage="examples")
@@ -98,8 +100,9 @@ def example_limit_exceeded(ctx: RuleContext) -> Iterator[Finding]:
     it.
     """
     for result in _results(ctx, "limit-exceeded"):
-        yield ctx.finding("EX005", _span(result), f"example hit a limit: {result.message}",
-                          _hint(result.detail))
+        yield ctx.finding(
+            "EX005", _span(result), f"example hit a limit: {result.message}", _hint(result.detail)
+        )
 
 
 @rule("EX006", "example-needs-module", Severity.INFO, stage="examples")
@@ -116,5 +119,8 @@ def example_needs_module(ctx: RuleContext) -> Iterator[Finding]:
     example that runs with what is installed.
     """
     for result in _results(ctx, "needs-module"):
-        yield ctx.finding("EX006", Span(result.path, result.line),
-                          f"example skipped: needs {result.missing_module or 'a module'}")
+        yield ctx.finding(
+            "EX006",
+            Span(result.path, result.line),
+            f"example skipped: needs {result.missing_module or 'a module'}",
+        )
