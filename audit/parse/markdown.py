@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
+from mistune.util import unescape as unescape_entities
 
 from audit.model.config import Config
 from audit.model.document import (
@@ -50,6 +51,7 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _FM_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _TIMEOUT = re.compile(r"^timeout=(\d+(?:\.\d+)?)s?$")
+_BRACKET = re.compile(r"[\[\]]")
 
 
 class _PositionedState(BlockState):
@@ -567,8 +569,13 @@ class _Builder:
         if not found:
             return
         candidates = _raw_link_candidates(self.text, start, end)
+        # decoded target -> candidate indices (ascending): the first unused match in O(log n)
+        by_target: dict[str, list[int]] = {}
+        for k, (_cand_offset, cand_target) in enumerate(candidates):
+            by_target.setdefault(unquote(unescape_entities(cand_target)), []).append(k)
         used = 0
         ref_from = start
+        probe_from = start  # links come in source order: a text search resumes after the last
         for link_token, image in found:
             url = str(link_token.get("attrs", {}).get("url", ""))
             decoded = unquote(url)
@@ -578,17 +585,20 @@ class _Builder:
             if link_token.get("label") is not None:  # reference link: [text][label], [label]
                 offset, ref_from = _ref_link_offset(self.text, ref_from, end,
                                                     str(link_token["label"]))
-            for k in range(used, len(candidates) if offset < 0 else 0):
-                cand_offset, cand_target = candidates[k]
-                if unquote(cand_target) == decoded:
-                    offset, raw_target = cand_offset, unquote(cand_target)
-                    used = k + 1
-                    break
             if offset < 0:
-                probe = self.text.find(url, start, end)
+                indices = by_target.get(decoded, [])
+                pos = bisect_left(indices, used)
+                if pos < len(indices):
+                    k = indices[pos]
+                    offset, raw_target = candidates[k][0], decoded
+                    used = k + 1
+            if offset < 0:
+                probe = self.text.find(url, probe_from, end)
                 if probe < 0 and decoded != url:
-                    probe = self.text.find(decoded, start, end)
+                    probe = self.text.find(decoded, probe_from, end)
                 offset = probe if probe >= 0 else start
+                if probe >= 0:
+                    probe_from = probe + 1
             line, column = self.index.position(offset)
             self.doc.links.append(self._make_link(text, raw_target, line, column, image, role))
 
@@ -812,28 +822,56 @@ def _opening_bracket(text: str, start: int, close: int) -> int:
     return -1
 
 
+def _bracket_openings(text: str, start: int, end: int) -> dict[int, int]:
+    """Offset of every ``]`` in a range → offset of its matching ``[`` (one forward pass).
+
+    Same matching as ``_opening_bracket`` (a bracket right after a backslash does not count),
+    but linear: scanning back from every ``](`` is quadratic on a long line full of them.
+    """
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for match in _BRACKET.finditer(text, start, end):
+        here = match.start()
+        if here > start and text[here - 1] == "\\":
+            continue
+        if text[here] == "[":
+            stack.append(here)
+        elif stack:
+            out[here] = stack.pop()
+    return out
+
+
+MAX_TARGET_CHARS = 8192  # a link target longer than this is located by text search instead
+
+
 def _raw_link_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """(offset of the opening bracket, raw target) for every ``[..](target)`` in a range."""
     out: list[tuple[int, str]] = []
     pos = text.find("](", start, end)
+    if pos < 0:
+        return out
+    openings = _bracket_openings(text, start, end)
     while pos >= 0:
         target_start = pos + 2
         cursor = target_start
         while cursor < end and text[cursor] in " \t\n":
             cursor += 1
+        limit = min(end, cursor + MAX_TARGET_CHARS)
         if cursor < end and text[cursor] == "<":
-            close = text.find(">", cursor, end)
+            close = text.find(">", cursor, limit)
             target = text[cursor + 1 : close] if close >= 0 else ""
         else:
             depth = 0
             t_end = cursor
-            while t_end < end:
+            while t_end < limit:
                 ch = text[t_end]
-                if ch == "\\" and t_end + 1 < end:
+                if ch == "\\" and t_end + 1 < limit:
                     t_end += 2
                     continue
                 if ch == "(":
                     depth += 1
+                    if depth > 32:  # CommonMark's limit: not a link destination
+                        break
                 elif ch == ")":
                     if depth == 0:
                         break
@@ -842,7 +880,7 @@ def _raw_link_candidates(text: str, start: int, end: int) -> list[tuple[int, str
                     break
                 t_end += 1
             target = text[cursor:t_end]
-        opening = _opening_bracket(text, start, pos)
+        opening = openings.get(pos, -1)
         if opening >= 0:
             if opening > start and text[opening - 1] == "!":
                 opening -= 1
