@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
@@ -312,14 +312,10 @@ def _priority(gap: Gap, tracker: Tracker, rows: dict[tuple[str, int], tuple[str,
     return gap.priority_label or "unprioritized"
 
 
-def _buckets(gaps: list[GapCoverage], key: object) -> list[Bucket]:
-    from collections.abc import Callable
-
-    assert callable(key)
-    fn: Callable[[GapCoverage], str] = key  # type: ignore[assignment]
+def _buckets(gaps: list[GapCoverage], key: Callable[[GapCoverage], str]) -> list[Bucket]:
     groups: dict[str, list[GapCoverage]] = {}
     for g in gaps:
-        groups.setdefault(fn(g), []).append(g)
+        groups.setdefault(key(g), []).append(g)
     out = []
     for name, members in groups.items():
         out.append(Bucket(name, len(members), sum(1 for m in members if m.status == "covered"),

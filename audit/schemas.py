@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from audit.model.config import Config
+from audit.model.report import ReportModel
+from audit.model.requirements import RequirementsSpec
 from audit.model.task import TaskFrontMatter
 
 SCHEMA_DIR = "schema"
@@ -53,6 +55,9 @@ def register_model(name: str, filename: str, model: type[BaseModel], title: str)
 
 register_model("config", "config.schema.json", Config, "content-audit configuration")
 register_model("task", "task.schema.json", TaskFrontMatter, "content-audit task front matter")
+register_model("report", "report.schema.json", ReportModel, "content-audit report (report.json)")
+register_model("requirements", "requirements.schema.json", RequirementsSpec,
+               "content-audit requirements (schema/requirements.yaml)")
 
 
 def render_schema(entry: SchemaEntry) -> str:

@@ -96,3 +96,14 @@ def test_shipped_content_passes_its_thresholds(report: dict[str, object]) -> Non
 
 def test_the_dl_tracker_is_the_clean_one(report: dict[str, object]) -> None:
     assert not [d for d in report["diagnostics"] if d["path"] == DL]  # type: ignore[union-attr,index]
+
+
+def test_the_json_report_validates_against_the_exported_schema(report: dict[str, object]) -> None:
+    import jsonschema
+
+    schema = json.loads((PROJECT / "schema" / "report.schema.json").read_text(encoding="utf-8"))
+    data = {k: v for k, v in report.items() if k != "_exit"}
+    jsonschema.validate(data, schema)
+    data["summary"] = {"files": "many"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
