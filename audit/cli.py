@@ -79,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--write", action="store_true", help="rewrite stale files in schema/")
     schema.add_argument("--check", action="store_true", help="exit 1 when schema/ is stale")
     schema.add_argument("--dir", default="schema", help="schema folder (default: ./schema)")
+    for subparser in sub.choices.values():
+        # also accepted after the command: `content-audit check --config x.yaml`
+        subparser.add_argument("--config", default=argparse.SUPPRESS,
+                               help="config file (content-audit.yaml or pyproject.toml)")
     return parser
 
 
@@ -293,8 +297,12 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         _writable_folder(Path(args.output).absolute().parent, "folder of --output")
 
     execute = not (args.no_exec or _no_exec_forced())
-    audit = full_audit(loaded, jobs=_jobs(args.jobs), execute=execute,
-                       use_cache=not args.no_cache)
+    progress, close_progress = example_progress() if execute else (None, lambda: None)
+    try:
+        audit = full_audit(loaded, jobs=_jobs(args.jobs), execute=execute,
+                           use_cache=not args.no_cache, progress=progress)
+    finally:
+        close_progress()
     model = build_report(audit)
     if previous is not None:
         from audit.baseline import compare

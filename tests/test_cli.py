@@ -25,7 +25,7 @@ def test_clean_tree_exits_0(tmp_path: Path) -> None:
     (tmp_path / LLM).write_text("# М\n\n## Раздел\n\n[сюда](#раздел)\n", encoding="utf-8")
     run = run_cli(["check"], tmp_path)
     assert (run.code, run.out, run.err) == (
-        0, "1 files checked: 0 errors, 0 warnings, 0 notes\n", "")
+        0, "1 file checked: 0 errors, 0 warnings, 0 notes\n", "")
 
 
 def test_warnings_only_exit_0_and_errors_exit_1(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_check_paths_reports_only_those_files_but_resolves_the_whole_tree(
     assert data["files_checked"] == 1
     assert run.code == 1
     clean = run_cli(["check", "content/tasks"], root)
-    assert clean.code == 0 and clean.out.startswith("1 files checked: 0 errors")
+    assert clean.code == 0 and clean.out.startswith("1 file checked: 0 errors")
     folder = run_cli(["check", "--format", "json", "content/llm"], root)
     assert {d["path"] for d in json.loads(folder.out)["diagnostics"]} == {
         LLM, "content/llm/подготовка-к-интервью.md"}
@@ -147,3 +147,19 @@ def test_golden_json(fixture_tree: Tree, update_golden: bool) -> None:
         golden.write_text(run.out, encoding="utf-8")
     assert golden.is_file(), "run `pytest tests/test_cli.py --update-golden` once"
     assert run.out == golden.read_text(encoding="utf-8")
+
+
+def test_config_is_accepted_after_the_command(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("# A\n\n[x](missing.md)\n", encoding="utf-8")
+    (tmp_path / "other.yaml").write_text("content_root: content\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "audit", "check", "--config", "other.yaml"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "content/a.md:3:1: XR001" in run.stdout
+    bad = subprocess.run([sys.executable, "-m", "audit", "check", "--config", "nope.yaml"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert bad.returncode == 2 and "config file not found: nope.yaml" in bad.stderr

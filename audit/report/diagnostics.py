@@ -32,15 +32,23 @@ def counts(findings: Sequence[Finding]) -> dict[str, int]:
     return out
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(findings: Sequence[Finding], files: int) -> str:
+    c = counts(findings)
+    return (f"{_plural(files, 'file')} checked: {_plural(c['error'], 'error')}, "
+            f"{_plural(c['warning'], 'warning')}, {_plural(c['info'], 'note')}")
+
+
 def render_text(findings: Sequence[Finding], files: int) -> str:
     lines = []
     for f in findings:
         hint = f" ({f.hint})" if f.hint else ""
         lines.append(f"{f.span.path}:{f.span.line}:{f.span.column}: {f.code} "
                      f"[{f.severity.value}] {f.message}{hint}")
-    c = counts(findings)
-    lines.append(f"{files} files checked: {c['error']} errors, {c['warning']} warnings, "
-                 f"{c['info']} notes")
+    lines.append(summary_line(findings, files))
     return "\n".join(lines) + "\n"
 
 
@@ -78,9 +86,7 @@ def github_annotation(severity: str, path: str, line: int, column: int, code: st
 def render_github(findings: Sequence[Finding], files: int) -> str:
     lines = [github_annotation(f.severity.value, f.span.path, f.span.line, f.span.column, f.code,
                                f.message, f.hint) for f in findings]
-    c = counts(findings)
-    lines.append(f"{files} files checked: {c['error']} errors, {c['warning']} warnings, "
-                 f"{c['info']} notes")
+    lines.append(summary_line(findings, files))
     return "\n".join(lines) + "\n"
 
 
