@@ -6,6 +6,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def _relpath(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def printable(text: str) -> str:
+    """``text`` with the undecodable bytes of an OS path (lone surrogates) replaced by U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_source(path: Path, root: Path, content: Path | None = None) -> Source:
     """Read one file the way discovery does (used for explicitly named paths)."""
     return _read(path, (content or root).resolve(), root)
@@ -93,7 +99,11 @@ def _read(full: Path, content: Path, root: Path) -> Source:
     abspath = str(full)
 
     def failed(code: str, message: str) -> Source:
-        return Source(rel, abspath, None, "", read_error=message, read_error_code=code)
+        return Source(rel, abspath, None, "", read_error=printable(message), read_error_code=code)
+
+    if printable(rel) != rel:  # undecodable bytes in a name: shown replaced, never crash a report
+        rel = printable(rel)
+        return failed("IO002", "file name is not valid UTF-8 (shown with U+FFFD); not read")
 
     if full.is_symlink():
         try:
@@ -109,10 +119,15 @@ def _read(full: Path, content: Path, root: Path) -> Source:
     if full.is_dir():
         return failed("IO006", "a directory named like a Markdown file")
     try:
-        size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return failed("IO007", f"file is {size} bytes, above the {MAX_FILE_BYTES} byte limit")
-        with open(full, "rb") as handle:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer (regular files ignore it)
+        fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as handle:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return failed("IO001", "not a regular file (a named pipe, socket or device)")
+            if st.st_size > MAX_FILE_BYTES:
+                return failed("IO007", f"file is {st.st_size} bytes, above the {MAX_FILE_BYTES} "
+                              "byte limit")
             data = handle.read()
     except PermissionError:
         return failed("IO001", "permission denied")

@@ -6,7 +6,8 @@ from audit.rules.registry import parse_finding_rule
 parse_finding_rule("IO001", "unreadable-file", Severity.ERROR, """
     A Markdown file of the knowledge base cannot be read.
 
-    What it checks: discovery found the file but opening it failed (permissions, I/O error).
+    What it checks: discovery found the file but opening it failed (permissions, I/O error),
+    or it is not a regular file (a named pipe would block every run; it is not opened).
     Why: an unreadable page is missing from the site and from every coverage figure.
     Example: `chmod 000 content/llm/материалы.md`.
     Fix: restore read permission or remove the file.
@@ -14,7 +15,8 @@ parse_finding_rule("IO001", "unreadable-file", Severity.ERROR, """
 parse_finding_rule("IO002", "not-utf8", Severity.ERROR, """
     The file is not valid UTF-8 (or is UTF-16).
 
-    What it checks: the bytes decode as UTF-8; the first invalid byte is reported.
+    What it checks: the bytes decode as UTF-8; the first invalid byte is reported. A file
+    name that is not valid UTF-8 is reported too (shown with U+FFFD) and the file not read.
     Why: mkdocs reads UTF-8; other encodings render as mojibake or fail the build.
     Example: a page saved as CP1251 from an old editor.
     Fix: re-save the file as UTF-8 (`iconv -f cp1251 -t utf-8`).
