@@ -71,13 +71,13 @@ class Measure:
     note: str = ""
 
 
-def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float,
-                                                                                   float, int]:
+def run(
+    cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds, peak RSS (MB) and exit code of one child process."""
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty child never blocks
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
-                                env=env)
+        proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = code = os.waitstatus_to_exitcode(status)
@@ -101,8 +101,7 @@ def corpus(size: int, seed: int) -> Path:
 def _audit_env() -> dict[str, str]:
     env = dict(os.environ)
     project = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = project + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH")
-                                   else "")
+    env["PYTHONPATH"] = project + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
 
@@ -111,8 +110,8 @@ def _peers(folder: Path) -> list[tuple[str, list[str], str]]:
     found: list[tuple[str, list[str], str]] = []
     local_bin = (OUT / "node" / "node_modules" / ".bin").resolve()
     mdl = shutil.which("markdownlint-cli2") or (
-        str(local_bin / "markdownlint-cli2") if (local_bin / "markdownlint-cli2").exists()
-        else None)
+        str(local_bin / "markdownlint-cli2") if (local_bin / "markdownlint-cli2").exists() else None
+    )
     if mdl:
         found.append(("markdownlint-cli2", [mdl, "content/**/*.md"], "cold"))
     pymd = shutil.which("pymarkdown")
@@ -146,8 +145,7 @@ def bench_size(size: int, seed: int, peers: bool, repeat: int = 1) -> list[Measu
         assert best is not None
         seconds, cpu, rss, code = best
         out.append(Measure(size, name, seconds, cpu, rss, code, note=note))
-        sys.stderr.write(f"  {size:>6} {name:<34} {seconds:8.3f} s {cpu:8.3f} cpu "
-                         f"{rss:8.1f} MB\n")
+        sys.stderr.write(f"  {size:>6} {name:<34} {seconds:8.3f} s {cpu:8.3f} cpu {rss:8.1f} MB\n")
 
     time.sleep(RACY_WAIT)  # let the generated files age past the cache's racy window
     measure("read files (floor)", [py, "-c", _READ, "content"])
@@ -165,10 +163,10 @@ def bench_size(size: int, seed: int, peers: bool, repeat: int = 1) -> list[Measu
     target = folder / heading["path"]
     text = target.read_text(encoding="utf-8")
     assert heading["text"] in text
-    target.write_text(text.replace(heading["text"], heading["text"] + " (новое)", 1),
-                      encoding="utf-8")
-    measure("check warm, linked heading renamed", [*check, "-j2"],
-            "links to it become XR002")
+    target.write_text(
+        text.replace(heading["text"], heading["text"] + " (новое)", 1), encoding="utf-8"
+    )
+    measure("check warm, linked heading renamed", [*check, "-j2"], "links to it become XR002")
     target.write_text(text, encoding="utf-8")
     edit.write_bytes(original_edit)
     if peers:
@@ -196,16 +194,24 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
-            "cores": cores}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": cores,
+    }
 
 
 def table(measures: Sequence[Measure]) -> str:
-    lines = [f"{'files':>6}  {'measure':<36} {'wall s':>8} {'x mistune':>9} {'cpu s':>8} "
-             f"{'peak MB':>8}  exit"]
+    lines = [
+        f"{'files':>6}  {'measure':<36} {'wall s':>8} {'x mistune':>9} {'cpu s':>8} "
+        f"{'peak MB':>8}  exit"
+    ]
     for m in measures:
-        lines.append(f"{m.size:>6}  {m.name:<36} {m.seconds:8.3f} {m.ratio:9.3f} "
-                     f"{m.cpu_seconds:8.3f} {m.peak_rss_mb:8.1f}  {m.exit_code}")
+        lines.append(
+            f"{m.size:>6}  {m.name:<36} {m.seconds:8.3f} {m.ratio:9.3f} "
+            f"{m.cpu_seconds:8.3f} {m.peak_rss_mb:8.1f}  {m.exit_code}"
+        )
     return "\n".join(lines)
 
 
@@ -215,8 +221,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--large", action="store_true", help="also 20,000 files")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-peers", action="store_true", help="skip the other linters")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="best of N for the measures that do not edit the corpus")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="best of N for the measures that do not edit the corpus",
+    )
     args = parser.parse_args(argv)
     sizes = list(args.sizes) + ([20000] if args.large else [])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -225,8 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"bench: {size} files\n")
         measures.extend(bench_size(size, args.seed, not args.no_peers, max(1, args.repeat)))
     report = {"machine": machine(), "seed": args.seed, "measures": [asdict(m) for m in measures]}
-    (OUT / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                                    encoding="utf-8")
+    (OUT / "bench.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     sys.stdout.write(table(measures) + "\n")
     sys.stdout.write(f"machine: {report['machine']}\nwritten: {OUT / 'bench.json'}\n")
     return 0

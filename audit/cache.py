@@ -65,8 +65,11 @@ def _reducers() -> dict[type, Any]:
     table: dict[type, Any] = dict(copyreg.dispatch_table)
     for module in (document, finding, span):
         for value in vars(module).values():
-            if isinstance(value, type) and dataclasses.is_dataclass(value) \
-                    and value.__module__ == module.__name__:
+            if (
+                isinstance(value, type)
+                and dataclasses.is_dataclass(value)
+                and value.__module__ == module.__name__
+            ):
                 names = [f.name for f in dataclasses.fields(value)]
                 getter = operator.attrgetter(*names)
 
@@ -99,8 +102,10 @@ def code_fingerprint() -> str:
         for name in sorted(filenames):
             if name.endswith(".py"):
                 st = os.stat(os.path.join(folder, name))
-                parts.append(f"{os.path.relpath(os.path.join(folder, name), package)}:"
-                             f"{st.st_size}:{st.st_mtime_ns}")
+                parts.append(
+                    f"{os.path.relpath(os.path.join(folder, name), package)}:"
+                    f"{st.st_size}:{st.st_mtime_ns}"
+                )
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
 
 
@@ -108,8 +113,16 @@ def namespace(config: Config) -> str:
     """Tool version (and code), Python, mistune and the validated config."""
     import mistune
 
-    text = "\n".join([str(FORMAT), __version__, code_fingerprint(), sys.version,
-                      str(mistune.__version__), config.model_dump_json()])
+    text = "\n".join(
+        [
+            str(FORMAT),
+            __version__,
+            code_fingerprint(),
+            sys.version,
+            str(mistune.__version__),
+            config.model_dump_json(),
+        ]
+    )
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -122,7 +135,7 @@ def _unseal(data: bytes) -> bytes | None:
     if len(data) < head or not data.startswith(_MAGIC):
         return None
     payload = data[head:]
-    if hashlib.blake2b(payload, digest_size=16).digest() != data[len(_MAGIC):head]:
+    if hashlib.blake2b(payload, digest_size=16).digest() != data[len(_MAGIC) : head]:
         return None
     return payload
 
@@ -182,8 +195,7 @@ class ParseCache:
             doc = pickle.loads(payload)
         except Exception:  # a damaged entry is a miss, never a crash
             return None
-        if not isinstance(doc, Document) or doc.path != source.path \
-                or doc.digest != source.digest:
+        if not isinstance(doc, Document) or doc.path != source.path or doc.digest != source.digest:
             return None
         return doc
 
@@ -212,9 +224,15 @@ class ParseCache:
             return None
         return record if isinstance(record, RunRecord) else None
 
-    def save_run(self, sources: Sequence[Source], extra_paths: Iterable[tuple[str, bool]],
-                 stages: Sequence[str], findings: Sequence[Finding], documents: Sequence[str],
-                 started_ns: int) -> None:
+    def save_run(
+        self,
+        sources: Sequence[Source],
+        extra_paths: Iterable[tuple[str, bool]],
+        stages: Sequence[str],
+        findings: Sequence[Finding],
+        documents: Sequence[str],
+        started_ns: int,
+    ) -> None:
         stats: list[StatEntry] = []
         for source in sources:
             entry = _stat_entry(source.path, source.abspath)
@@ -223,11 +241,16 @@ class ParseCache:
                 stats = []
                 break
             stats.append(entry)
-        record = RunRecord(stats, [(s.path, s.digest) for s in sources], sorted(set(extra_paths)),
-                           tuple(stages), list(findings), list(documents))
+        record = RunRecord(
+            stats,
+            [(s.path, s.digest) for s in sources],
+            sorted(set(extra_paths)),
+            tuple(stages),
+            list(findings),
+            list(documents),
+        )
         with contextlib.suppress(AuditError):
-            write_bytes_atomic(self._run_path, _seal(dumps(record)),
-                               fsync=False)
+            write_bytes_atomic(self._run_path, _seal(dumps(record)), fsync=False)
 
     def unchanged_run(self, stages: Sequence[str]) -> RunRecord | None:
         """The last run's record when no input changed since (checked by ``stat`` only)."""
@@ -276,7 +299,8 @@ def walk_stats(config: Config, root: Path) -> list[StatEntry] | None:
             full = os.path.join(dirpath, name)
             rel_to_content = os.path.relpath(full, content).replace(os.sep, "/")
             if not matches(rel_to_content, config.include) or matches(
-                    rel_to_content, config.exclude):
+                rel_to_content, config.exclude
+            ):
                 continue
             try:
                 rel = Path(full).absolute().relative_to(root_resolved).as_posix()

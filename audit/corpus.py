@@ -32,7 +32,6 @@ MATERIALS, INTERVIEW, TRACKER = "материалы.md", "подготовка-�
 LEVELS = ("Basic", "Medium", "Killer")
 
 
-
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
@@ -56,18 +55,56 @@ _ADJ = _words(
     "локальный глобальный разреженный плотный устойчивый шумный большой малый средний"
 )
 _LATIN = (
-    "KV-cache", "RoPE", "LoRA", "BM25", "softmax", "AdamW", "GQA", "MoE", "DPO", "RLHF",
-    "beam search", "top-p", "recall@k", "F1", "ROC AUC", "batch norm", "dropout", "FLOPs",
+    "KV-cache",
+    "RoPE",
+    "LoRA",
+    "BM25",
+    "softmax",
+    "AdamW",
+    "GQA",
+    "MoE",
+    "DPO",
+    "RLHF",
+    "beam search",
+    "top-p",
+    "recall@k",
+    "F1",
+    "ROC AUC",
+    "batch norm",
+    "dropout",
+    "FLOPs",
 )
 _TOPICS = (
-    "Токенизация", "Архитектура", "Внимание", "Позиционные кодировки", "Оптимизаторы",
-    "Функции потерь", "Регуляризация", "Поиск и ранжирование", "Эмбеддинги", "Дообучение",
-    "Квантизация", "Дистилляция", "Инференс", "Оценка качества", "Агентные системы",
-    "Длинный контекст", "Выравнивание", "Сервинг моделей", "Мониторинг", "Разметка данных",
+    "Токенизация",
+    "Архитектура",
+    "Внимание",
+    "Позиционные кодировки",
+    "Оптимизаторы",
+    "Функции потерь",
+    "Регуляризация",
+    "Поиск и ранжирование",
+    "Эмбеддинги",
+    "Дообучение",
+    "Квантизация",
+    "Дистилляция",
+    "Инференс",
+    "Оценка качества",
+    "Агентные системы",
+    "Длинный контекст",
+    "Выравнивание",
+    "Сервинг моделей",
+    "Мониторинг",
+    "Разметка данных",
 )
 _SUBCATEGORIES = (
-    "Tokenization & Decoding", "Architecture", "Training", "Evaluation", "Retrieval",
-    "Serving", "Fine-tuning", "Data",
+    "Tokenization & Decoding",
+    "Architecture",
+    "Training",
+    "Evaluation",
+    "Retrieval",
+    "Serving",
+    "Fine-tuning",
+    "Data",
 )
 _STATUSES = ("НЕТ", "ЧАСТИЧНО ЗАПОЛНЕНО", "ЗАПОЛНЕНО")
 
@@ -109,8 +146,9 @@ class _Text:
         return text[0].upper() + text[1:] + tail
 
     def paragraph(self, sentences: tuple[int, int] = (3, 7)) -> str:
-        return " ".join(self.rng.choice(self.sentences)
-                        for _ in range(self.rng.randint(*sentences)))
+        return " ".join(
+            self.rng.choice(self.sentences) for _ in range(self.rng.randint(*sentences))
+        )
 
     def phrase(self, words: int = 3) -> str:
         text = " ".join(self.rng.choice(_WORDS) for _ in range(words))
@@ -190,30 +228,51 @@ def _bad_anchor(anchor: str) -> str:
     return anchor + "-old"
 
 
-def _materials(track: _Track, tracks: list[_Track], position: int, text: _Text,
-               broken: _Broken) -> str:
+def _materials(
+    track: _Track, tracks: list[_Track], position: int, text: _Text, broken: _Broken
+) -> str:
     rng = text.rng
-    out = [f"# Учебные материалы {track.name.upper()}", "", f"~{rng.randint(20, 90)} минут чтения",
-           "", f"Предварительно: [Подготовка к интервью]({INTERVIEW}) | "
-           f"[Пробелы в покрытии]({TRACKER})", "", text.paragraph((4, 6)), "",
-           f"Обновлено: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", ""]
+    out = [
+        f"# Учебные материалы {track.name.upper()}",
+        "",
+        f"~{rng.randint(20, 90)} минут чтения",
+        "",
+        f"Предварительно: [Подготовка к интервью]({INTERVIEW}) | [Пробелы в покрытии]({TRACKER})",
+        "",
+        text.paragraph((4, 6)),
+        "",
+        f"Обновлено: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "",
+    ]
     other = tracks[position - 1] if position > 0 else None
     for number, (title, _anchor) in enumerate(track.sections, start=1):
         out += [f"## {title}", "", text.paragraph(), ""]
         out += [f"**{text.phrase(2)}.** {text.paragraph((2, 4))}", ""]
         out += ["| Вариант | Стоимость | Когда |", "|---|---|---|"]
-        out += [f"| {text.phrase(2)} | O(n^{rng.randint(1, 3)}) | {text.phrase(3)} |"
-                for _ in range(3)]
+        out += [
+            f"| {text.phrase(2)} | O(n^{rng.randint(1, 3)}) | {text.phrase(3)} |" for _ in range(3)
+        ]
         out.append("")
         code, output = _example(rng, number)
-        out += ["```python", code.rstrip("\n"), "```", "", "```text output",
-                output.rstrip("\n"), "```", ""]
+        out += [
+            "```python",
+            code.rstrip("\n"),
+            "```",
+            "",
+            "```text output",
+            output.rstrip("\n"),
+            "```",
+            "",
+        ]
         out += [text.paragraph(), ""]
         if other is not None and other.sections and number % 3 == 0:
             target_title, target_anchor = rng.choice(other.sections)
             anchor = _bad_anchor(target_anchor) if broken() else target_anchor
-            out += [f"Связанная тема другого трека: [{target_title}]"
-                    f"(../{other.name}/{MATERIALS}#{anchor}).", ""]
+            out += [
+                f"Связанная тема другого трека: [{target_title}]"
+                f"(../{other.name}/{MATERIALS}#{anchor}).",
+                "",
+            ]
         if number % 4 == 0:
             out += ["### Вопросы для интервью", ""]
             for _ in range(2):
@@ -223,36 +282,56 @@ def _materials(track: _Track, tracks: list[_Track], position: int, text: _Text,
 
 def _interview(track: _Track, text: _Text, broken: _Broken) -> str:
     rng = text.rng
-    out = [f"# Подготовка к интервью: {track.name.upper()}", "",
-           f"~{rng.randint(20, 90)} минут чтения", "",
-           f"Предварительно: [Материалы]({MATERIALS}) | [Пробелы в покрытии]({TRACKER})", "",
-           text.paragraph((3, 5)), "", "Обновлено: 2026-11-20", ""]
+    out = [
+        f"# Подготовка к интервью: {track.name.upper()}",
+        "",
+        f"~{rng.randint(20, 90)} минут чтения",
+        "",
+        f"Предварительно: [Материалы]({MATERIALS}) | [Пробелы в покрытии]({TRACKER})",
+        "",
+        text.paragraph((3, 5)),
+        "",
+        "Обновлено: 2026-11-20",
+        "",
+    ]
     for number, (title, anchor) in enumerate(track.sections, start=1):
         short = title.split(". ", 1)[1].split(" (")[0]
         link_anchor = _bad_anchor(anchor) if broken() else anchor
-        out += [f"## {number}. {short}", "",
-                f"{text.paragraph((1, 2))} Теория — в разделе [{short}]"
-                f"({MATERIALS}#{link_anchor}).", ""]
+        out += [
+            f"## {number}. {short}",
+            "",
+            f"{text.paragraph((1, 2))} Теория — в разделе [{short}]({MATERIALS}#{link_anchor}).",
+            "",
+        ]
         for level in LEVELS:
             out += [f"### {level}", ""]
             for pair in range(1 + (number + len(level)) % 2):
                 question = f"Q: {text.phrase(6)}?"
                 answer = f"A: {text.paragraph((2, 4))}"
-                out += ([question, answer, ""] if pair % 2 == 0
-                        else [question, "", answer, ""])
+                out += [question, answer, ""] if pair % 2 == 0 else [question, "", answer, ""]
     return "\n".join(out) + "\n"
 
 
 def _tracker(track: _Track, text: _Text, broken: _Broken) -> str:
     rng = text.rng
     tasks = track.tasks
-    out = [f"# Пробелы в покрытии {track.name.upper()}", "", "~10 минут чтения", "",
-           f"Предварительно: [Материалы]({MATERIALS}) | [Подготовка к интервью]({INTERVIEW})",
-           "", f"Здесь собрано то, что спрашивают сверх {len(tasks)} задач трека. "
-           f"Про {rng.choice(_TOPICS).lower()} спрашивают в {rng.randint(20, 70)}% интервью.",
-           "", f"Что спрашивают на собеседованиях, чего НЕТ в {len(tasks)} задачах. "
-           "Обновлено: 2026-11-20", "", f"## Текущее покрытие ({len(tasks)} задач)", "",
-           "| Подкатегория | Задач | Покрытие |", "|---|---|---|"]
+    out = [
+        f"# Пробелы в покрытии {track.name.upper()}",
+        "",
+        "~10 минут чтения",
+        "",
+        f"Предварительно: [Материалы]({MATERIALS}) | [Подготовка к интервью]({INTERVIEW})",
+        "",
+        f"Здесь собрано то, что спрашивают сверх {len(tasks)} задач трека. "
+        f"Про {rng.choice(_TOPICS).lower()} спрашивают в {rng.randint(20, 70)}% интервью.",
+        "",
+        f"Что спрашивают на собеседованиях, чего НЕТ в {len(tasks)} задачах. Обновлено: 2026-11-20",
+        "",
+        f"## Текущее покрытие ({len(tasks)} задач)",
+        "",
+        "| Подкатегория | Задач | Покрытие |",
+        "|---|---|---|",
+    ]
     per_sub: dict[str, int] = {}
     for task in tasks:
         sub = _SUBCATEGORIES[task.number % len(_SUBCATEGORIES)]
@@ -263,24 +342,43 @@ def _tracker(track: _Track, text: _Text, broken: _Broken) -> str:
     for number in range(1, gaps + 1):
         section = (number * 2) % max(1, len(track.sections)) + 1
         status = _STATUSES[number % len(_STATUSES)]
-        out += [f"### {number}. {text.phrase(3)} — {status}", "",
-                f"Частота: спрашивают в {rng.randint(10, 70)}% интервью", "",
-                f"Что спрашивают: - {text.phrase(4)} - {text.phrase(3)} - {text.phrase(5)}", "",
-                "Пример вопроса:", "", f'"{text.paragraph((1, 2))}"', ""]
+        out += [
+            f"### {number}. {text.phrase(3)} — {status}",
+            "",
+            f"Частота: спрашивают в {rng.randint(10, 70)}% интервью",
+            "",
+            f"Что спрашивают: - {text.phrase(4)} - {text.phrase(3)} - {text.phrase(5)}",
+            "",
+            "Пример вопроса:",
+            "",
+            f'"{text.paragraph((1, 2))}"',
+            "",
+        ]
         if tasks:
             task = tasks[(number * 3) % len(tasks)]
             wanted = f"{track.prefix}_{9000 + number:03d}_missing" if broken() else task.task_id
             out += [f"Рекомендация: Добавить {wanted}", ""]
-        out += [f"Добавлено в materials.md section {section}:",
-                f"- {text.phrase(4)}", f"- {text.phrase(3)} на Python",
-                "- Interview questions (2 Q&A)", "",
-                f"Добавлено в interview.md section {section} (Basic/Medium/Killer):",
-                "- 6 Q&A (Basic/Medium/Killer)", "",
-                f"Источники: {text.phrase(2)}, 20{rng.randint(10, 24)}.", "",
-                f"Осталось: - {text.phrase(3)} - {text.phrase(2)}", ""]
+        out += [
+            f"Добавлено в materials.md section {section}:",
+            f"- {text.phrase(4)}",
+            f"- {text.phrase(3)} на Python",
+            "- Interview questions (2 Q&A)",
+            "",
+            f"Добавлено в interview.md section {section} (Basic/Medium/Killer):",
+            "- 6 Q&A (Basic/Medium/Killer)",
+            "",
+            f"Источники: {text.phrase(2)}, 20{rng.randint(10, 24)}.",
+            "",
+            f"Осталось: - {text.phrase(3)} - {text.phrase(2)}",
+            "",
+        ]
     if len(tasks) >= 2:
-        out += ["## Priority 1 (Добавить в первую очередь)", "",
-                "| Gap | Сложность | Задача |", "|---|---|---|"]
+        out += [
+            "## Priority 1 (Добавить в первую очередь)",
+            "",
+            "| Gap | Сложность | Задача |",
+            "|---|---|---|",
+        ]
         out += [f"| {task.topic} | Medium | {task.task_id} |" for task in tasks[:3]]
         out += ["", "## Cross-References Missing", "", "Связи, которые стоит добавить:", ""]
         for a, b in itertools.pairwise(tasks[:4]):
@@ -293,25 +391,60 @@ def _task(own: _Task, track: _Track, text: _Text, broken: _Broken) -> str:
     rng = text.rng
     tasks = track.tasks
     index = tasks.index(own)
-    related = [t.task_id for t in (tasks[index - 1], tasks[(index + 1) % len(tasks)])
-               if t is not own]
+    related = [
+        t.task_id for t in (tasks[index - 1], tasks[(index + 1) % len(tasks)]) if t is not own
+    ]
     prereq = [tasks[index - 2].task_id] if index >= 2 else []
     sub = _SUBCATEGORIES[own.number % len(_SUBCATEGORIES)]
     title = f"{own.topic}: {text.phrase(3).lower()}"
-    out = ["---", f"id: {own.task_id}", f'title: "{title}"', f"track: {track.name}",
-           f"subcategory: {sub}", f"difficulty: {('easy', 'medium', 'hard')[own.number % 3]}",
-           f"related: [{', '.join(dict.fromkeys(related))}]",
-           f"prerequisites: [{', '.join(prereq)}]", "---", "", f"# {title}", "", "## Условие", ""]
+    out = [
+        "---",
+        f"id: {own.task_id}",
+        f'title: "{title}"',
+        f"track: {track.name}",
+        f"subcategory: {sub}",
+        f"difficulty: {('easy', 'medium', 'hard')[own.number % 3]}",
+        f"related: [{', '.join(dict.fromkeys(related))}]",
+        f"prerequisites: [{', '.join(prereq)}]",
+        "---",
+        "",
+        f"# {title}",
+        "",
+        "## Условие",
+        "",
+    ]
     for _ in range(rng.randint(2, 4)):
         out += [text.paragraph(), ""]
-    out += [f"Вход: {text.phrase(3).lower()}. Выход: {text.phrase(4).lower()}.", "",
-            "## Решение", ""]
+    out += [
+        f"Вход: {text.phrase(3).lower()}. Выход: {text.phrase(4).lower()}.",
+        "",
+        "## Решение",
+        "",
+    ]
     for part in range(rng.randint(2, 3)):
         code, output = _example(rng, own.number + part)
-        out += [text.paragraph((2, 4)), "", "```python", code.rstrip("\n"), "```", "",
-                "```text output", output.rstrip("\n"), "```", ""]
-    out += ["## Разбор", "", text.paragraph((4, 8)), "", text.paragraph((3, 6)), "",
-            "## Связанные материалы", ""]
+        out += [
+            text.paragraph((2, 4)),
+            "",
+            "```python",
+            code.rstrip("\n"),
+            "```",
+            "",
+            "```text output",
+            output.rstrip("\n"),
+            "```",
+            "",
+        ]
+    out += [
+        "## Разбор",
+        "",
+        text.paragraph((4, 8)),
+        "",
+        text.paragraph((3, 6)),
+        "",
+        "## Связанные материалы",
+        "",
+    ]
     if track.sections:
         title_, anchor = track.sections[index % len(track.sections)]
         anchor = _bad_anchor(anchor) if broken() else anchor
@@ -320,8 +453,11 @@ def _task(own: _Task, track: _Track, text: _Text, broken: _Broken) -> str:
     if neighbour is not own:
         target = f"{neighbour.task_id}_gone.md" if broken() else f"{neighbour.task_id}.md"
         out.append(f"- Следующая задача: [{neighbour.task_id}]({target}#решение)")
-    mentioned = f"{track.prefix}_{8000 + own.number:03d}_undeclared" if broken() else (
-        tasks[index - 1].task_id)
+    mentioned = (
+        f"{track.prefix}_{8000 + own.number:03d}_undeclared"
+        if broken()
+        else (tasks[index - 1].task_id)
+    )
     out += [f"- Смотрите также {mentioned} и [обзор трека](../{track.name}/{TRACKER}).", ""]
     return "\n".join(out) + "\n"
 
@@ -373,13 +509,18 @@ def generate(out_dir: Path, files: int, seed: int = 0) -> dict[str, object]:
         "seed": seed,
         "broken_references": broken.count,
         # linked from the interview page and from tasks of the first track
-        "linked_heading": {"path": f"content/{first.name}/{MATERIALS}", "text": f"## {title}",
-                           "anchor": anchor},
-        "edit_file": f"content/tasks/{first.tasks[0].task_id}.md" if first.tasks
+        "linked_heading": {
+            "path": f"content/{first.name}/{MATERIALS}",
+            "text": f"## {title}",
+            "anchor": anchor,
+        },
+        "edit_file": f"content/tasks/{first.tasks[0].task_id}.md"
+        if first.tasks
         else f"content/{first.name}/{MATERIALS}",
     }
     (out_dir / "corpus-manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
@@ -392,8 +533,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.files < 1:
         parser.error("--files must be >= 1")
     manifest = generate(Path(args.out_dir), args.files, args.seed)
-    sys.stdout.write(f"wrote {manifest['files']} files, {manifest['bytes']} bytes, "
-                     f"{manifest['broken_references']} broken references to {args.out_dir}\n")
+    sys.stdout.write(
+        f"wrote {manifest['files']} files, {manifest['bytes']} bytes, "
+        f"{manifest['broken_references']} broken references to {args.out_dir}\n"
+    )
     return 0
 
 
