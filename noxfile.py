@@ -61,6 +61,8 @@ def bench(session: nox.Session) -> None:
                     "build/bench/node", "markdownlint-cli2", external=True,
                     success_codes=list(range(256)))
     session.run("python", "-m", "audit.bench", *session.posargs)
+    # the example runner: 200 generated examples, sequential vs pool, cold vs warm cache
+    session.run("python", "-m", "audit.bench_examples")
 
 
 @nox.session(python=PYTHON)
