@@ -330,6 +330,10 @@ class _Builder:
                 line_text = self.index.line_text(line)
                 column = len(line_text) - len(line_text.lstrip()) + 1
                 raw.append((level, text, line, column))
+        # source order: a heading nested in a quote or list may be emitted after a later one
+        # (mistune hands some blocks back out of order); sections, parents, anchor suffixes
+        # and Document.section_of_line's bisection all rely on headings sorted by line
+        raw.sort(key=lambda item: item[2])
         # explicit anchors are reserved first so generated ones step around them
         explicit = []
         for _level, text, _line, _column in raw:
