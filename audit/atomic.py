@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from audit.errors import AuditError
@@ -23,8 +24,14 @@ def _target_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_bytes_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
-    """``fsync=False`` for caches: a crash may lose the entry, never leave half of it."""
+def write_bytes_atomic(path: Path, data: bytes, fsync: bool = True,
+                       precondition: Callable[[], bool] | None = None) -> bool:
+    """``fsync=False`` for caches: a crash may lose the entry, never leave half of it.
+
+    ``precondition`` is checked after the data is on disk and right before the rename: when it
+    returns False nothing is replaced (the temporary file is removed) and the result is False.
+    ``report --write`` uses it to re-check that no author saved the file meanwhile.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -37,6 +44,9 @@ def write_bytes_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
+        if precondition is not None and not precondition():
+            os.unlink(tmp)
+            return False
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -46,6 +56,7 @@ def write_bytes_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return True
 
 
 def write_text_atomic(path: Path, text: str) -> None:

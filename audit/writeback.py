@@ -18,6 +18,8 @@ from audit.model.tracker import Tracker
 
 REGION_NAMES = ("tasks-per-subcategory", "coverage-summary")
 _PREFIX = re.compile(r"^(.*?)\s*текущий coverage", re.MULTILINE)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+CHANGED = "file changed on disk since it was read; not written"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ def _summary(tracker: Tracker, coverage: Coverage, old: str) -> list[str]:
 def regenerate(text: str, tracker: Tracker, coverage: Coverage) -> tuple[str, tuple[str, ...]]:
     """New file text with every known region regenerated (idempotent)."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
+    # the parser's line ends only (CRLF, CR, LF): str.splitlines also splits at U+2028, form
+    # feeds and more, which shifted the markers' line numbers and rewrote the author's lines
+    lines = _LINE.findall(text)
     changed: list[str] = []
     # markers were found on normalised lines; line numbers are the same in the raw text
     for marker in sorted(tracker.markers, key=lambda m: m.begin_line, reverse=True):
@@ -90,23 +94,38 @@ def write_regions(root: Path, trackers: list[Tracker], coverage: Coverage,
             results.append(WriteResult(tracker.path, False, (), "no audit markers"))
             continue
         path = root / tracker.path
-        data = path.read_bytes()
-        if digest_of(data) != digests.get(tracker.path):
+        expected = digests.get(tracker.path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
             results.append(WriteResult(tracker.path, False, (),
-                                       "file changed on disk since it was read; not written"))
+                                       f"cannot read: {exc.strerror or exc}; not written"))
+            continue
+        if digest_of(data) != expected:
+            results.append(WriteResult(tracker.path, False, (), CHANGED))
             continue
         bom = data.startswith(b"\xef\xbb\xbf")
-        text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
+        try:
+            text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
+        except UnicodeDecodeError:
+            results.append(WriteResult(tracker.path, False, (), "not valid UTF-8; not written"))
+            continue
         new_text, regions = regenerate(text, tracker, coverage)
         if not regions:
             results.append(WriteResult(tracker.path, False, ()))
             continue
         payload = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
-        # last look right before the rename: refuse if an author saved meanwhile
-        if digest_of(path.read_bytes()) != digests.get(tracker.path):
-            results.append(WriteResult(tracker.path, False, (),
-                                       "file changed on disk since it was read; not written"))
+
+        def unchanged(path: Path = path, expected: str | None = expected) -> bool:
+            try:
+                return digest_of(path.read_bytes()) == expected
+            except OSError:
+                return False
+
+        # last look after the new bytes are on disk, right before the rename: an author who
+        # saved meanwhile keeps their text (the window left is one stat-free read + rename)
+        if not write_bytes_atomic(path, payload, precondition=unchanged):
+            results.append(WriteResult(tracker.path, False, (), CHANGED))
             continue
-        write_bytes_atomic(path, payload)
         results.append(WriteResult(tracker.path, True, regions))
     return results
