@@ -149,6 +149,16 @@ def _finding(code: str, severity: Severity, path: str, line: int, col: int, msg:
     return Finding(code, severity, Span(path, line, col), msg)
 
 
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of a byte offset, counted the way the parser counts: BOM dropped, CRLF and
+    lone CR end lines, columns in characters."""
+    head = data[:offset].decode("utf-8", "replace")
+    if head.startswith("\ufeff"):
+        head = head[1:]
+    head = normalise_newlines(head)
+    return head.count("\n") + 1, len(head) - (head.rfind("\n") + 1) + 1
+
+
 def decode(source: Source) -> tuple[str | None, list[Finding]]:
     """Bytes → text. Problems become findings; undecodable bytes are replaced, not dropped."""
     data = source.data or b""
@@ -160,9 +170,7 @@ def decode(source: Source) -> tuple[str | None, list[Finding]]:
         ]
     nul = data.find(b"\x00")
     if nul >= 0:
-        head = data[:nul].decode("utf-8", "replace")
-        line = head.count("\n") + 1
-        col = len(head) - (head.rfind("\n") + 1) + 1
+        line, col = _byte_position(data, nul)
         return None, [
             _finding("IO003", Severity.ERROR, path, line, col,
                      "binary file: contains NUL bytes, not Markdown text")
@@ -170,9 +178,7 @@ def decode(source: Source) -> tuple[str | None, list[Finding]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        head = data[: exc.start].decode("utf-8", "replace")
-        line = head.count("\n") + 1
-        col = len(head) - (head.rfind("\n") + 1) + 1
+        line, col = _byte_position(data, exc.start)
         findings.append(
             _finding("IO002", Severity.ERROR, path, line, col,
                      f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start});"
