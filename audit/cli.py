@@ -180,18 +180,15 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.report.diagnostics import RENDERERS
 
     selected = _selected(loaded, args.paths)
-    record = None
-    if not args.no_cache:  # nothing changed since the last run: answer from the cache
-        from audit.cache import ParseCache
-
-        record = ParseCache(loaded.root, loaded.config).unchanged_run(("static",))
-    if record is not None:
-        all_findings, doc_paths = record.findings, record.documents
-    else:
+    if args.no_cache:
         from audit.pipeline import analyse
 
-        analysis = analyse(loaded, jobs=_jobs(args.jobs), cache=not args.no_cache)
+        analysis = analyse(loaded, jobs=_jobs(args.jobs))
         all_findings, doc_paths = analysis.findings, [d.path for d in analysis.documents]
+    else:  # re-checks only what the edits since the last run can affect
+        from audit.incremental import check
+
+        all_findings, doc_paths = check(loaded, _jobs(args.jobs))
     findings = filter_findings(all_findings, selected)
     files = len(doc_paths) if selected is None else sum(
         1 for path in doc_paths
@@ -245,10 +242,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_graph(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.graph_export import export_graph
-    from audit.pipeline import analyse
+    from audit.pipeline import full_audit
 
-    analysis = analyse(loaded, jobs=_jobs(0))
-    text = export_graph(analysis.graph, args.format)
+    # the whole graph, gaps included; examples are not run for an export
+    audit = full_audit(loaded, jobs=_jobs(0), execute=False)
+    text = export_graph(audit.analysis.graph, args.format)
     if args.output:
         from audit.atomic import write_text_atomic
 

@@ -137,3 +137,23 @@ def test_graph_command(tmp_path: Path, fixture_tree: Callable[[str], Path], fmt:
     assert out.read_text(encoding="utf-8") == export_graph(graph, fmt)
     stdout = run_cli(["graph", "--format", fmt], root)
     assert stdout.out == out.read_text(encoding="utf-8")
+
+
+def test_graph_export_includes_gaps_and_their_claims(tmp_path: Path) -> None:
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).parent / "fixtures" / "tracker-seed-quirks"
+    root = tmp_path / "t"
+    shutil.copytree(fixture, root)
+    run = subprocess.run([sys.executable, "-m", "audit", "graph", "--format", "json"], cwd=root,
+                         capture_output=True, text=True, check=True)
+    graph = json.loads(run.stdout)
+    gaps = {n["id"] for n in graph["nodes"] if n.get("kind") == "gap"}
+    assert "gap:ml/agentic-systems" in gaps
+    claims = {(e["source"], e["target"]) for e in graph["edges"] if e.get("kind") == "claims"}
+    assert ("gap:ml/agentic-systems", "sec:content/ml/материалы.md#2-агентные-системы") in claims
+    missing = {n["id"] for n in graph["nodes"] if n.get("missing")}
+    assert "missing:materials.md#section 9" in missing
