@@ -1,21 +1,24 @@
-"""Incremental cache: parsed documents by content hash, and the findings of the last run.
+"""Incremental cache: parsed documents by content hash, and the state of the last run.
 
 Layout under ``<root>/<config.cache_dir>/parse/<namespace>/``, where the namespace is a hash of
 the tool version (and the size and mtime of its modules), the Python and mistune versions and the
 validated config, so that changing any of them starts from an empty cache instead of reading stale
 entries (old namespaces are left behind; deleting the cache folder is always safe):
 
-- ``docs/<k2>/<key>.pickle``: one parsed ``Document``, keyed by a hash of its path and content
-  digest. Content-addressed: two runs that write the same key write the same bytes, and every
-  write is atomic (temporary file + rename), so runs sharing the folder never see half a file.
-- ``last-run.pickle``: the findings of the last full run with the fingerprint they were computed
-  from (every file's path, size, mtime, inode and digest, and the existence of non-Markdown link
-  targets). When nothing in the fingerprint changed, ``check`` answers from it without parsing.
+- ``packs/<run>.pack``: the documents one run parsed, pickled one after the other into a single
+  file (one ``open`` per run instead of one per document). Each document is sealed on its own
+  (magic + hash), so a damaged byte costs that document, not the pack. A pack is written under a
+  temporary name and renamed: concurrent runs write different packs and never see half of one.
+- ``state.pickle``: the last run's ``State``: for every file its stat, content digest, where its
+  parsed document is, the facts other files read from it (anchors, task declarations), the
+  dependency keys its own findings read, and those findings (of ``scope="file"`` rules), plus the
+  findings of the global rules with a digest of the facts they read. Written atomically; when two
+  runs share the folder the last one wins, and either state is whole and self-consistent.
 
-Correctness does not rest on invalidation logic: the topic graph and the rules are recomputed
-over all documents on every run that is not an exact fingerprint hit, so a removed heading, a
-renamed file or a deleted task id can never leave a stale "anchor OK" behind. Unreadable,
-truncated or foreign entries are treated as misses.
+Correctness does not rest on the stat shortcut: a file whose stat is not trusted (changed,
+or modified within two seconds of the run that recorded it) is read and hashed again. What is
+re-checked after an edit is decided in ``audit/incremental.py``. Unreadable, truncated or foreign
+entries are misses; a pack another run deleted is a miss.
 """
 
 from __future__ import annotations
@@ -23,14 +26,15 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import hashlib
+import importlib.util
 import io
 import operator
 import os
 import pickle
 import sys
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +45,20 @@ from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.finding import Finding
 from audit.model.source import Source
+from audit.model.span import Span
 
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"content-audit-cache\x00"
 # a file modified this close to the run that recorded it may change again within the same mtime
 # tick: its stat is not trusted for the no-change shortcut (git's "racily clean" problem)
 RACY_NS = 2_000_000_000
+# a pack no state refers to is deleted once it is this old (a concurrent run may still read it)
+PACK_GRACE_NS = 600 * 1_000_000_000
 
 StatEntry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
+Stat = tuple[int, int, int]  # size, mtime_ns, inode
+DocRef = tuple[str, int, int]  # pack name, offset, length
+Declaration = tuple[str, Span, str]  # task id, span, "file" | "heading"
 
 
 def _reducers() -> dict[type, Any]:
@@ -109,17 +119,31 @@ def code_fingerprint() -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
 
 
+def _mistune_fingerprint() -> str:
+    """mistune's version without importing it (a warm ``check`` may never need mistune)."""
+    if "mistune" in sys.modules:
+        return str(getattr(sys.modules["mistune"], "__version__", ""))
+    spec = importlib.util.find_spec("mistune")
+    origin = spec.origin if spec is not None else None
+    if not origin:
+        return ""
+    with contextlib.suppress(OSError):
+        text = Path(origin).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if line.startswith("__version__"):
+                return line.split("=", 1)[1].strip().strip("\"'")
+    return origin
+
+
 def namespace(config: Config) -> str:
     """Tool version (and code), Python, mistune and the validated config."""
-    import mistune
-
     text = "\n".join(
         [
             str(FORMAT),
             __version__,
             code_fingerprint(),
             sys.version,
-            str(mistune.__version__),
+            _mistune_fingerprint(),
             config.model_dump_json(),
         ]
     )
@@ -140,20 +164,41 @@ def _unseal(data: bytes) -> bytes | None:
     return payload
 
 
-@dataclass
-class RunRecord:
-    """What the last full run saw and found."""
+@dataclass(slots=True)
+class FileEntry:
+    """What the last run knew about one file."""
 
-    stats: list[StatEntry]
-    digests: list[tuple[str, str]]
-    extra_paths: list[tuple[str, bool]]  # non-Markdown link targets and whether they existed
+    path: str
+    stat: Stat | None  # None: not trusted (racily clean or unreadable): read and hash again
+    digest: str
+    anchors: frozenset[str]
+    declares: tuple[Declaration, ...]
+    refs: frozenset[str]  # dependency keys of this file's findings (see audit/incremental.py)
+    findings: tuple[Finding, ...]  # of the scope="file" rules, after the config's policy
+    fragment: str  # digest of what the global rules read from this file
+    doc: DocRef | None = None  # where the parsed document is
+
+
+@dataclass
+class State:
+    """What the last run saw and found."""
+
     stages: tuple[str, ...]
-    findings: list[Finding]
-    documents: list[str]
+    entries: dict[str, FileEntry]
+    existence: dict[str, bool]  # non-document link targets and whether they existed
+    global_digest: str
+    global_findings: list[Finding]
+    started_ns: int
+    stats_complete: bool = True  # every file was found by the stat walk (no unusual paths)
+    loose: list[Finding] = field(default_factory=list)  # file findings outside any document
+    # what this run did (for tests and diagnostics): files whose file-scope rules ran, whether
+    # the global rules ran ("full": everything, as after a cold start)
+    rechecked: tuple[str, ...] = ()
+    global_ran: bool = True
 
 
 class ParseCache:
-    """Documents by (path, content digest), plus the last run's findings."""
+    """Documents by (path, content digest), plus the last run's state."""
 
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root
@@ -161,6 +206,9 @@ class ParseCache:
         self.dir = root / config.cache_dir / "parse" / namespace(config)
         self.hits = 0
         self.misses = 0
+        self._pending: dict[str, tuple[str, bytes]] = {}  # path -> (digest, sealed blob)
+        self._refs: dict[str, tuple[str, DocRef]] | None = None  # path -> (digest, location)
+        self.written: dict[str, DocRef] = {}  # what flush() stored this run
 
     # ------------------------------------------------------------- documents
     @staticmethod
@@ -168,26 +216,85 @@ class ParseCache:
         text = f"{source.path}\x00{source.digest}".encode()
         return hashlib.blake2b(text, digest_size=16).hexdigest()
 
-    def _doc_path(self, key: str) -> Path:
-        return self.dir / "docs" / key[:2] / f"{key}.pickle"
+    @property
+    def _packs(self) -> Path:
+        return self.dir / "packs"
+
+    def _known(self) -> dict[str, tuple[str, DocRef]]:
+        if self._refs is None:
+            self._refs = {}
+            state = self.load_state()
+            if state is not None:
+                for path, entry in state.entries.items():
+                    if entry.doc is not None:
+                        self._refs[path] = (entry.digest, entry.doc)
+        return self._refs
+
+    def use_state(self, state: State) -> None:
+        """Take document locations from an already loaded state (saves reading it twice)."""
+        self._refs = {p: (e.digest, e.doc) for p, e in state.entries.items() if e.doc is not None}
 
     def get(self, source: Source) -> Document | None:
         if source.data is None:
             return None
-        try:
-            data = self._doc_path(self.key(source)).read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        doc = self._load_doc(data, source)
+        return self.get_by(source.path, source.digest)
+
+    def get_by(self, path: str, digest: str) -> Document | None:
+        doc = self._load(path, digest)
         if doc is None:
             self.misses += 1
         else:
             self.hits += 1
         return doc
 
+    def _load(self, path: str, digest: str) -> Document | None:
+        pending = self._pending.get(path)
+        if pending is not None and pending[0] == digest:
+            return self._load_doc(pending[1], path, digest)
+        known = self._known().get(path)
+        if known is None or known[0] != digest:
+            return None
+        name, offset, length = known[1]
+        try:
+            with open(self._packs / name, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read(length)
+        except OSError:
+            return None
+        return self._load_doc(data, path, digest)
+
+    def get_many(self, wanted: Iterable[tuple[str, str]]) -> dict[str, Document]:
+        """Several documents at once: each pack is opened once, read in offset order."""
+        by_pack: dict[str, list[tuple[int, int, str, str]]] = {}
+        out: dict[str, Document] = {}
+        known = self._known()
+        for path, digest in wanted:
+            pending = self._pending.get(path)
+            if pending is not None and pending[0] == digest:
+                doc = self._load_doc(pending[1], path, digest)
+                if doc is not None:
+                    out[path] = doc
+                continue
+            ref = known.get(path)
+            if ref is not None and ref[0] == digest:
+                name, offset, length = ref[1]
+                by_pack.setdefault(name, []).append((offset, length, path, digest))
+        for name, items in by_pack.items():
+            items.sort()
+            try:
+                with open(self._packs / name, "rb") as handle:
+                    for offset, length, path, digest in items:
+                        handle.seek(offset)
+                        doc = self._load_doc(handle.read(length), path, digest)
+                        if doc is not None:
+                            out[path] = doc
+            except OSError:
+                continue
+        self.hits += len(out)
+        return out
+
     @staticmethod
-    def _load_doc(data: bytes, source: Source) -> Document | None:
+    def _load_doc(data: bytes, path: str, digest: str) -> Document | None:
         payload = _unseal(data)
         if payload is None:
             return None
@@ -195,78 +302,100 @@ class ParseCache:
             doc = pickle.loads(payload)
         except Exception:  # a damaged entry is a miss, never a crash
             return None
-        if not isinstance(doc, Document) or doc.path != source.path or doc.digest != source.digest:
+        if not isinstance(doc, Document) or doc.path != path or doc.digest != digest:
             return None
         return doc
 
     def put(self, source: Source, pickled: bytes) -> None:
-        """Store one document given as ``dumps(document)``; failures only cost speed."""
+        """Keep one document given as ``dumps(document)`` for the pack ``flush`` writes."""
         if source.data is None:
             return
-        with contextlib.suppress(AuditError):
-            write_bytes_atomic(self._doc_path(self.key(source)), _seal(pickled), fsync=False)
+        self._pending[source.path] = (source.digest, _seal(pickled))
 
-    # ------------------------------------------------------------ last run
-    @property
-    def _run_path(self) -> Path:
-        return self.dir / "last-run.pickle"
-
-    def load_run(self) -> RunRecord | None:
+    def flush(self) -> dict[str, DocRef]:
+        """Write this run's documents as one pack; returns path -> location. Failures only cost
+        speed (the documents are parsed again next time)."""
+        if not self._pending:
+            return {}
+        name = f"{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
+        chunks: list[bytes] = []
+        located: dict[str, DocRef] = {}
+        offset = 0
+        for path, (_digest, blob) in self._pending.items():
+            chunks.append(blob)
+            located[path] = (name, offset, len(blob))
+            offset += len(blob)
         try:
-            payload = _unseal(self._run_path.read_bytes())
+            write_bytes_atomic(self._packs / name, b"".join(chunks), fsync=False)
+        except AuditError:
+            return {}
+        known = self._known()
+        for path, ref in located.items():
+            known[path] = (self._pending[path][0], ref)
+        self.written.update(located)
+        self._pending.clear()
+        return located
+
+    # ------------------------------------------------------------------ state
+    @property
+    def _state_path(self) -> Path:
+        return self.dir / "state.pickle"
+
+    def load_state(self) -> State | None:
+        try:
+            payload = _unseal(self._state_path.read_bytes())
         except OSError:
             return None
         if payload is None:
             return None
         try:
-            record = pickle.loads(payload)
+            state = pickle.loads(payload)
         except Exception:
             return None
-        return record if isinstance(record, RunRecord) else None
+        return state if isinstance(state, State) else None
 
-    def save_run(
-        self,
-        sources: Sequence[Source],
-        extra_paths: Iterable[tuple[str, bool]],
-        stages: Sequence[str],
-        findings: Sequence[Finding],
-        documents: Sequence[str],
-        started_ns: int,
-    ) -> None:
-        stats: list[StatEntry] = []
-        for source in sources:
-            entry = _stat_entry(source.path, source.abspath)
-            # a racily-clean or unreadable file disables the shortcut until it settles
-            if entry is None or source.data is None or entry[2] >= started_ns - RACY_NS:
-                stats = []
-                break
-            stats.append(entry)
-        record = RunRecord(
-            stats,
-            [(s.path, s.digest) for s in sources],
-            sorted(set(extra_paths)),
-            tuple(stages),
-            list(findings),
-            list(documents),
-        )
+    def save_state(self, state: State) -> None:
         with contextlib.suppress(AuditError):
-            write_bytes_atomic(self._run_path, _seal(dumps(record)), fsync=False)
+            write_bytes_atomic(self._state_path, _seal(dumps(state)), fsync=False)
+        self._collect(state)
 
-    def unchanged_run(self, stages: Sequence[str]) -> RunRecord | None:
-        """The last run's record when no input changed since (checked by ``stat`` only)."""
-        record = self.load_run()
-        if record is None or not record.stats or record.stages != tuple(stages):
+    def _collect(self, state: State) -> None:
+        """Delete packs the saved state no longer refers to, once past the grace period."""
+        live = {e.doc[0] for e in state.entries.values() if e.doc is not None}
+        limit = time.time_ns() - PACK_GRACE_NS
+        with contextlib.suppress(OSError):
+            for item in os.scandir(self._packs):
+                if item.name.endswith(".pack") and item.name not in live:
+                    with contextlib.suppress(OSError):
+                        if item.stat().st_mtime_ns < limit:
+                            os.unlink(item.path)
+
+    def unchanged_run(self, stages: Iterable[str]) -> State | None:
+        """The last run's state when no input changed since (checked by ``stat`` only)."""
+        state = self.load_state()
+        if state is None or state.stages != tuple(stages) or not state.stats_complete:
             return None
         current = walk_stats(self.config, self.root)
-        if current is None or current != record.stats:
+        if current is None or len(current) != len(state.entries):
             return None
-        for rel, existed in record.extra_paths:
+        for path, size, mtime, inode in current:
+            entry = state.entries.get(path)
+            if entry is None or entry.stat != (size, mtime, inode):
+                return None
+        for rel, existed in state.existence.items():
             if (self.root / rel).exists() != existed:
                 return None
-        return record
+        return state
 
 
-def _stat_entry(rel: str, abspath: str) -> StatEntry | None:
+def trusted_stat(entry: StatEntry | None, started_ns: int) -> Stat | None:
+    """The stat to record for a file, or None when it was modified too close to the run."""
+    if entry is None or entry[2] >= started_ns - RACY_NS:
+        return None
+    return entry[1], entry[2], entry[3]
+
+
+def stat_entry(rel: str, abspath: str) -> StatEntry | None:
     try:
         st = os.stat(abspath, follow_symlinks=False)
     except OSError:
@@ -280,38 +409,63 @@ def walk_stats(config: Config, root: Path) -> list[StatEntry] | None:
     """The (path, size, mtime, inode) of every file discovery would read, without reading.
 
     Mirrors ``audit.discover.discover``'s walk; anything unusual (a symlink, a directory named
-    like Markdown) returns None so that the caller takes the full path.
+    like Markdown, a name that is not UTF-8) returns None so that the caller takes the full path.
+    One ``lstat`` per file (from ``scandir``), paths built as strings: this is the whole cost of
+    a warm ``check`` that finds nothing changed.
     """
     from audit.discover import matches
 
     content = (root / config.content_root).resolve()
     if not content.is_dir():
         return None
-    root_resolved = root.resolve()
+    try:
+        prefix = content.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    prefix = "" if prefix == "." else prefix + "/"
+    include, exclude = config.include, config.exclude
     out: list[StatEntry] = []
-    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if any(d.endswith(".md") for d in dirnames):
+    stack: list[tuple[str, str]] = [(str(content), "")]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            items = list(os.scandir(folder))
+        except OSError:
             return None
-        for name in filenames:
+        for item in items:
+            name = item.name
             if name.startswith("."):
                 continue
-            full = os.path.join(dirpath, name)
-            rel_to_content = os.path.relpath(full, content).replace(os.sep, "/")
-            if not matches(rel_to_content, config.include) or matches(
-                rel_to_content, config.exclude
-            ):
-                continue
             try:
-                rel = Path(full).absolute().relative_to(root_resolved).as_posix()
-            except ValueError:
+                if item.is_symlink():
+                    rel_to_content = rel_folder + name
+                    if name.endswith(".md") or (matches(rel_to_content, include)
+                                                and not matches(rel_to_content, exclude)):
+                        return None  # a symlinked page: discovery's own rules (IO004/IO005)
+                    continue  # discovery does not follow other symlinks either
+                if item.is_dir(follow_symlinks=False):
+                    if name.endswith(".md"):
+                        return None
+                    stack.append((item.path, rel_folder + name + "/"))
+                    continue
+                rel_to_content = rel_folder + name
+                if not matches(rel_to_content, include) or matches(rel_to_content, exclude):
+                    continue
+                if not item.is_file(follow_symlinks=False):
+                    return None
+                st = item.stat(follow_symlinks=False)
+            except OSError:
                 return None
-            entry = _stat_entry(rel, full)
-            if entry is None:
+            rel = prefix + rel_to_content
+            if printable_path(rel) != rel:
                 return None
-            out.append(entry)
+            out.append((rel, st.st_size, st.st_mtime_ns, st.st_ino))
     out.sort()
     return out
+
+
+def printable_path(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def now_ns() -> int:

@@ -7,12 +7,10 @@ every rule asks the graph ("which links_to edges end at a missing node?") instea
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-
-import networkx as nx
 
 from audit.model.config import Config
 from audit.model.document import Document, Link
@@ -52,9 +50,43 @@ class TaskDeclaration:
     by: Literal["file", "heading"]
 
 
+def _nx() -> Any:
+    """networkx, imported on first use: the incremental ``check`` answers most edits from the
+    cache without building a graph, and importing networkx alone costs ~0.1 s."""
+    import networkx
+
+    return networkx
+
+
+def link_target(from_path: str, link: Link, content_prefix: str) -> tuple[str, bool]:
+    """(target path relative to the project root, whether it leaves the content root) of a
+    relative or same-file anchor link."""
+    base = posixpath.dirname(from_path)
+    target_path = posixpath.normpath(posixpath.join(base, link.path)) if link.path else from_path
+    inside = target_path == content_prefix or target_path.startswith(content_prefix + "/")
+    escapes = (target_path.startswith("../") or target_path == ".."
+               or posixpath.isabs(link.path) or not inside)
+    return target_path, escapes
+
+
+def link_problem(target_path: str, anchor: str,
+                 anchors_of: Callable[[str], set[str] | frozenset[str] | None],
+                 exists: Callable[[str], bool]) -> str:
+    """"" or "missing-anchor" / "missing-file" for a link inside the content root.
+
+    ``anchors_of`` gives a document's anchors (None when the path is no document), ``exists``
+    whether a non-document path exists. The graph and the incremental check both classify links
+    here, so they cannot disagree.
+    """
+    anchors = anchors_of(target_path)
+    if anchors is not None:
+        return "missing-anchor" if anchor and anchor not in anchors else ""
+    return "" if exists(target_path) else "missing-file"
+
+
 class TopicGraph:
     def __init__(self, config: Config, root: Path) -> None:
-        self.g: Any = nx.MultiDiGraph()
+        self.g: Any = _nx().MultiDiGraph()
         self.config = config
         self.root = root
         self.documents: dict[str, Document] = {}
@@ -126,6 +158,7 @@ class TopicGraph:
 
     def prerequisite_cycles(self) -> list[list[str]]:
         """Each prerequisite cycle once, as task ids starting from the smallest."""
+        nx = _nx()
         sub = nx.DiGraph()
         for source, target, _data in self.edges("prerequisite"):
             sub.add_edge(source, target)
@@ -180,28 +213,44 @@ def _add_sections(graph: TopicGraph, doc: Document) -> None:
         graph.add_edge(parent, node, "contains")
 
 
-def _declare_tasks(graph: TopicGraph, doc: Document) -> None:
+def task_declarations(doc: Document) -> list[tuple[TaskDeclaration, int | None]]:
+    """The task ids ``doc`` declares (its own id for a task file, ids in headings elsewhere),
+    each with the index of the declaring heading (None for the file itself)."""
+    out: list[tuple[TaskDeclaration, int | None]] = []
     if doc.kind == "task":
         fm = doc.front_matter or {}
         declared = fm.get("id") if isinstance(fm.get("id"), str) else doc.stem
         task_id = str(declared)
         span = doc.front_matter_span or Span(doc.path, 1)
-        graph.tasks.setdefault(task_id, []).append(TaskDeclaration(task_id, doc.path, span, "file"))
-        graph.node(task_node(task_id), kind="task", task_id=task_id, path=doc.path,
-                   track=doc.track, title=doc.title)
-        graph.add_edge(doc_node(doc.path), task_node(task_id), "defines")
+        out.append((TaskDeclaration(task_id, doc.path, span, "file"), None))
     for mention in doc.task_mentions:
         if mention.heading is None or doc.kind == "tracker":
             continue
-        heading = doc.headings[mention.heading]
-        graph.tasks.setdefault(mention.task_id, []).append(
-            TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"))
-        graph.node(task_node(mention.task_id), kind="task", task_id=mention.task_id)
-        graph.add_edge(section_node(doc.path, heading.anchor), task_node(mention.task_id),
-                       "defines")
+        out.append((TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"),
+                    mention.heading))
+    return out
+
+
+def _declare_tasks(graph: TopicGraph, doc: Document) -> None:
+    for decl, heading_index in task_declarations(doc):
+        task_id = decl.task_id
+        graph.tasks.setdefault(task_id, []).append(decl)
+        if heading_index is None:
+            graph.node(task_node(task_id), kind="task", task_id=task_id, path=doc.path,
+                       track=doc.track, title=doc.title)
+            graph.add_edge(doc_node(doc.path), task_node(task_id), "defines")
+        else:
+            heading = doc.headings[heading_index]
+            graph.node(task_node(task_id), kind="task", task_id=task_id)
+            graph.add_edge(section_node(doc.path, heading.anchor), task_node(task_id),
+                           "defines")
 
 
 def _add_links(graph: TopicGraph, doc: Document) -> None:
+    def anchors_of(path: str) -> set[str] | None:
+        target = graph.documents.get(path)
+        return target.anchors() if target is not None else None
+
     for link in doc.links:
         source = graph.where(doc, link.span.line)
         if link.kind == "external":
@@ -213,24 +262,22 @@ def _add_links(graph: TopicGraph, doc: Document) -> None:
         if link.kind == "other":
             graph.links.append(ResolvedLink(link, source, "", "", ""))
             continue
-        target_path = graph.resolve_relative(doc.path, link.path)
-        if target_path.startswith("../") or target_path == ".." or posixpath.isabs(link.path) \
-                or not graph.in_content(target_path):
+        target_path, escapes = link_target(doc.path, link, graph.content_prefix)
+        if escapes:
             graph.links.append(ResolvedLink(link, source, "", target_path, "escapes-root"))
             continue
-        problem = ""
+        problem = link_problem(target_path, link.anchor, anchors_of,
+                               lambda path: (graph.root / path).exists())
         if target_path in graph.documents:
             target = doc_node(target_path)
             if link.anchor:
                 target = section_node(target_path, link.anchor)
-                if link.anchor not in graph.section_anchors(target_path):
-                    problem = "missing-anchor"
+                if problem == "missing-anchor":
                     graph.node(target, kind="section", missing=True, path=target_path,
                                anchor=link.anchor)
         else:
             target = doc_node(target_path)
-            if not (graph.root / target_path).exists():
-                problem = "missing-file"
+            if problem == "missing-file":
                 graph.node(target, kind="document", missing=True, path=target_path)
             else:
                 graph.node(target, kind="file", path=target_path)

@@ -10,31 +10,23 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.cache import ParseCache, dumps
 from audit.config import LoadedConfig
-from audit.coverage import (
-    compute_coverage,
-    evaluate_thresholds,
-    findings_error_count,
-    load_requirements,
-)
 from audit.discover import discover
-from audit.graph import TopicGraph, add_gaps, build_graph
+from audit.graph import TopicGraph, build_graph
 from audit.model.config import Config
-from audit.model.coverage import Coverage
 from audit.model.document import Document
-from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.source import Source
-from audit.model.tracker import Tracker
-from audit.parse.markdown import parse
-from audit.parse.tracker import parse_tracker
-from audit.rules import RuleContext, run_rules
+
+if TYPE_CHECKING:  # the full audit's stages are imported when full_audit runs, not by `check`
+    from audit.model.coverage import Coverage
+    from audit.model.example import ExampleResult
+    from audit.model.tracker import Tracker
 
 PARALLEL_MIN_FILES = 64
 
@@ -55,11 +47,15 @@ def default_jobs() -> int:
 
 
 def _parse_chunk(args: tuple[list[Source], Config]) -> list[Document]:
+    from audit.parse.markdown import parse
+
     sources, config = args
     return [parse(s, config) for s in sources]
 
 
 def _parse_chunk_pickled(args: tuple[list[Source], Config]) -> list[bytes]:
+    from audit.parse.markdown import parse
+
     sources, config = args
     return [dumps(parse(s, config)) for s in sources]
 
@@ -77,12 +73,16 @@ def parse_all(sources: Sequence[Source], config: Config, jobs: int = 1,
     """Parse every source; with ``jobs > 1`` across processes, merged in path order.
 
     With a cache, documents whose (path, content digest) were parsed before are loaded from it
-    and only the others are parsed (and stored).
+    and only the others are parsed (and kept for the cache's pack).
     """
+    from audit.parse.markdown import parse
+
     if cache is not None:
         return _parse_cached(sources, config, jobs, cache)
     if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
         return [parse(s, config) for s in sources]
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         parts = list(pool.map(_parse_chunk, _chunks(sources, config, jobs)))
     documents = [doc for part in parts for doc in part]
@@ -92,8 +92,10 @@ def parse_all(sources: Sequence[Source], config: Config, jobs: int = 1,
 
 def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
                   cache: ParseCache) -> list[Document]:
-    found: list[Document | None] = [cache.get(s) for s in sources]
-    todo = [s for s, d in zip(sources, found, strict=True) if d is None]
+    from audit.parse.markdown import parse
+
+    found = cache.get_many((s.path, s.digest) for s in sources if s.data is not None)
+    todo = [s for s in sources if s.path not in found]
     parsed: dict[str, Document] = {}
     if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES:
         for source in todo:
@@ -101,6 +103,8 @@ def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
             cache.put(source, dumps(doc))
             parsed[source.path] = doc
     else:
+        from concurrent.futures import ProcessPoolExecutor
+
         # workers send documents back pickled: the same bytes go to the cache
         chunks = _chunks(todo, config, jobs)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -109,16 +113,19 @@ def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
                 for source, blob in zip(chunk, blobs, strict=True):
                     cache.put(source, blob)
                     parsed[source.path] = pickle.loads(blob)
-    documents = [d if d is not None else parsed[s.path]
-                 for s, d in zip(sources, found, strict=True)]
+    documents = [found[s.path] if s.path in found else parsed[s.path] for s in sources]
     documents.sort(key=lambda d: d.path)
     return documents
 
 
 def analyse(loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("static",),
-            cache: bool = False) -> Analysis:
-    """With ``cache``, unchanged documents come from the parse cache and the findings are recorded
-    for ``check``'s no-change shortcut; graph and rules always run over every document."""
+              cache: bool = False) -> Analysis:
+    """discover → parse → graph → rules over every document.
+
+    With ``cache``, unchanged documents come from the parse cache, and the run is recorded as the
+    state the incremental ``check`` (``audit/incremental.py``) builds on."""
+    from audit.rules import RuleContext, run_rules
+
     config, root = loaded.config, loaded.root
     started = time.time_ns()
     sources = discover(config, root)
@@ -126,21 +133,15 @@ def analyse(loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("stati
     documents = parse_all(sources, config, jobs, parse_cache)
     graph = build_graph(documents, config, root)
     ctx = RuleContext(graph, config, root)
-    findings = run_rules(ctx, stages)
+    file_findings = run_rules(ctx, stages, scopes=("file",))
+    global_findings = run_rules(ctx, stages, scopes=("global",))
+    findings = sorted([*file_findings, *global_findings], key=Finding.sort_key)
     if parse_cache is not None:
-        parse_cache.save_run(sources, external_paths(graph), stages, findings,
-                             [d.path for d in documents], started)
+        from audit.incremental import save_full
+
+        save_full(parse_cache, documents, graph, file_findings, global_findings, tuple(stages),
+                  started)
     return Analysis(config, root, documents, graph, findings, ctx.extras)
-
-
-def external_paths(graph: TopicGraph) -> list[tuple[str, bool]]:
-    """Link targets that are not documents, with whether they exist (the graph checked them)."""
-    out = []
-    for resolved in graph.links:
-        path = resolved.target_path
-        if path and resolved.problem in ("", "missing-file") and path not in graph.documents:
-            out.append((path, (graph.root / path).exists()))
-    return out
 
 
 @dataclass
@@ -157,8 +158,20 @@ class Audit:
 def full_audit(loaded: LoadedConfig, jobs: int = 1, execute: bool = True,
                progress: Callable[[int, int, Sequence[ExampleResult]], None] | None = None,
                use_cache: bool = True) -> Audit:
-    """discover → parse → graph → rules → trackers → examples → coverage → tracker rules."""
-    analysis = analyse(loaded, jobs)
+    """discover → parse → graph → rules → trackers → examples → coverage → tracker rules.
+
+    ``use_cache`` covers both the parse cache and the example results cache."""
+    from audit.coverage import (
+        compute_coverage,
+        evaluate_thresholds,
+        findings_error_count,
+        load_requirements,
+    )
+    from audit.graph import add_gaps
+    from audit.parse.tracker import parse_tracker
+    from audit.rules import RuleContext, run_rules
+
+    analysis = analyse(loaded, jobs, cache=use_cache)
     config, root, graph = analysis.config, analysis.root, analysis.graph
     known = {d.path for d in analysis.documents}
     trackers = [parse_tracker(d, config, known) for d in analysis.documents if d.kind == "tracker"]

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from audit.cache import ParseCache
+from audit.cache import ParseCache, State
 from audit.cli import main
 from audit.config import load_config
 from audit.model.config import Config
@@ -169,16 +171,27 @@ def test_changed_task_id_is_reported(make_tree: Tree, capsys: pytest.CaptureFixt
     assert found == check(root, capsys, "--no-cache")
 
 
-def test_damaged_entries_are_misses(make_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("which", ["packs", "state", "both"])
+def test_damaged_entries_are_misses(make_tree: Tree, capsys: pytest.CaptureFixture[str],
+                                    which: str) -> None:
     root = make_tree(FILES)
+    age(root)
     expected = check(root, capsys, "--no-cache")
     check(root, capsys)
     damaged = 0
-    for path in (root / ".content-audit-cache").rglob("*.pickle"):
+    for path in (root / ".content-audit-cache").rglob("*"):
+        if not path.is_file() or (which == "packs" and path.suffix != ".pack") or (
+                which == "state" and path.name != "state.pickle"):
+            continue
         data = path.read_bytes()
-        path.write_bytes(data[: len(data) // 2])
+        path.write_bytes(data[: len(data) // 2] + b"\x00" * 7)
         damaged += 1
-    assert damaged >= 4  # three documents and the run record
+    assert damaged >= (2 if which == "both" else 1)
+    # the materials page changes: its dependants must be re-checked from the damaged cache
+    materials = root / "content/llm/материалы.md"
+    materials.write_text(materials.read_text(encoding="utf-8") + "\nЕщё абзац.\n",
+                         encoding="utf-8")
+    assert check(root, capsys) == expected
     assert check(root, capsys) == expected
 
 
@@ -211,3 +224,158 @@ def test_two_runs_sharing_the_cache(make_tree: Tree, capsys: pytest.CaptureFixtu
     assert len(expected) == 40
     leftovers = [p for p in (root / ".content-audit-cache").rglob("*.tmp")]
     assert leftovers == []
+
+
+def state_of(root: Path) -> State:
+    state = cache_of(root).load_state()
+    assert state is not None
+    return state
+
+
+def test_heading_rename_rechecks_exactly_the_linking_files(make_tree: Tree,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          ) -> None:
+    files = dict(FILES)
+    for i in range(6):  # pages that link elsewhere: never re-checked for this edit
+        files[f"content/llm/стр-{i}.md"] = f"# Страница {i}\n\n[задача](../tasks/llm_001_rag.md)\n"
+    root = make_tree(files)
+    age(root)
+    check(root, capsys)
+    materials = root / "content/llm/материалы.md"
+    materials.write_text(materials.read_text(encoding="utf-8").replace(
+        "## 1. Токенизация", "## 1. Токенизатор"), encoding="utf-8")
+    found = check(root, capsys)
+    assert ("XR002", "content/llm/подготовка-к-интервью.md:5") in found
+    state = state_of(root)
+    assert state.rechecked == ("content/llm/материалы.md", "content/llm/подготовка-к-интервью.md")
+    assert not state.global_ran  # no task fact changed
+    assert found == check(root, capsys, "--no-cache")
+
+
+def test_prose_edit_rechecks_only_that_file(make_tree: Tree,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_tree(FILES)
+    age(root)
+    check(root, capsys)
+    task = root / "content/tasks/llm_001_rag.md"
+    task.write_text(TASK + "\nЕщё абзац.\n", encoding="utf-8")
+    assert check(root, capsys) == check(root, capsys, "--no-cache")
+    state = state_of(root)
+    assert state.rechecked == ("content/tasks/llm_001_rag.md",)
+    assert not state.global_ran
+
+
+def test_new_file_makes_a_broken_link_valid(make_tree: Tree,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    files = dict(FILES)
+    interview = "content/llm/подготовка-к-интервью.md"
+    files[interview] = str(files[interview]) + "\n[новое](новое.md#раздел), [схема](схема.png)\n"
+    root = make_tree(files)
+    age(root)
+    found = check(root, capsys)
+    assert [code for code, _ in found] == ["XR001", "XR001"]
+    (root / "content/llm/новое.md").write_text("# Новое\n\n## Раздел\n", encoding="utf-8")
+    found = check(root, capsys)
+    assert found == [("XR001", "content/llm/подготовка-к-интервью.md:9")]  # the image only
+    assert found == check(root, capsys, "--no-cache")
+    (root / "content/llm/схема.png").write_bytes(b"\x89PNG")  # a non-Markdown target appears
+    assert check(root, capsys) == [] == check(root, capsys, "--no-cache")
+    (root / "content/llm/новое.md").write_text("# Новое\n\n## Другой\n", encoding="utf-8")
+    found = check(root, capsys)
+    assert found == [("XR002", "content/llm/подготовка-к-интервью.md:9")]
+    assert found == check(root, capsys, "--no-cache")
+    (root / "content/llm/схема.png").unlink()
+    (root / "content/llm/новое.md").unlink()
+    found = check(root, capsys)
+    assert [code for code, _ in found] == ["XR001", "XR001"]
+    assert found == check(root, capsys, "--no-cache")
+
+
+def test_global_rules_follow_task_facts(make_tree: Tree,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    files = dict(FILES)
+    files["content/tasks/llm_002_gqa.md"] = TASK.replace("llm_001_rag", "llm_002_gqa").replace(
+        "title: \"RAG\"", "title: \"GQA\"\nprerequisites: [llm_001_rag]")
+    root = make_tree(files)
+    age(root)
+    found = check(root, capsys)
+    assert ("TK003", "content/tasks/llm_002_gqa.md:1") in found  # nothing links to it
+    interview = root / "content/llm/подготовка-к-интервью.md"
+    interview.write_text(interview.read_text(encoding="utf-8") + "\nСм. llm_002_gqa.\n",
+                         encoding="utf-8")
+    found = check(root, capsys)
+    assert state_of(root).global_ran
+    assert ("TK003", "content/tasks/llm_002_gqa.md:1") not in found
+    assert found == check(root, capsys, "--no-cache")
+    task = root / "content/tasks/llm_001_rag.md"  # a prerequisite cycle appears
+    task.write_text(TASK.replace("title: \"RAG\"", "title: \"RAG\"\nprerequisites: [llm_002_gqa]"),
+                    encoding="utf-8")
+    found = check(root, capsys)
+    assert "TK004" in {code for code, _ in found}
+    assert found == check(root, capsys, "--no-cache")
+
+
+def _edit_step(rng: random.Random, root: Path, step: int) -> str:
+    """One random edit of a generated corpus; returns what it did (for the failure message)."""
+    content = root / "content"
+    pages = sorted(p for p in content.rglob("*.md"))
+    page = rng.choice(pages)
+    text = page.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    action = rng.choice(["append", "rename-heading", "drop-heading", "delete", "move",
+                         "new-page", "task-id", "link", "restore-link-target"])
+    if action == "append":
+        page.write_text(text + f"\nПравка {step}: см. llm_0{step:02d}_x.\n", encoding="utf-8")
+    elif action in ("rename-heading", "drop-heading") and headings:
+        i = rng.choice(headings)
+        if action == "rename-heading":
+            lines[i] += f" правка{step}"
+        else:
+            del lines[i]
+        page.write_text("\n".join(lines), encoding="utf-8")
+    elif action == "delete":
+        page.unlink()
+    elif action == "move":
+        page.rename(page.with_name(f"перенос-{step}.md"))
+    elif action == "new-page":
+        target = rng.choice(pages)
+        rel = os.path.relpath(target, content / "llm").replace(os.sep, "/")
+        (content / "llm" / f"новая-{step}.md").write_text(
+            f"# Новая {step}\n\n## Раздел {step}\n\n[ссылка]({rel}), "
+            f"[якорь]({rel}#раздел-{step})\n", encoding="utf-8")
+    elif action == "task-id" and "\nid: " in text:
+        page.write_text(text.replace("\nid: ", f"\nid: x{step}_", 1), encoding="utf-8")
+    elif action == "link":
+        page.write_text(text + f"\n[вперёд](перенос-{step + 1}.md#раздел-{step + 1})\n",
+                        encoding="utf-8")
+    else:  # give an earlier broken reference a target
+        (content / "llm" / f"перенос-{step - 1}.md").write_text(
+            f"# Перенос\n\n## Раздел {step - 1}\n", encoding="utf-8")
+    # a distinct mtime per step: the stat shortcut must not be fooled by equal sizes
+    past = time.time() - 7200 + step
+    for path in content.rglob("*.md"):
+        os.utime(path, (past, past))
+    return f"{action} {page.relative_to(root)}"
+
+
+def test_warm_output_equals_no_cache_after_random_edits(tmp_path: Path) -> None:
+    """Property-style: after each of a bounded, seeded sequence of edits the warm check prints
+    exactly (byte for byte) what a --no-cache check prints."""
+    from audit.corpus import generate
+
+    root = tmp_path / "corpus"
+    generate(root, 80, seed=11)
+    rng = random.Random(20261129)
+
+    def run(*extra: str) -> bytes:
+        env = dict(os.environ, PYTHONPATH=str(PROJECT))
+        cmd = [sys.executable, "-m", "audit", "check", "--format", "json", "-j1", *extra]
+        result = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.PIPE, check=False)
+        assert result.returncode in (0, 1)
+        return result.stdout
+
+    assert run() == run("--no-cache")
+    for step in range(1, 13):
+        did = _edit_step(rng, root, step)
+        assert run() == run("--no-cache"), f"step {step}: {did}"

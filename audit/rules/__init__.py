@@ -27,12 +27,16 @@ def all_rules() -> list[Rule]:
     return sorted(REGISTRY.values(), key=lambda r: r.code)
 
 
-def run_rules(ctx: RuleContext, stages: Iterable[str] = ("static",)) -> list[Finding]:
-    """Run every enabled rule of the given stages; apply severity overrides and suppressions."""
+def run_rules(ctx: RuleContext, stages: Iterable[str] = ("static",),
+              scopes: Iterable[str] = ("file", "global")) -> list[Finding]:
+    """Run every enabled rule of the given stages (and scopes); apply severity overrides and
+    suppressions."""
     wanted = set(stages)
+    wanted_scopes = set(scopes)
     findings: list[Finding] = []
     for item in all_rules():
-        if item.stage not in wanted or item.code in ctx.config.rules.disable:
+        if item.stage not in wanted or item.code in ctx.config.rules.disable \
+                or item.scope not in wanted_scopes:
             continue
         findings.extend(item.check(ctx))
     return apply_policy(ctx, findings)

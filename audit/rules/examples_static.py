@@ -10,7 +10,7 @@ from audit.model.span import Span
 from audit.rules.registry import RuleContext, rule
 
 
-@rule("EX001", "example-syntax-error", Severity.ERROR)
+@rule("EX001", "example-syntax-error", Severity.ERROR, scope="file")
 def example_syntax_error(ctx: RuleContext) -> Iterator[Finding]:
     """A Python example does not compile.
 

@@ -8,7 +8,7 @@ from audit.model.finding import Finding, Severity
 from audit.rules.registry import RuleContext, parse_finding_rule, rule
 
 
-@rule("XR001", "broken-file-link", Severity.ERROR)
+@rule("XR001", "broken-file-link", Severity.ERROR, scope="file")
 def broken_file_link(ctx: RuleContext) -> Iterator[Finding]:
     """A relative link points to a file that does not exist.
 
@@ -24,7 +24,7 @@ def broken_file_link(ctx: RuleContext) -> Iterator[Finding]:
                               f"(resolved to {resolved.target_path})")
 
 
-@rule("XR002", "broken-anchor", Severity.ERROR)
+@rule("XR002", "broken-anchor", Severity.ERROR, scope="file")
 def broken_anchor(ctx: RuleContext) -> Iterator[Finding]:
     """A link's #anchor matches no heading of its target page.
 
@@ -44,7 +44,7 @@ def broken_anchor(ctx: RuleContext) -> Iterator[Finding]:
                               _suggest(graph.section_anchors(resolved.target_path), link.anchor))
 
 
-@rule("XR005", "link-escapes-root", Severity.ERROR)
+@rule("XR005", "link-escapes-root", Severity.ERROR, scope="file")
 def link_escapes_root(ctx: RuleContext) -> Iterator[Finding]:
     """A relative link leaves the content root (`..` too far, or an absolute path).
 

@@ -8,7 +8,7 @@ from audit.model.finding import Finding, Severity
 from audit.rules.registry import RuleContext, rule
 
 
-@rule("QA001", "question-without-answer", Severity.WARNING)
+@rule("QA001", "question-without-answer", Severity.WARNING, scope="file")
 def question_without_answer(ctx: RuleContext) -> Iterator[Finding]:
     """A `Q:` question has no `A:` answer before the next question or heading.
 
@@ -27,7 +27,7 @@ def question_without_answer(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding("QA001", pair.answer_span, "empty answer after 'A:'")
 
 
-@rule("QA002", "answer-without-question", Severity.WARNING)
+@rule("QA002", "answer-without-question", Severity.WARNING, scope="file")
 def answer_without_question(ctx: RuleContext) -> Iterator[Finding]:
     """An `A:` answer has no `Q:` question before it.
 

@@ -2,6 +2,19 @@
 
 Each rule has a stable code (never reused), a kebab-case name, a default severity and a docstring
 in four parts (What it checks / Why / Example / Fix) that ``content-audit explain CODE`` prints.
+
+Each rule also declares its **scope**, which the incremental ``check`` relies on:
+
+- ``"file"``: the findings for a file F depend only on F's own ``Document``, the config, and the
+  global index: which paths are documents and their anchors (``graph.section_anchors``), whether
+  a task id is declared (``graph.task_declared``), whether a non-document link target exists
+  (the resolved ``graph.links`` of F), and every such finding is located in F. Such findings are
+  cached per file and recomputed only when F changed or an index entry F reads changed.
+- ``"global"`` (the default): anything else; recomputed from the whole graph whenever the
+  facts it can read (task declarations, relations, mentions, links to documents) changed.
+
+A rule declared ``"file"`` that reads more than that would leave stale findings behind; the
+property test in ``tests/test_cache.py`` compares warm and ``--no-cache`` output after random edits.
 """
 
 from __future__ import annotations
@@ -34,6 +47,7 @@ class RuleContext:
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]
+SCOPES = ("file", "global")
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,7 @@ class Rule:
     check: Check
     doc: str
     stage: str  # "static" (check/pre-commit) or "tracker", "examples" for later stages
+    scope: str = "global"  # "file" or "global": see the module docstring
 
     @property
     def summary(self) -> str:
@@ -55,17 +70,21 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def register(code: str, name: str, severity: Severity, doc: str, check: Check,
-             stage: str = "static", family: str = "") -> None:
+             stage: str = "static", family: str = "", scope: str = "global") -> None:
     """Add one rule to the registry (the decorator and the helpers below all end here)."""
     if code in REGISTRY:
         raise ValueError(f"rule code {code} registered twice")
+    if scope not in SCOPES:
+        raise ValueError(f"rule {code}: scope must be one of {SCOPES}, not {scope!r}")
     family = family or check.__module__.rsplit(".", 1)[-1]
-    REGISTRY[code] = Rule(code, name, severity, family, check, inspect.cleandoc(doc), stage)
+    REGISTRY[code] = Rule(code, name, severity, family, check, inspect.cleandoc(doc), stage,
+                          scope)
 
 
-def rule(code: str, name: str, severity: Severity, stage: str = "static") -> Callable[[Check], Check]:
+def rule(code: str, name: str, severity: Severity, stage: str = "static",
+         scope: str = "global") -> Callable[[Check], Check]:
     def decorate(func: Check) -> Check:
-        register(code, name, severity, func.__doc__ or "", func, stage)
+        register(code, name, severity, func.__doc__ or "", func, stage, scope=scope)
         return func
 
     return decorate
@@ -80,4 +99,4 @@ def parse_finding_rule(code: str, name: str, severity: Severity, doc: str) -> No
                 if finding.code == code:
                     yield finding
 
-    register(code, name, severity, doc, check, family="parse")
+    register(code, name, severity, doc, check, family="parse", scope="file")

@@ -37,7 +37,7 @@ def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bo
     return False
 
 
-@rule("XR003", "unresolved-task-id", Severity.ERROR)
+@rule("XR003", "unresolved-task-id", Severity.ERROR, scope="file")
 def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
     """A task id is mentioned but no task file or materials heading declares it.
 
@@ -68,7 +68,7 @@ def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
                                           f"unresolved task id '{value}' in front matter '{key}'")
 
 
-@rule("TK001", "task-front-matter-schema", Severity.ERROR)
+@rule("TK001", "task-front-matter-schema", Severity.ERROR, scope="file")
 def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
     """A task file's front matter breaks the task contract.
 
@@ -98,7 +98,7 @@ def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
                                   f"task front matter '{key}': {message}")
 
 
-@rule("TK002", "task-id-mismatch", Severity.ERROR)
+@rule("TK002", "task-id-mismatch", Severity.ERROR, scope="file")
 def task_id_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A task's front matter `id` differs from its file name.
 

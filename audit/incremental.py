@@ -1,0 +1,448 @@
+"""The incremental ``check``: re-check exactly the files an edit can affect.
+
+Rules declare a scope (``audit/rules/registry.py``). Findings of ``scope="file"`` rules are kept
+per file in the cache's ``State`` with the **dependency keys** they read:
+
+- ``f:P``: whether path P is a document, or (for another file) whether it exists;
+- ``a:P#A``: whether document P has the anchor A;
+- ``A:P``: every anchor of P (read when a link's anchor is missing: the "did you mean" hint);
+- ``t:ID``: whether a task id is declared anywhere.
+
+A run stats every file; only files whose stat changed are read and hashed, only files whose
+content changed are parsed. Comparing the old and new facts of those files (presence, anchors,
+task declarations, plus the existence of non-document link targets) gives the set of changed
+keys; the reverse index key → files that read it gives the files to re-check besides the edited
+ones. They are re-checked on a graph view that holds just those documents and answers lookups
+from the index (no networkx graph). ``scope="global"`` rules read the whole graph; their
+findings are kept with a digest of every file's *fragment* (task declarations, relations,
+mentions, links, suppressions: what they can read) and recomputed on the full graph when that
+digest changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from audit.cache import (
+    Declaration,
+    FileEntry,
+    ParseCache,
+    Stat,
+    State,
+    dumps,
+    stat_entry,
+    trusted_stat,
+    walk_stats,
+)
+from audit.config import LoadedConfig
+from audit.graph import (
+    ResolvedLink,
+    TaskDeclaration,
+    TopicGraph,
+    doc_node,
+    link_problem,
+    link_target,
+    section_node,
+    task_declarations,
+)
+from audit.model.config import Config
+from audit.model.document import Document
+from audit.model.finding import Finding
+from audit.model.source import Source
+
+STAGES = ("static",)
+Stat_ = Stat | None
+
+
+# ------------------------------------------------------------------------------- facts
+def declarations(doc: Document) -> tuple[Declaration, ...]:
+    return tuple((d.task_id, d.span, d.by) for d, _heading in task_declarations(doc))
+
+
+def referenced_ids(doc: Document) -> list[str]:
+    """Task ids whose declaration the file's findings read (mentions, related, prerequisites)."""
+    out = [m.task_id for m in doc.task_mentions if m.heading is None or doc.kind == "tracker"]
+    if doc.kind == "task" and isinstance(doc.front_matter, dict):
+        for key in ("related", "prerequisites"):
+            values = doc.front_matter.get(key)
+            if isinstance(values, list):
+                out.extend(v for v in values if isinstance(v, str))
+    return out
+
+
+def fragment(doc: Document, content_prefix: str) -> str:
+    """Digest of everything of ``doc`` the global rules can read through the graph: task
+    declarations (and their spans), relations, mentions, where its links point, front matter
+    spans and suppressions. Prose, code and Q&A are not in it."""
+    fm = doc.front_matter if isinstance(doc.front_matter, dict) else None
+    links = []
+    for link in doc.links:
+        if link.kind in ("relative", "anchor"):
+            target, escapes = link_target(doc.path, link, content_prefix)
+            links.append((target, link.anchor != "", escapes))
+    parts = (
+        doc.kind,
+        doc.stem,
+        repr(fm.get("id")) if fm else "",
+        repr(fm.get("related")) if fm else "",
+        repr(fm.get("prerequisites")) if fm else "",
+        doc.front_matter_span,
+        sorted(doc.front_matter_key_lines.items()),
+        [(m.task_id, m.span, m.heading is not None) for m in doc.task_mentions],
+        links,
+        sorted(doc.file_ignores),
+        doc.suppressions,
+    )
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+class Index:
+    """The global facts a file's findings may read, answered without a graph."""
+
+    def __init__(self, root: Path, anchors: dict[str, frozenset[str]],
+                 declared: dict[str, list[TaskDeclaration]],
+                 existence: dict[str, bool] | None = None) -> None:
+        self.root = root
+        self.anchors = anchors
+        self.declared = declared
+        self.existence: dict[str, bool] = dict(existence or {})
+        self._checked: set[str] = set()
+
+    def anchors_of(self, path: str) -> frozenset[str] | None:
+        return self.anchors.get(path)
+
+    def exists(self, path: str) -> bool:
+        if path not in self._checked:
+            self.existence[path] = (self.root / path).exists()
+            self._checked.add(path)
+        return self.existence[path]
+
+
+def refs_of(doc: Document, index: Index, content_prefix: str) -> frozenset[str]:
+    """The dependency keys ``doc``'s file-scope findings read (see the module docstring)."""
+    keys: set[str] = set()
+    for link in doc.links:
+        if link.kind not in ("relative", "anchor"):
+            continue
+        target, escapes = link_target(doc.path, link, content_prefix)
+        if escapes or target == doc.path:
+            continue  # own anchors: covered by the file's own digest
+        keys.add("f:" + target)
+        if link.anchor:
+            keys.add(f"a:{target}#{link.anchor}")
+            anchors = index.anchors_of(target)
+            if anchors is not None and link.anchor not in anchors:
+                keys.add("A:" + target)
+    keys.update("t:" + task_id for task_id in referenced_ids(doc))
+    return frozenset(keys)
+
+
+class IndexGraph(TopicGraph):
+    """A graph view for the file-scope rules: the documents to re-check, their links resolved
+    against the index, lookups answered by the index. No networkx graph is built."""
+
+    def __init__(self, config: Config, root: Path, documents: Iterable[Document],
+                 index: Index) -> None:
+        self.g = None
+        self.config = config
+        self.root = root
+        self.content_prefix = config.content_root.strip("/")
+        self.index = index
+        self.documents = {d.path: d for d in sorted(documents, key=lambda d: d.path)}
+        self.tasks = index.declared
+        self.links = []
+        for doc in self.documents.values():
+            self._resolve(doc)
+
+    def section_anchors(self, path: str) -> set[str]:
+        return set(self.index.anchors.get(path, ()))
+
+    def _resolve(self, doc: Document) -> None:
+        for link in doc.links:
+            source = self.where(doc, link.span.line)
+            if link.kind == "external":
+                self.links.append(ResolvedLink(link, source, f"url:{link.target}", "", ""))
+                continue
+            if link.kind == "other":
+                self.links.append(ResolvedLink(link, source, "", "", ""))
+                continue
+            target_path, escapes = link_target(doc.path, link, self.content_prefix)
+            if escapes:
+                self.links.append(ResolvedLink(link, source, "", target_path, "escapes-root"))
+                continue
+            problem = link_problem(target_path, link.anchor, self.index.anchors_of,
+                                   self.index.exists)
+            target = doc_node(target_path)
+            if link.anchor and target_path in self.index.anchors:
+                target = section_node(target_path, link.anchor)
+            self.links.append(ResolvedLink(link, source, target, target_path, problem))
+
+
+def declared_index(entries: Iterable[FileEntry]) -> dict[str, list[TaskDeclaration]]:
+    out: dict[str, list[TaskDeclaration]] = {}
+    for entry in entries:
+        for task_id, span, by in entry.declares:
+            out.setdefault(task_id, []).append(
+                TaskDeclaration(task_id, entry.path, span, by))  # type: ignore[arg-type]
+    return out
+
+
+def global_digest(entries: dict[str, FileEntry]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(entries):
+        h.update(f"{path}\x00{entries[path].fragment}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def group_by_file(findings: Iterable[Finding], paths: set[str]) -> tuple[
+        dict[str, list[Finding]], list[Finding]]:
+    """Findings per file, and those located in no known document (kept, never cached per file)."""
+    out: dict[str, list[Finding]] = {}
+    loose: list[Finding] = []
+    for finding in findings:
+        if finding.span.path in paths:
+            out.setdefault(finding.span.path, []).append(finding)
+        else:
+            loose.append(finding)
+    return out, loose
+
+
+def build_entries(documents: Sequence[Document], stats: dict[str, Stat_],
+                  file_findings: dict[str, list[Finding]], index: Index,
+                  content_prefix: str) -> dict[str, FileEntry]:
+    out: dict[str, FileEntry] = {}
+    for doc in documents:
+        out[doc.path] = FileEntry(
+            doc.path, stats.get(doc.path), doc.digest, index.anchors[doc.path],
+            declarations(doc),
+            refs_of(doc, index, content_prefix), tuple(file_findings.get(doc.path, ())),
+            fragment(doc, content_prefix))
+    return out
+
+
+
+def index_of(documents: Iterable[Document], root: Path) -> Index:
+    docs = list(documents)
+    anchors = {d.path: frozenset(d.anchors()) for d in docs}
+    declared: dict[str, list[TaskDeclaration]] = {}
+    for doc in docs:
+        for decl, _heading in task_declarations(doc):
+            declared.setdefault(decl.task_id, []).append(decl)
+    return Index(root, anchors, declared)
+
+
+def merge(entries: dict[str, FileEntry], global_findings: Iterable[Finding],
+          loose: Iterable[Finding]) -> list[Finding]:
+    out = [f for path in sorted(entries) for f in entries[path].findings]
+    out.extend(global_findings)
+    out.extend(loose)
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def non_document_targets(entries: dict[str, FileEntry]) -> set[str]:
+    out = set()
+    for entry in entries.values():
+        for key in entry.refs:
+            if key.startswith("f:") and key[2:] not in entries:
+                out.add(key[2:])
+    return out
+
+
+# ------------------------------------------------------------------------- the check
+def check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
+    """``check`` with the cache: (findings, document paths), equal to a ``--no-cache`` run."""
+    from audit.pipeline import analyse
+
+    config, root = loaded.config, loaded.root
+    started = time.time_ns()
+    cache = ParseCache(root, config)
+    state = cache.load_state()
+    if state is None or state.stages != STAGES or state.loose:
+        analysis = analyse(loaded, jobs, STAGES, cache=True)
+        return analysis.findings, [d.path for d in analysis.documents]
+    cache.use_state(state)
+    old = state.entries
+    content_prefix = config.content_root.strip("/")
+
+    # 1. what is there now: stat first, read only what the stat cannot vouch for
+    stats = walk_stats(config, root)
+    sources: dict[str, Source] = {}
+    digests: dict[str, str] = {}
+    new_stats: dict[str, Stat_] = {}
+    if stats is not None:
+        content = (root / config.content_root).resolve()
+        from audit.discover import read_source
+
+        for rel, size, mtime, inode in stats:
+            entry = old.get(rel)
+            if entry is not None and entry.stat == (size, mtime, inode):
+                digests[rel] = entry.digest
+                new_stats[rel] = entry.stat
+                continue
+            source = read_source(root / rel, root, content)
+            sources[rel] = source
+            digests[rel] = source.digest
+            new_stats[rel] = trusted_stat(stat_entry(rel, source.abspath), started) \
+                if source.data is not None else None
+    else:
+        from audit.discover import discover
+
+        for source in discover(config, root):
+            sources[source.path] = source
+            digests[source.path] = source.digest
+            new_stats[source.path] = None
+
+    dirty = [p for p in sorted(digests)
+             if p not in old or old[p].digest != digests[p] or not digests[p]]
+    removed = [p for p in old if p not in digests]
+
+    # 2. parse what changed
+    from audit.pipeline import parse_all
+
+    todo = [sources[p] for p in dirty]
+    parsed = {d.path: d for d in parse_all(todo, config, jobs, cache)} if todo else {}
+
+    # 3. the new index, and the keys whose answer changed
+    anchors = {p: old[p].anchors for p in digests if p not in parsed}
+    anchors.update({p: frozenset(d.anchors()) for p, d in parsed.items()})
+    new_declares = {p: old[p].declares for p in digests if p not in parsed}
+    new_declares.update({p: declarations(d) for p, d in parsed.items()})
+    declared: dict[str, list[TaskDeclaration]] = {}
+    for path in sorted(new_declares):
+        for task_id, span, by in new_declares[path]:
+            declared.setdefault(task_id, []).append(
+                TaskDeclaration(task_id, path, span, by))  # type: ignore[arg-type]
+    old_ids = {d[0] for e in old.values() for d in e.declares}
+    changed: set[str] = {"t:" + i for i in old_ids.symmetric_difference(declared)}
+    for path in [*dirty, *removed]:
+        before = old[path].anchors if path in old else None
+        after = anchors.get(path)
+        if (before is None) != (after is None):
+            changed.add("f:" + path)
+        if before != after:
+            changed.add("A:" + path)
+            changed.update(f"a:{path}#{a}" for a in (before or frozenset()) ^ (after or
+                                                                             frozenset()))
+    index = Index(root, anchors, declared)
+    kept = {p: old[p] for p in digests if p not in parsed}
+    for target in non_document_targets(kept) | set(state.existence):
+        if target in anchors:
+            continue
+        if state.existence.get(target) != index.exists(target):
+            changed.add("f:" + target)
+
+    # 4. re-check the edited files and the files that read a changed key
+    affected = set(parsed)
+    if changed:
+        for path, entry in kept.items():
+            if not entry.refs.isdisjoint(changed):
+                affected.add(path)
+    entries = dict(kept)
+    loose = list(state.loose)
+    if affected:
+        documents = dict(parsed)
+        wanted = [(p, digests[p]) for p in sorted(affected - set(parsed))]
+        documents.update(cache.get_many(wanted))
+        missing = [p for p, _d in wanted if p not in documents]
+        if missing:
+            from audit.discover import read_source
+
+            content = (root / config.content_root).resolve()
+            again = [read_source(root / p, root, content) for p in missing]
+            documents.update({d.path: d for d in parse_all(again, config, jobs, cache)})
+        from audit.rules import RuleContext, run_rules
+
+        view = IndexGraph(config, root, documents.values(), index)
+        found = run_rules(RuleContext(view, config, root), STAGES, scopes=("file",))
+        per_file, new_loose = group_by_file(found, set(documents))
+        loose = [f for f in loose if f.span.path not in documents] + new_loose
+        for path, doc in documents.items():
+            previous = old.get(path)
+            entries[path] = FileEntry(
+                path, new_stats.get(path), doc.digest, anchors[path], new_declares[path],
+                refs_of(doc, index, content_prefix), tuple(per_file.get(path, ())),
+                fragment(doc, content_prefix) if path in parsed or previous is None
+                else previous.fragment,
+                previous.doc if previous is not None and previous.digest == doc.digest
+                else None)
+    restated = False
+    for path, stat in new_stats.items():  # re-read files whose content did not change
+        if path in entries and entries[path].stat != stat:
+            entries[path].stat = stat
+            restated = True
+
+    # 5. the global rules: recomputed on the full graph only when what they read changed
+    digest = global_digest(entries)
+    global_findings = state.global_findings
+    global_ran = digest != state.global_digest
+    if global_ran:
+        global_findings = _global_findings(loaded, cache, entries, parsed)
+    if not (affected or removed or changed or global_ran or restated):
+        return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
+    located = cache.flush()
+    for path, ref in located.items():
+        if path in entries:
+            entries[path].doc = ref
+    existence = {t: index.exists(t) for t in non_document_targets(entries)}
+    cache.save_state(State(STAGES, entries, existence, digest, list(global_findings), started,
+                           stats is not None, loose, tuple(sorted(affected)), global_ran))
+    return merge(entries, global_findings, loose), sorted(entries)
+
+
+def _global_findings(loaded: LoadedConfig, cache: ParseCache, entries: dict[str, FileEntry],
+                     parsed: dict[str, Document]) -> list[Finding]:
+    """The global rules over the full graph of every document (loaded from the cache)."""
+    from audit.discover import read_source
+    from audit.graph import build_graph
+    from audit.pipeline import parse_all
+    from audit.rules import RuleContext, run_rules
+
+    config, root = loaded.config, loaded.root
+    documents = dict(parsed)
+    documents.update(cache.get_many((p, e.digest) for p, e in entries.items()
+                                    if p not in documents))
+    missing = [p for p in entries if p not in documents]
+    if missing:
+        content = (root / config.content_root).resolve()
+        again = [read_source(root / p, root, content) for p in missing]
+        documents.update({d.path: d for d in parse_all(again, config, 1, cache)})
+    graph = build_graph(documents.values(), config, root)
+    return run_rules(RuleContext(graph, config, root), STAGES, scopes=("global",))
+
+
+def save_full(cache: ParseCache, documents: Sequence[Document], graph: TopicGraph,
+              file_findings: list[Finding], global_findings: list[Finding],
+              stages: tuple[str, ...], started: int) -> None:
+    """Record a full run (``analyse`` with the cache) as the state the next ``check`` builds on."""
+    root = graph.root
+    content_prefix = graph.content_prefix
+    stats_list = walk_stats(graph.config, root)
+    stats: dict[str, Stat_] = {}
+    if stats_list is not None:
+        for rel, size, mtime, inode in stats_list:
+            stats[rel] = trusted_stat((rel, size, mtime, inode), started)
+    paths = {d.path for d in documents}
+    per_file, loose = group_by_file(file_findings, paths)
+    index = index_of(documents, root)
+    entries = build_entries(documents, stats, per_file, index, content_prefix)
+    for doc in documents:
+        if not doc.digest:  # unreadable: read again every time
+            entries[doc.path].stat = None
+    located = cache.flush()
+    known = cache._known()
+    for path, entry in entries.items():
+        ref = located.get(path) or (known[path][1] if path in known
+                                    and known[path][0] == entry.digest else None)
+        entry.doc = ref
+    existence = {t: index.exists(t) for t in non_document_targets(entries)}
+    cache.save_state(State(stages, entries, existence, global_digest(entries),
+                           list(global_findings), started, stats_list is not None, loose,
+                           tuple(sorted(entries)), True))
+
+
+__all__ = ["check", "dumps", "save_full"]
