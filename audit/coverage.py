@@ -288,7 +288,7 @@ def compute_coverage(trackers: Sequence[Tracker], graph: TopicGraph, config: Con
             met_weight = sum(r.weight for r, res in zip(spec.requirements, results, strict=True)
                              if res.met)
             priority = _priority(gap, tracker, rows)
-            weight = gap.frequency / 100 if gap.frequency else 0.0
+            weight = _weight(gap, priority, config)
             coverage.gaps.append(GapCoverage(gap, claims, results, _status(results),
                                              met_weight / total_weight, priority, weight, tasks))
     coverage.by_category = _buckets(coverage.gaps, lambda g: f"{g.gap.track}: {g.gap.category}")
@@ -296,13 +296,22 @@ def compute_coverage(trackers: Sequence[Tracker], graph: TopicGraph, config: Con
     coverage.by_track = _buckets(coverage.gaps, lambda g: g.gap.track)
     if coverage.gaps:
         coverage.overall = round(100 * sum(g.score for g in coverage.gaps) / len(coverage.gaps), 1)
-        weights = [g.weight if g.weight > 0 else 0.05 for g in coverage.gaps]
+        total = sum(g.weight for g in coverage.gaps)
         coverage.weighted_overall = round(
-            100 * sum(w * g.score for w, g in zip(weights, coverage.gaps, strict=True))
-            / sum(weights), 1)
+            100 * sum(g.weight * g.score for g in coverage.gaps) / total, 1
+        ) if total > 0 else coverage.overall
     coverage.task_counts = _task_counts(graph)
     coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
+
+
+def _weight(gap: Gap, priority: str, config: Config) -> float:
+    """Weight of a gap in the weighted coverage: priority weight × interview frequency."""
+    weights = config.weights
+    weight = weights.priority.get(priority, 1.0)
+    if weights.frequency:
+        weight *= (gap.frequency if gap.frequency else weights.default_frequency) / 100
+    return weight
 
 
 def _priority(gap: Gap, tracker: Tracker, rows: dict[tuple[str, int], tuple[str, ...]]) -> str:

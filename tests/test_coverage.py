@@ -118,3 +118,20 @@ def test_invalid_requirements_file_is_a_config_error(tmp_path: Path,
     monkeypatch.chdir(root)
     assert main(["report", "--no-exec"]) == 2
     assert "requirements key 'requirements.0.check'" in capsys.readouterr().err
+
+
+def test_weighted_coverage_uses_priority_weights_and_frequency(tmp_path: Path) -> None:
+    root = _project(tmp_path, "  max_errors: 5\n")
+    report = _report(root)
+    coverage = report["coverage"]
+    assert isinstance(coverage, dict)
+    base = coverage["weighted_overall"]
+    with (root / "content-audit.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("weights:\n  priority: {P1: 0}\n  frequency: false\n")
+    reweighted = _report(root)["coverage"]
+    assert isinstance(reweighted, dict)
+    # with P1 gaps weighing nothing and no frequency, the weighted figure is the mean of the rest
+    gaps = [g for g in _report(root)["gaps"] if g["priority"] != "P1"]  # type: ignore[union-attr]
+    expected = round(100 * sum(g["score"] for g in gaps) / len(gaps), 1)
+    assert reweighted["weighted_overall"] == expected
+    assert reweighted["weighted_overall"] != base

@@ -104,6 +104,23 @@ class Thresholds(_Strict):
     max_errors: int | None = Field(default=0, ge=0)
 
 
+class WeightsConfig(_Strict):
+    priority: dict[str, float] = Field(
+        default_factory=dict,
+        description="Weight per priority bucket (P1, P2, LOW...) in the weighted coverage; "
+        "unlisted priorities weigh 1.",
+    )
+    frequency: bool = Field(
+        default=True,
+        description="Multiply each gap's weight by how often it is asked ('спрашивают в N% "
+        "интервью').",
+    )
+    default_frequency: float = Field(
+        default=5.0, ge=0, le=100,
+        description="Frequency in percent assumed for gaps whose tracker states none.",
+    )
+
+
 class RulesConfig(_Strict):
     disable: list[str] = Field(default_factory=list, description="Rule codes to turn off.")
     severity: dict[str, SeverityName] = Field(default_factory=dict, description="Overrides.")
@@ -126,4 +143,5 @@ class Config(_Strict):
     examples: ExamplesConfig = ExamplesConfig()
     tracker: TrackerConfig = TrackerConfig()
     thresholds: Thresholds = Thresholds()
+    weights: WeightsConfig = WeightsConfig()
     rules: RulesConfig = RulesConfig()
