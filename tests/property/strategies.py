@@ -249,4 +249,9 @@ def tracker_text(draw: st.DrawFn) -> str:
             parts.extend(draw(st.lists(gap(), max_size=5)))
     if draw(st.booleans()):
         parts.insert(draw(st.integers(0, len(parts))), draw(st.sampled_from(STRAY[4:12])))
+    for name in draw(st.lists(st.sampled_from(["coverage-summary", "tasks-per-subcategory",
+                                               "unknown-region"]), max_size=2)):
+        body = draw(st.sampled_from(["", "| A | 1 | x |", "старый текст coverage: ~5%\n\n- a"]))
+        parts.insert(draw(st.integers(0, len(parts))),
+                     f"<!-- audit:begin {name} -->\n{body}\n<!-- audit:end {name} -->")
     return "\n\n".join(parts) + "\n"
