@@ -52,6 +52,11 @@ _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _FM_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _TIMEOUT = re.compile(r"^timeout=(\d+(?:\.\d+)?)s?$")
 _BRACKET = re.compile(r"[\[\]]")
+# a source range without a match holds no heading (ATX or setext) inside a list or quote: the
+# tree walk looking for one is skipped (it visited every node of every list)
+_MAYBE_HEADING = re.compile(r"^[ \t>*+\-\d.)]*#{1,6}(?:[ \t]|$)|^[ \t>]*(?:=+|-+)[ \t]*$", re.M)
+# ... and no fenced or indented code block either
+_MAYBE_CODE = re.compile(r"^[ \t>*+\-\d.)]*(?:```|~~~)|^[ \t>]*(?: {4}|\t)", re.M)
 
 
 class _PositionedState(BlockState):
@@ -406,6 +411,9 @@ class _Builder:
             yield token, first
             return
         if token.get("type") in ("block_quote", "list"):
+            if not _MAYBE_HEADING.search(self.text, self.index.offset(first),
+                                         self.index.offset(last + 1)):
+                return
             for child in _descendants(token):
                 if child.get("type") == "heading":
                     text = plain_text(child.get("children")).strip()
@@ -428,6 +436,10 @@ class _Builder:
         pending_suppress: frozenset[str] | None = None
         last_example: int | None = None  # index in doc.code_blocks of the previous block
         qa = _QACollector(self)
+        # prose blocks (Document.blocks) are read by the tracker parser and the tracker half of
+        # XR003 only: other pages skip them (less work, and a document a third the size to
+        # keep in memory, pickle and cache)
+        keep_blocks = doc.kind == "tracker"
         for token, first, last in blocks:
             kind = token.get("type")
             if kind == "blank_line":
@@ -448,7 +460,9 @@ class _Builder:
                         doc.file_ignores = doc.file_ignores | frozenset(_CODES.findall(rest))
                     else:
                         pending_suppress = frozenset(_CODES.findall(rest))
-                doc.blocks.append(Paragraph(raw, Span(self.path, first), "html", section, raw))
+                if keep_blocks:
+                    doc.blocks.append(Paragraph(raw, Span(self.path, first), "html", section,
+                                                raw))
                 continue
             if kind == "heading":
                 qa.heading(first, self._heading_index(first))
@@ -462,39 +476,45 @@ class _Builder:
                 qa.other_block(first)
                 continue
             pending_skip = ""
-            raw_text = self.text[self.index.offset(first):self.index.offset(last + 1)]
+            start, end = self.index.offset(first), self.index.offset(last + 1)
+            raw_text = self.text[start:end] if keep_blocks else ""
             if kind == "paragraph":
                 text = plain_text(token.get("children"))
                 role = self._paragraph_role(text)
-                doc.blocks.append(Paragraph(text, Span(self.path, first), "paragraph", section,
-                                            raw_text))
+                if keep_blocks:
+                    doc.blocks.append(Paragraph(text, Span(self.path, first), "paragraph",
+                                                section, raw_text))
                 self._links(token, first, last, role)
                 qa.paragraph(text, first, last)
                 continue
             self._links(token, first, last, "")
-            for child in _descendants(token):
-                if child.get("type") == "block_code":
-                    first_code = str(child.get("raw", "")).split("\n")[0]
-                    code_line = self._find_line(first, last, first_code)
-                    self._code_block(child, max(first, code_line - 1), last, section, "", None,
-                                     nested=True)
+            if _MAYBE_CODE.search(self.text, start, end):
+                for child in _descendants(token):
+                    if child.get("type") == "block_code":
+                        first_code = str(child.get("raw", "")).split("\n")[0]
+                        code_line = self._find_line(first, last, first_code)
+                        self._code_block(child, max(first, code_line - 1), last, section, "",
+                                         None, nested=True)
             if kind == "list":
-                items = tuple(plain_text(list(_inline_children(item))).strip()
-                              for item in token.get("children", []))
-                doc.blocks.append(Paragraph("\n".join(items), Span(self.path, first), "list",
-                                            section, raw_text, items=items))
+                if keep_blocks:
+                    items = tuple(plain_text(list(_inline_children(item))).strip()
+                                  for item in token.get("children", []))
+                    doc.blocks.append(Paragraph("\n".join(items), Span(self.path, first), "list",
+                                                section, raw_text, items=items))
                 qa.other_block(first)
             elif kind == "table":
-                rows = tuple(tuple(plain_text(cell.get("children")).strip() for cell in row)
-                             for row in _table_rows(token))
-                doc.blocks.append(Paragraph("", Span(self.path, first), "table", section, raw_text,
-                                            rows=rows))
+                if keep_blocks:
+                    rows = tuple(tuple(plain_text(cell.get("children")).strip() for cell in row)
+                                 for row in _table_rows(token))
+                    doc.blocks.append(Paragraph("", Span(self.path, first), "table", section,
+                                                raw_text, rows=rows))
                 qa.other_block(first)
             elif kind == "block_quote":
                 text = "\n".join(plain_text(c.get("children")) for c in _descendants(token)
                                  if c.get("type") == "paragraph")
-                doc.blocks.append(Paragraph(text, Span(self.path, first), "quote", section,
-                                            raw_text))
+                if keep_blocks:
+                    doc.blocks.append(Paragraph(text, Span(self.path, first), "quote", section,
+                                                raw_text))
                 qa.paragraph(text, first, last, quoted=True)
             else:
                 qa.other_block(first)
