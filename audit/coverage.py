@@ -134,24 +134,48 @@ def resolve_claims(gap: Gap, graph: TopicGraph) -> tuple[ResolvedClaim, ...]:
     return tuple(out)
 
 
-def _gap_tasks(gap: Gap, graph: TopicGraph, rows: dict[tuple[str, int], tuple[str, ...]],
-               tracker: Tracker) -> tuple[str, ...]:
-    found: list[str] = []
+_TaskIndex = dict[object, list[tuple[str, object]]]
+
+
+def _tasks_by_gap(graph: TopicGraph) -> _TaskIndex:
+    """Front matter ``gap:`` value → [(task id, front matter ``track``)] of every task file
+    (built once per run: scanning every task for every gap was quadratic on large bases)."""
+    index: _TaskIndex = {}
     for task_id, decls in graph.tasks.items():
         for decl in decls:
             if decl.by != "file":
                 continue
             fm = graph.documents[decl.path].front_matter or {}
-            if fm.get("gap") == gap.id and (not fm.get("track") or fm.get("track") == gap.track
-                                            or not gap.track):
-                found.append(task_id)
+            gap_value = fm.get("gap")
+            if isinstance(gap_value, str):
+                index.setdefault(gap_value, []).append((task_id, fm.get("track")))
+    return index
+
+
+def _row_tasks_by_gap(tracker: Tracker, rows: dict[tuple[str, int], tuple[str, ...]]
+                      ) -> dict[str, list[str]]:
+    """Gap id → task ids of the priority rows matched to it, for one tracker."""
+    out: dict[str, list[str]] = {}
+    for row in tracker.priority_rows:
+        if not row.task_id:
+            continue
+        for gap_id in rows.get((tracker.path, row.span.line), ()):
+            out.setdefault(gap_id, []).append(row.task_id)
+    return out
+
+
+def _gap_tasks(gap: Gap, graph: TopicGraph, by_gap: _TaskIndex,
+               row_tasks: dict[str, list[str]]) -> tuple[str, ...]:
+    found: list[str] = []
+    for task_id, track in by_gap.get(gap.id, ()):
+        if not track or track == gap.track or not gap.track:
+            found.append(task_id)
     for task_id in gap.recommended_tasks:
         if graph.task_file(task_id) is not None:
             found.append(task_id)
-    for row in tracker.priority_rows:
-        if gap.id in rows.get((tracker.path, row.span.line), ()) and row.task_id \
-                and graph.task_file(row.task_id) is not None:
-            found.append(row.task_id)
+    for task_id in row_tasks.get(gap.id, ()):
+        if graph.task_file(task_id) is not None:
+            found.append(task_id)
     return tuple(sorted(set(found)))
 
 
@@ -278,10 +302,12 @@ def compute_coverage(trackers: Sequence[Tracker], graph: TopicGraph, config: Con
             examples.setdefault(result.example_id, []).append(result)
     rows = match_priority_rows(trackers, graph, config.tracker.title_match_threshold)
     coverage = Coverage(examples_executed=example_results is not None)
+    by_gap = _tasks_by_gap(graph)
     for tracker in trackers:
+        row_tasks = _row_tasks_by_gap(tracker, rows)
         for gap in tracker.gaps:
             claims = resolve_claims(gap, graph)
-            tasks = _gap_tasks(gap, graph, rows, tracker)
+            tasks = _gap_tasks(gap, graph, by_gap, row_tasks)
             results = tuple(_requirement(r, gap, claims, graph, config, tasks, examples)
                             for r in spec.requirements)
             total_weight = sum(r.weight for r in spec.requirements)

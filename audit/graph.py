@@ -93,6 +93,8 @@ class TopicGraph:
         self.tasks: dict[str, list[TaskDeclaration]] = {}
         self.links: list[ResolvedLink] = []
         self.content_prefix = config.content_root.strip("/")
+        self._links_index: dict[str, list[ResolvedLink]] = {}
+        self._links_index_size = -1
 
     # ------------------------------------------------------------------ queries
     def add_edge(self, source: str, target: str, kind: EdgeKind, **attrs: Any) -> None:
@@ -108,6 +110,16 @@ class TopicGraph:
         for source, target, key, data in self.g.edges(keys=True, data=True):
             if key == kind:
                 yield source, target, data
+
+    def links_from(self, path: str) -> list[ResolvedLink]:
+        """The resolved links written in ``path`` (indexed once; a scan of every link per query
+        was quadratic for rules that ask per task)."""
+        if self._links_index_size != len(self.links):
+            index: dict[str, list[ResolvedLink]] = {}
+            for resolved in self.links:
+                index.setdefault(resolved.link.span.path, []).append(resolved)
+            self._links_index, self._links_index_size = index, len(self.links)
+        return self._links_index.get(path, [])
 
     def task_file(self, task_id: str) -> TaskDeclaration | None:
         for decl in self.tasks.get(task_id, []):
@@ -331,8 +343,8 @@ def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
     doc = graph.documents.get(decl.path)
     if doc is None:
         return out
-    for resolved in graph.links:
-        if resolved.link.span.path != doc.path or not resolved.target_path:
+    for resolved in graph.links_from(doc.path):
+        if not resolved.target_path:
             continue
         target_doc = graph.documents.get(resolved.target_path)
         if target_doc is not None and target_doc.kind == "task":
