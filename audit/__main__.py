@@ -1,5 +1,23 @@
-"""Allow ``python -m audit``."""
+"""Allow ``python -m audit``; ``entry`` is also the ``content-audit`` console script.
 
-from audit.cli import main
+The CLI's modules are imported inside ``entry`` so that a Ctrl-C while they load (pydantic, yaml
+and mistune take a few hundred milliseconds) ends with the same short message and exit code 130
+as a Ctrl-C later, instead of a traceback.
+"""
 
-raise SystemExit(main())
+from __future__ import annotations
+
+import sys
+
+
+def entry() -> int:
+    try:
+        from audit.cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("content-audit: interrupted\n")
+        return 130
+    return main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(entry())
