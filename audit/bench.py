@@ -184,6 +184,45 @@ def bench_size(size: int, seed: int, peers: bool, repeat: int = 1) -> list[Measu
 RACY_WAIT = 2.5
 
 
+PRECOMMIT_RUNS = 7
+
+
+def bench_precommit(project: Path) -> list[Measure]:
+    """The pre-commit hook's path on the shipped knowledge base: ``check <file>`` right after
+    an author appended a line to one page, warm cache. A copy of ``content/`` is edited, never
+    the project's own; each run edits again (median and best of ``PRECOMMIT_RUNS``)."""
+    content = project / "content"
+    config = project / "content-audit.yaml"
+    if not content.is_dir() or not config.is_file():
+        return []
+    folder = OUT / "shipped"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(content, folder / "content")
+    shutil.copy2(config, folder / "content-audit.yaml")
+    pages = sorted((folder / "content").rglob("*.md"))
+    tasks = [p for p in pages if p.parent.name == "tasks"] or pages
+    page = tasks[0]
+    rel = page.relative_to(folder).as_posix()
+    env = _audit_env()
+    cmd = [sys.executable, "-m", "audit", "check", rel]
+    run(cmd, folder, env)  # the cache, as after the previous commit
+    files = len(pages)
+    results: list[tuple[float, float, float, int]] = []
+    for i in range(PRECOMMIT_RUNS):
+        with page.open("a", encoding="utf-8") as handle:
+            handle.write(f"\nПравка {i}.\n")
+        results.append(run(cmd, folder, env))
+    results.sort()
+    out = []
+    for name, (seconds, cpu, rss, code) in (
+        ("pre-commit: one changed file, median", results[len(results) // 2]),
+        ("pre-commit: one changed file, best", results[0]),
+    ):
+        out.append(Measure(files, name, seconds, cpu, rss, code, note=f"check {rel}"))
+        sys.stderr.write(f"  {files:>6} {name:<34} {seconds:8.3f} s {cpu:8.3f} cpu\n")
+    return out
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     try:
@@ -231,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = list(args.sizes) + ([20000] if args.large else [])
     OUT.mkdir(parents=True, exist_ok=True)
     measures: list[Measure] = []
+    sys.stderr.write("bench: pre-commit path on the shipped content/\n")
+    measures.extend(bench_precommit(Path(__file__).resolve().parent.parent))
     for size in sizes:
         sys.stderr.write(f"bench: {size} files\n")
         measures.extend(bench_size(size, args.seed, not args.no_peers, max(1, args.repeat)))
