@@ -404,6 +404,9 @@ def _cmd_examples(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.examples.runner import run_examples
     from audit.pipeline import parse_all
 
+    if _no_exec_forced():  # CI for untrusted pull requests: nothing from the content runs
+        print("content-audit: examples not run: CONTENT_AUDIT_NO_EXEC is set", file=sys.stderr)
+        return EXIT_OK
     if args.jobs < 0:
         raise AuditError("--jobs must be >= 0")
     selected = _selected(loaded, args.paths)
