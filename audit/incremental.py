@@ -256,6 +256,13 @@ def non_document_targets(entries: dict[str, FileEntry]) -> set[str]:
 # ------------------------------------------------------------------------- the check
 def check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
     """``check`` with the cache: (findings, document paths), equal to a ``--no-cache`` run."""
+    from audit.pipeline import gc_paused
+
+    with gc_paused():
+        return _check(loaded, jobs)
+
+
+def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
     from audit.pipeline import analyse
 
     config, root = loaded.config, loaded.root

@@ -6,10 +6,12 @@ way the stages are put together.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,18 +48,38 @@ def default_jobs() -> int:
                else (os.cpu_count() or 1))
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a stage.
+
+    Parsing keeps millions of small objects alive and frees almost nothing cyclic, so the
+    collector's full passes walk an ever larger heap for nothing: 1.5 s of a 5,000-file
+    ``check`` (and the reason that run grew faster than linearly). Reference counting still
+    frees everything as usual; cyclic garbage, if any, waits until the stage ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _parse_chunk(args: tuple[list[Source], Config]) -> list[Document]:
     from audit.parse.markdown import parse
 
     sources, config = args
-    return [parse(s, config) for s in sources]
+    with gc_paused():
+        return [parse(s, config) for s in sources]
 
 
 def _parse_chunk_pickled(args: tuple[list[Source], Config]) -> list[bytes]:
     from audit.parse.markdown import parse
 
     sources, config = args
-    return [dumps(parse(s, config)) for s in sources]
+    with gc_paused():
+        return [dumps(parse(s, config)) for s in sources]
 
 
 def _chunks(sources: Sequence[Source], config: Config, jobs: int) -> list[tuple[list[Source],
@@ -124,6 +146,11 @@ def analyse(loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("stati
 
     With ``cache``, unchanged documents come from the parse cache, and the run is recorded as the
     state the incremental ``check`` (``audit/incremental.py``) builds on."""
+    with gc_paused():
+        return _analyse(loaded, jobs, stages, cache)
+
+
+def _analyse(loaded: LoadedConfig, jobs: int, stages: Sequence[str], cache: bool) -> Analysis:
     from audit.rules import RuleContext, run_rules
 
     config, root = loaded.config, loaded.root
