@@ -22,8 +22,9 @@ def audit(session: nox.Session) -> None:
     session.install("-e", ".")
     if os.environ.get("CONTENT_AUDIT_NO_EXEC", "").strip().lower() in ("1", "true", "yes"):
         # nothing from the content runs, and installing its requirements would run their code
-        session.log("CONTENT_AUDIT_NO_EXEC is set: examples not run, content/requirements.txt "
-                    "not installed")
+        session.log(
+            "CONTENT_AUDIT_NO_EXEC is set: examples not run, content/requirements.txt not installed"
+        )
     else:
         session.install("-r", "content/requirements.txt")
     out = "build/audit"
@@ -62,9 +63,18 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "pip", "install", "-q", "pymarkdownlnt", success_codes=[0, 1])
     session.run("python", "-m", "pip", "install", "-q", "rumdl", success_codes=[0, 1])
     if shutil.which("npm"):
-        session.run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
-                    "build/bench/node", "markdownlint-cli2", external=True,
-                    success_codes=list(range(256)))
+        session.run(
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            "build/bench/node",
+            "markdownlint-cli2",
+            external=True,
+            success_codes=list(range(256)),
+        )
     session.run("python", "-m", "audit.bench", *session.posargs)
     # the example runner: 200 generated examples, sequential vs pool, cold vs warm cache
     session.run("python", "-m", "audit.bench_examples")
@@ -74,8 +84,9 @@ def bench(session: nox.Session) -> None:
 def fuzz(session: nox.Session) -> None:
     """A longer property-based run than the one in `tests`."""
     session.install("-e", ".[test]")
-    session.run("pytest", "tests", "-k", "property", *session.posargs,
-                env={"HYPOTHESIS_PROFILE": "fuzz"})
+    session.run(
+        "pytest", "tests", "-k", "property", *session.posargs, env={"HYPOTHESIS_PROFILE": "fuzz"}
+    )
 
 
 @nox.session(python=PYTHON)

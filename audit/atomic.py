@@ -24,8 +24,9 @@ def _target_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_bytes_atomic(path: Path, data: bytes, fsync: bool = True,
-                       precondition: Callable[[], bool] | None = None) -> bool:
+def write_bytes_atomic(
+    path: Path, data: bytes, fsync: bool = True, precondition: Callable[[], bool] | None = None
+) -> bool:
     """``fsync=False`` for caches: a crash may lose the entry, never leave half of it.
 
     ``precondition`` is checked after the data is on disk and right before the rename: when it

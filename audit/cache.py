@@ -439,8 +439,9 @@ def walk_stats(config: Config, root: Path) -> list[StatEntry] | None:
             try:
                 if item.is_symlink():
                     rel_to_content = rel_folder + name
-                    if name.endswith(".md") or (matches(rel_to_content, include)
-                                                and not matches(rel_to_content, exclude)):
+                    if name.endswith(".md") or (
+                        matches(rel_to_content, include) and not matches(rel_to_content, exclude)
+                    ):
                         return None  # a symlinked page: discovery's own rules (IO004/IO005)
                     continue  # discovery does not follow other symlinks either
                 if item.is_dir(follow_symlinks=False):

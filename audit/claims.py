@@ -73,8 +73,9 @@ def levels_present(doc: Document, h2_index: int) -> dict[str, int]:
     return out
 
 
-def count_for_item(doc: Document, h2_index: int, item: ClaimItem, claim: Claim,
-                   config: Config) -> int:
+def count_for_item(
+    doc: Document, h2_index: int, item: ClaimItem, claim: Claim, config: Config
+) -> int:
     """What the section really holds for a counted claim item."""
     pairs = answered(qa_in_section(doc, h2_index))
     if item.subsection:

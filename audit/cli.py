@@ -36,38 +36,63 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", help="report findings only in these files/folders")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
     check.add_argument("-j", "--jobs", type=int, default=0, help="parse workers (0 = cores)")
-    check.add_argument("--no-cache", action="store_true",
-                       help="parse every file; neither read nor write the incremental cache")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every file; neither read nor write the incremental cache",
+    )
 
     report = sub.add_parser("report", help="the full audit: trackers, examples, coverage")
-    report.add_argument("--format", default="text", metavar="FORMAT",
-                        help="what to print: text (terminal summary), github (workflow "
-                        "annotations; appends report.md to $GITHUB_STEP_SUMMARY when set), or an "
-                        "artifact format: md, json, junit, sarif, ...")
+    report.add_argument(
+        "--format",
+        default="text",
+        metavar="FORMAT",
+        help="what to print: text (terminal summary), github (workflow "
+        "annotations; appends report.md to $GITHUB_STEP_SUMMARY when set), or an "
+        "artifact format: md, json, junit, sarif, ...",
+    )
     report.add_argument("-o", "--output", help="write the --format output to this file")
     report.add_argument("--output-dir", help="write every report artifact into this folder")
-    report.add_argument("--no-exec", action="store_true",
-                        help="do not run examples (also forced by CONTENT_AUDIT_NO_EXEC=1)")
+    report.add_argument(
+        "--no-exec",
+        action="store_true",
+        help="do not run examples (also forced by CONTENT_AUDIT_NO_EXEC=1)",
+    )
     report.add_argument("--no-cache", action="store_true", help="ignore cached example results")
-    report.add_argument("--write", action="store_true",
-                        help="regenerate the computed regions of trackers between audit markers")
+    report.add_argument(
+        "--write",
+        action="store_true",
+        help="regenerate the computed regions of trackers between audit markers",
+    )
     report.add_argument("-j", "--jobs", type=int, default=0, help="workers (0 = cores)")
-    report.add_argument("--baseline", metavar="REPORT_JSON",
-                        help="a previous report.json: add the change since it to every format")
-    report.add_argument("--fail-on-regression", action="store_true",
-                        help="exit 1 when coverage dropped or new error findings appeared "
-                        "since --baseline")
+    report.add_argument(
+        "--baseline",
+        metavar="REPORT_JSON",
+        help="a previous report.json: add the change since it to every format",
+    )
+    report.add_argument(
+        "--fail-on-regression",
+        action="store_true",
+        help="exit 1 when coverage dropped or new error findings appeared since --baseline",
+    )
 
     examples = sub.add_parser("examples", help="run the Python examples (sandboxed, cached)")
     examples.add_argument("paths", nargs="*", help="run only the examples in these files/folders")
     examples.add_argument("-j", "--jobs", type=int, default=0, help="parallel runs (0 = cores)")
-    examples.add_argument("--no-cache", action="store_true",
-                          help="run every example; neither read nor write cached results")
+    examples.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run every example; neither read nor write cached results",
+    )
     examples.add_argument("--format", choices=["text", "json"], default="text")
 
     rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=["text", "markdown"], default="text",
-                       help="markdown = the table of the README")
+    rules.add_argument(
+        "--format",
+        choices=["text", "markdown"],
+        default="text",
+        help="markdown = the table of the README",
+    )
     explain = sub.add_parser("explain", help="print the documentation of one rule")
     explain.add_argument("code")
 
@@ -81,8 +106,11 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--dir", default="schema", help="schema folder (default: ./schema)")
     for subparser in sub.choices.values():
         # also accepted after the command: `content-audit check --config x.yaml`
-        subparser.add_argument("--config", default=argparse.SUPPRESS,
-                               help="config file (content-audit.yaml or pyproject.toml)")
+        subparser.add_argument(
+            "--config",
+            default=argparse.SUPPRESS,
+            help="config file (content-audit.yaml or pyproject.toml)",
+        )
     return parser
 
 
@@ -168,8 +196,11 @@ def filter_findings(findings: Sequence[Finding], selected: list[str] | None) -> 
         return list(findings)
     if "" in selected:
         return list(findings)
-    return [f for f in findings
-            if any(f.span.path == p or f.span.path.startswith(p + "/") for p in selected)]
+    return [
+        f
+        for f in findings
+        if any(f.span.path == p or f.span.path.startswith(p + "/") for p in selected)
+    ]
 
 
 def exit_code_for(findings: Sequence[Finding]) -> int:
@@ -190,9 +221,15 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
 
         all_findings, doc_paths = check(loaded, _jobs(args.jobs))
     findings = filter_findings(all_findings, selected)
-    files = len(doc_paths) if selected is None else sum(
-        1 for path in doc_paths
-        if any(path == p or path.startswith(p + "/") or p == "" for p in selected))
+    files = (
+        len(doc_paths)
+        if selected is None
+        else sum(
+            1
+            for path in doc_paths
+            if any(path == p or path.startswith(p + "/") or p == "" for p in selected)
+        )
+    )
     sys.stdout.write(RENDERERS[args.format](findings, files))
     return exit_code_for(findings)
 
@@ -234,8 +271,9 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         state = "stale" if entry.filename in stale else "up to date"
         print(f"{directory / entry.filename}: {state}")
     if args.check and stale:
-        print("content-audit: schemas are stale; run `content-audit schema --write`",
-              file=sys.stderr)
+        print(
+            "content-audit: schemas are stale; run `content-audit schema --write`", file=sys.stderr
+        )
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -279,8 +317,9 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
 
     formats = ["text", "github", *ARTIFACTS]
     if args.format not in formats:
-        raise AuditError(f"unknown report format '{args.format}' (choose from "
-                         f"{', '.join(formats)})")
+        raise AuditError(
+            f"unknown report format '{args.format}' (choose from {', '.join(formats)})"
+        )
     if args.fail_on_regression and not args.baseline:
         raise AuditError("--fail-on-regression needs --baseline PREVIOUS_REPORT_JSON")
     previous = None
@@ -297,8 +336,13 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     execute = not (args.no_exec or _no_exec_forced())
     progress, close_progress = example_progress() if execute else (None, lambda: None)
     try:
-        audit = full_audit(loaded, jobs=_jobs(args.jobs), execute=execute,
-                           use_cache=not args.no_cache, progress=progress)
+        audit = full_audit(
+            loaded,
+            jobs=_jobs(args.jobs),
+            execute=execute,
+            use_cache=not args.no_cache,
+            progress=progress,
+        )
     finally:
         close_progress()
     model = build_report(audit)
@@ -308,12 +352,14 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         model = model.model_copy(update={"baseline": compare(previous, model, args.baseline)})
     if folder is not None:
         # render everything first: a renderer that fails leaves every previous file whole
-        rendered = [(folder / file_name, render(model))
-                    for file_name, render in ARTIFACTS.values()]
+        rendered = [(folder / file_name, render(model)) for file_name, render in ARTIFACTS.values()]
         for path, text in rendered:
             write_text_atomic(path, text)
-        print(f"content-audit: reports written to {folder}/: "
-              f"{', '.join(path.name for path, _ in rendered)}", file=sys.stderr)
+        print(
+            f"content-audit: reports written to {folder}/: "
+            f"{', '.join(path.name for path, _ in rendered)}",
+            file=sys.stderr,
+        )
     if args.format == "text":
         render_terminal(model, sys.stdout)
     else:
@@ -336,13 +382,18 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
             if result.refused:
                 print(f"content-audit: {result.path}: {result.refused}", file=sys.stderr)
             elif result.changed:
-                print(f"content-audit: {result.path}: rewrote {', '.join(result.regions)}",
-                      file=sys.stderr)
+                print(
+                    f"content-audit: {result.path}: rewrote {', '.join(result.regions)}",
+                    file=sys.stderr,
+                )
     if not model.summary.passed:
         return EXIT_FINDINGS
     if args.fail_on_regression and model.baseline is not None and model.baseline.regressed:
-        print(f"content-audit: regression since {args.baseline}: "
-              f"{'; '.join(model.baseline.regressions)}", file=sys.stderr)
+        print(
+            f"content-audit: regression since {args.baseline}: "
+            f"{'; '.join(model.baseline.regressions)}",
+            file=sys.stderr,
+        )
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -358,16 +409,19 @@ def _append_step_summary(model: ReportModel) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(render_markdown(model) + "\n")
     except OSError as exc:
-        raise AuditError(f"cannot append to $GITHUB_STEP_SUMMARY ({target}): "
-                         f"{exc.strerror or exc}") from exc
+        raise AuditError(
+            f"cannot append to $GITHUB_STEP_SUMMARY ({target}): {exc.strerror or exc}"
+        ) from exc
 
 
-FAILING_STATUSES = frozenset({"failed", "timeout", "output-mismatch", "limit-exceeded",
-                              "syntax-error"})
+FAILING_STATUSES = frozenset(
+    {"failed", "timeout", "output-mismatch", "limit-exceeded", "syntax-error"}
+)
 
 
-def example_progress() -> tuple[Callable[[int, int, Sequence[ExampleResult]], None],
-                                Callable[[], None]]:
+def example_progress() -> tuple[
+    Callable[[int, int, Sequence[ExampleResult]], None], Callable[[], None]
+]:
     """A progress callback for run_examples (rich bar on a TTY, plain lines otherwise) and its
     closer. Writes to stderr so that stdout stays machine-readable."""
     if sys.stderr.isatty():
@@ -413,18 +467,31 @@ def _cmd_examples(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     config, root = loaded.config, loaded.root
     documents = parse_all(discover(config, root), config, _jobs(0))
     if selected is not None and "" not in selected:
-        documents = [d for d in documents
-                     if any(d.path == p or d.path.startswith(p + "/") for p in selected)]
+        documents = [
+            d for d in documents if any(d.path == p or d.path.startswith(p + "/") for p in selected)
+        ]
     tick, close = example_progress()
     try:
-        results = run_examples(documents, config, root, jobs=args.jobs,
-                               use_cache=not args.no_cache, progress=tick)
+        results = run_examples(
+            documents, config, root, jobs=args.jobs, use_cache=not args.no_cache, progress=tick
+        )
     finally:
         close()
     if args.format == "json":
-        rows = [{"path": r.path, "line": r.line, "section": r.section, "status": r.status,
-                 "duration_s": round(r.duration_s, 3), "cached": r.cached, "message": r.message,
-                 "error_line": r.error_line, "isolation": list(r.isolation)} for r in results]
+        rows = [
+            {
+                "path": r.path,
+                "line": r.line,
+                "section": r.section,
+                "status": r.status,
+                "duration_s": round(r.duration_s, 3),
+                "cached": r.cached,
+                "message": r.message,
+                "error_line": r.error_line,
+                "isolation": list(r.isolation),
+            }
+            for r in results
+        ]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         counts: dict[str, int] = {}
@@ -432,8 +499,10 @@ def _cmd_examples(loaded: LoadedConfig, args: argparse.Namespace) -> int:
             counts[r.status] = counts.get(r.status, 0) + 1
             cached = " cached" if r.cached else ""
             message = f"  {r.message}" if r.message else ""
-            print(f"{r.path}:{r.error_line or r.line}: {r.status}{cached} "
-                  f"[{r.section or '-'}] {r.duration_s:.2f}s{message}")
+            print(
+                f"{r.path}:{r.error_line or r.line}: {r.status}{cached} "
+                f"[{r.section or '-'}] {r.duration_s:.2f}s{message}"
+            )
         layers = sorted({layer for r in results for layer in r.isolation})
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no examples"
         print(f"{len(results)} examples: {summary}")

@@ -32,12 +32,14 @@ from audit.model.requirements import Requirement, RequirementsSpec
 from audit.model.tracker import Gap, PriorityRow, Status, Tracker
 
 BUILTIN_REQUIREMENTS = Path(__file__).resolve().parent.parent / "schema" / "requirements.yaml"
-_DEFAULT_SPEC = RequirementsSpec(requirements=[
-    Requirement(name="materials", check="claimed_section", document_kind="materials"),
-    Requirement(name="qa_levels", check="qa_all_levels", document_kind="interview"),
-    Requirement(name="working_example", check="working_example"),
-    Requirement(name="practice_task", check="practice_task"),
-])
+_DEFAULT_SPEC = RequirementsSpec(
+    requirements=[
+        Requirement(name="materials", check="claimed_section", document_kind="materials"),
+        Requirement(name="qa_levels", check="qa_all_levels", document_kind="interview"),
+        Requirement(name="working_example", check="working_example"),
+        Requirement(name="practice_task", check="practice_task"),
+    ]
+)
 
 
 def load_requirements(config: Config, root: Path) -> RequirementsSpec:
@@ -82,8 +84,9 @@ def title_similarity(a: str, b: str) -> float:
     return max(ratio, 0.75 * overlap)
 
 
-def match_priority_rows(trackers: Sequence[Tracker], graph: TopicGraph,
-                        threshold: float) -> dict[tuple[str, int], tuple[str, ...]]:
+def match_priority_rows(
+    trackers: Sequence[Tracker], graph: TopicGraph, threshold: float
+) -> dict[tuple[str, int], tuple[str, ...]]:
     """(tracker path, row line) → matched gap ids; by task id first, then by title."""
     out: dict[tuple[str, int], tuple[str, ...]] = {}
     for tracker in trackers:
@@ -92,8 +95,9 @@ def match_priority_rows(trackers: Sequence[Tracker], graph: TopicGraph,
     return out
 
 
-def _match_row(row: PriorityRow, tracker: Tracker, graph: TopicGraph,
-               threshold: float) -> tuple[str, ...]:
+def _match_row(
+    row: PriorityRow, tracker: Tracker, graph: TopicGraph, threshold: float
+) -> tuple[str, ...]:
     if row.task_id:
         by_task = [g.id for g in tracker.gaps if row.task_id in g.recommended_tasks]
         decl = graph.task_file(row.task_id)
@@ -102,8 +106,9 @@ def _match_row(row: PriorityRow, tracker: Tracker, graph: TopicGraph,
             by_task += [g.id for g in tracker.gaps if fm.get("gap") == g.id]
         if by_task:
             return tuple(dict.fromkeys(by_task))
-    scored = sorted(((title_similarity(row.gap_name, g.title), g.id) for g in tracker.gaps),
-                    reverse=True)
+    scored = sorted(
+        ((title_similarity(row.gap_name, g.title), g.id) for g in tracker.gaps), reverse=True
+    )
     if not scored or scored[0][0] < threshold:
         return ()
     best = scored[0][0]
@@ -114,20 +119,33 @@ def resolve_claims(gap: Gap, graph: TopicGraph) -> tuple[ResolvedClaim, ...]:
     out = []
     for claim in gap.claims:
         if claim.problem or not claim.document:
-            out.append(ResolvedClaim(claim, claim.document, None, "", "", False,
-                                     claim.problem or "missing-document"))
+            out.append(
+                ResolvedClaim(
+                    claim, claim.document, None, "", "", False, claim.problem or "missing-document"
+                )
+            )
             continue
         doc = graph.documents.get(claim.document)
         if doc is None:
-            out.append(ResolvedClaim(claim, claim.document, None, "", "", False,
-                                     "missing-document"))
+            out.append(
+                ResolvedClaim(claim, claim.document, None, "", "", False, "missing-document")
+            )
             continue
         index = find_section(doc, claim)
         if index is None:
-            out.append(ResolvedClaim(claim, claim.document, None, "", "", False,
-                                     "missing-section" if (claim.section_number is not None
-                                                           or claim.section_name)
-                                     else "no-section"))
+            out.append(
+                ResolvedClaim(
+                    claim,
+                    claim.document,
+                    None,
+                    "",
+                    "",
+                    False,
+                    "missing-section"
+                    if (claim.section_number is not None or claim.section_name)
+                    else "no-section",
+                )
+            )
             continue
         heading = doc.headings[index]
         out.append(ResolvedClaim(claim, claim.document, index, heading.anchor, heading.text, True))
@@ -152,8 +170,9 @@ def _tasks_by_gap(graph: TopicGraph) -> _TaskIndex:
     return index
 
 
-def _row_tasks_by_gap(tracker: Tracker, rows: dict[tuple[str, int], tuple[str, ...]]
-                      ) -> dict[str, list[str]]:
+def _row_tasks_by_gap(
+    tracker: Tracker, rows: dict[tuple[str, int], tuple[str, ...]]
+) -> dict[str, list[str]]:
     """Gap id → task ids of the priority rows matched to it, for one tracker."""
     out: dict[str, list[str]] = {}
     for row in tracker.priority_rows:
@@ -164,8 +183,9 @@ def _row_tasks_by_gap(tracker: Tracker, rows: dict[tuple[str, int], tuple[str, .
     return out
 
 
-def _gap_tasks(gap: Gap, graph: TopicGraph, by_gap: _TaskIndex,
-               row_tasks: dict[str, list[str]]) -> tuple[str, ...]:
+def _gap_tasks(
+    gap: Gap, graph: TopicGraph, by_gap: _TaskIndex, row_tasks: dict[str, list[str]]
+) -> tuple[str, ...]:
     found: list[str] = []
     for task_id, track in by_gap.get(gap.id, ()):
         if not track or track == gap.track or not gap.track:
@@ -179,9 +199,15 @@ def _gap_tasks(gap: Gap, graph: TopicGraph, by_gap: _TaskIndex,
     return tuple(sorted(set(found)))
 
 
-def _requirement(req: Requirement, gap: Gap, claims: tuple[ResolvedClaim, ...],
-                 graph: TopicGraph, config: Config, tasks: tuple[str, ...],
-                 examples: dict[str, list[ExampleResult]] | None) -> RequirementResult:
+def _requirement(
+    req: Requirement,
+    gap: Gap,
+    claims: tuple[ResolvedClaim, ...],
+    graph: TopicGraph,
+    config: Config,
+    tasks: tuple[str, ...],
+    examples: dict[str, list[ExampleResult]] | None,
+) -> RequirementResult:
     def kind_ok(path: str) -> bool:
         doc = graph.documents.get(path)
         return doc is not None and (req.document_kind == "any" or doc.kind == req.document_kind)
@@ -189,8 +215,9 @@ def _requirement(req: Requirement, gap: Gap, claims: tuple[ResolvedClaim, ...],
     relevant = [c for c in claims if c.resolved and kind_ok(c.document)]
     if req.check == "claimed_section":
         if relevant:
-            return RequirementResult(req.name, True, tuple(
-                f"{c.document}#{c.section_anchor}" for c in relevant), "")
+            return RequirementResult(
+                req.name, True, tuple(f"{c.document}#{c.section_anchor}" for c in relevant), ""
+            )
         return RequirementResult(req.name, False, (), _why_no_claim(claims, req.document_kind))
     if req.check == "qa_all_levels":
         levels = config.levels.names
@@ -201,15 +228,22 @@ def _requirement(req: Requirement, gap: Gap, claims: tuple[ResolvedClaim, ...],
             present = levels_present(doc, c.heading)
             missing = [lv for lv in levels if not present.get(lv)]
             if not missing:
-                return RequirementResult(req.name, True, (
-                    f"{c.document}#{c.section_anchor}: " + ", ".join(
-                        f"{lv} {present[lv]}" for lv in levels),), "")
+                return RequirementResult(
+                    req.name,
+                    True,
+                    (
+                        f"{c.document}#{c.section_anchor}: "
+                        + ", ".join(f"{lv} {present[lv]}" for lv in levels),
+                    ),
+                    "",
+                )
             if best_missing is None or len(missing) < len(best_missing):
                 best_missing = missing
                 where = f"{c.document}#{c.section_anchor}"
         if best_missing is not None:
-            return RequirementResult(req.name, False, (), f"no answered {', '.join(best_missing)} "
-                                     f"questions in {where}")
+            return RequirementResult(
+                req.name, False, (), f"no answered {', '.join(best_missing)} questions in {where}"
+            )
         return RequirementResult(req.name, False, (), _why_no_claim(claims, req.document_kind))
     if req.check == "working_example":
         sections = [c for c in claims if c.resolved]
@@ -220,8 +254,11 @@ def _requirement(req: Requirement, gap: Gap, claims: tuple[ResolvedClaim, ...],
         if tasks:
             return RequirementResult(req.name, True, tuple(f"task {t}" for t in tasks), "")
         planned = ", ".join(gap.recommended_tasks)
-        reason = (f"planned task {planned} does not exist yet" if planned
-                  else "no task file names this gap (front matter 'gap: " + gap.id + "')")
+        reason = (
+            f"planned task {planned} does not exist yet"
+            if planned
+            else "no task file names this gap (front matter 'gap: " + gap.id + "')"
+        )
         return RequirementResult(req.name, False, (), reason)
     return RequirementResult(req.name, False, (), f"unknown check {req.check}")
 
@@ -230,16 +267,28 @@ def _why_no_claim(claims: tuple[ResolvedClaim, ...], kind: str) -> str:
     broken = [c for c in claims if not c.resolved]
     if broken:
         c = broken[0]
-        target = (f"section {c.claim.section_number}" if c.claim.section_number is not None
-                  else f"'{c.claim.section_name}' section" if c.claim.section_name else "a section")
+        target = (
+            f"section {c.claim.section_number}"
+            if c.claim.section_number is not None
+            else f"'{c.claim.section_name}' section"
+            if c.claim.section_name
+            else "a section"
+        )
         return f"claimed {target} of {c.claim.document_raw} does not resolve ({c.reason})"
-    return f"the tracker claims no {kind} section for this gap" if kind != "any" \
+    return (
+        f"the tracker claims no {kind} section for this gap"
+        if kind != "any"
         else "the tracker claims no section for this gap"
+    )
 
 
-def _working_example(req: Requirement, sections: list[ResolvedClaim], graph: TopicGraph,
-                     config: Config,
-                     examples: dict[str, list[ExampleResult]] | None) -> RequirementResult:
+def _working_example(
+    req: Requirement,
+    sections: list[ResolvedClaim],
+    graph: TopicGraph,
+    config: Config,
+    examples: dict[str, list[ExampleResult]] | None,
+) -> RequirementResult:
     languages = set(config.examples.languages)
     candidates = 0
     statuses: dict[str, int] = {}
@@ -266,19 +315,22 @@ def _working_example(req: Requirement, sections: list[ResolvedClaim], graph: Top
                 except (SyntaxError, ValueError):
                     statuses["syntax-error"] = statuses.get("syntax-error", 0) + 1
                     continue
-                return RequirementResult(req.name, True, (example_id,), "",
-                                         "static: compiles (examples not executed)")
+                return RequirementResult(
+                    req.name, True, (example_id,), "", "static: compiles (examples not executed)"
+                )
             for result in examples.get(example_id, []):
                 statuses[result.status] = statuses.get(result.status, 0) + 1
                 if result.status == "works":
                     return RequirementResult(req.name, True, (example_id,), "", "executed")
     label = "executed" if examples is not None else "static: compiles (examples not executed)"
     if not sections:
-        return RequirementResult(req.name, False, (), "no claimed section to hold an example",
-                                 label)
+        return RequirementResult(
+            req.name, False, (), "no claimed section to hold an example", label
+        )
     if not candidates:
-        return RequirementResult(req.name, False, (), "no Python example in the claimed "
-                                 "sections", label)
+        return RequirementResult(
+            req.name, False, (), "no Python example in the claimed sections", label
+        )
     summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
     return RequirementResult(req.name, False, (), f"no working example ({summary})", label)
 
@@ -290,10 +342,14 @@ def _status(results: tuple[RequirementResult, ...]) -> Status:
     return "none" if met == 0 else "partial"
 
 
-def compute_coverage(trackers: Sequence[Tracker], graph: TopicGraph, config: Config,
-                     spec: RequirementsSpec,
-                     example_results: Sequence[ExampleResult] | None = None,
-                     error_count: int = 0) -> Coverage:
+def compute_coverage(
+    trackers: Sequence[Tracker],
+    graph: TopicGraph,
+    config: Config,
+    spec: RequirementsSpec,
+    example_results: Sequence[ExampleResult] | None = None,
+    error_count: int = 0,
+) -> Coverage:
     """The coverage stage's one door."""
     examples: dict[str, list[ExampleResult]] | None = None
     if example_results is not None:
@@ -308,24 +364,39 @@ def compute_coverage(trackers: Sequence[Tracker], graph: TopicGraph, config: Con
         for gap in tracker.gaps:
             claims = resolve_claims(gap, graph)
             tasks = _gap_tasks(gap, graph, by_gap, row_tasks)
-            results = tuple(_requirement(r, gap, claims, graph, config, tasks, examples)
-                            for r in spec.requirements)
+            results = tuple(
+                _requirement(r, gap, claims, graph, config, tasks, examples)
+                for r in spec.requirements
+            )
             total_weight = sum(r.weight for r in spec.requirements)
-            met_weight = sum(r.weight for r, res in zip(spec.requirements, results, strict=True)
-                             if res.met)
+            met_weight = sum(
+                r.weight for r, res in zip(spec.requirements, results, strict=True) if res.met
+            )
             priority = _priority(gap, tracker, rows)
             weight = _weight(gap, priority, config)
-            coverage.gaps.append(GapCoverage(gap, claims, results, _status(results),
-                                             met_weight / total_weight, priority, weight, tasks))
+            coverage.gaps.append(
+                GapCoverage(
+                    gap,
+                    claims,
+                    results,
+                    _status(results),
+                    met_weight / total_weight,
+                    priority,
+                    weight,
+                    tasks,
+                )
+            )
     coverage.by_category = _buckets(coverage.gaps, lambda g: f"{g.gap.track}: {g.gap.category}")
     coverage.by_priority = _buckets(coverage.gaps, lambda g: g.priority)
     coverage.by_track = _buckets(coverage.gaps, lambda g: g.gap.track)
     if coverage.gaps:
         coverage.overall = round(100 * sum(g.score for g in coverage.gaps) / len(coverage.gaps), 1)
         total = sum(g.weight for g in coverage.gaps)
-        coverage.weighted_overall = round(
-            100 * sum(g.weight * g.score for g in coverage.gaps) / total, 1
-        ) if total > 0 else coverage.overall
+        coverage.weighted_overall = (
+            round(100 * sum(g.weight * g.score for g in coverage.gaps) / total, 1)
+            if total > 0
+            else coverage.overall
+        )
     coverage.task_counts = _task_counts(graph)
     coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
@@ -353,10 +424,16 @@ def _buckets(gaps: list[GapCoverage], key: Callable[[GapCoverage], str]) -> list
         groups.setdefault(key(g), []).append(g)
     out = []
     for name, members in groups.items():
-        out.append(Bucket(name, len(members), sum(1 for m in members if m.status == "covered"),
-                          sum(1 for m in members if m.status == "partial"),
-                          sum(1 for m in members if m.status == "none"),
-                          round(100 * sum(m.score for m in members) / len(members), 1)))
+        out.append(
+            Bucket(
+                name,
+                len(members),
+                sum(1 for m in members if m.status == "covered"),
+                sum(1 for m in members if m.status == "partial"),
+                sum(1 for m in members if m.status == "none"),
+                round(100 * sum(m.score for m in members) / len(members), 1),
+            )
+        )
     return out
 
 
@@ -378,21 +455,38 @@ def evaluate_thresholds(coverage: Coverage, config: Config, errors: int) -> list
     th = config.thresholds
     out: list[ThresholdResult] = []
     if th.overall_min is not None:
-        out.append(ThresholdResult("overall_min", th.overall_min, coverage.overall,
-                                   coverage.overall >= th.overall_min, ">="))
+        out.append(
+            ThresholdResult(
+                "overall_min",
+                th.overall_min,
+                coverage.overall,
+                coverage.overall >= th.overall_min,
+                ">=",
+            )
+        )
     for priority, minimum in sorted(th.per_priority_min.items()):
         bucket = next((b for b in coverage.by_priority if b.name == priority), None)
         actual = bucket.score if bucket else 0.0
-        out.append(ThresholdResult(f"per_priority_min.{priority}", minimum, actual,
-                                   actual >= minimum, ">="))
+        out.append(
+            ThresholdResult(
+                f"per_priority_min.{priority}", minimum, actual, actual >= minimum, ">="
+            )
+        )
     if th.max_none_per_category is not None:
         for bucket in coverage.by_category:
-            out.append(ThresholdResult(f"max_none_per_category.{bucket.name}",
-                                       th.max_none_per_category, bucket.none,
-                                       bucket.none <= th.max_none_per_category, "<="))
+            out.append(
+                ThresholdResult(
+                    f"max_none_per_category.{bucket.name}",
+                    th.max_none_per_category,
+                    bucket.none,
+                    bucket.none <= th.max_none_per_category,
+                    "<=",
+                )
+            )
     if th.max_errors is not None:
-        out.append(ThresholdResult("max_errors", th.max_errors, errors,
-                                   errors <= th.max_errors, "<="))
+        out.append(
+            ThresholdResult("max_errors", th.max_errors, errors, errors <= th.max_errors, "<=")
+        )
     return out
 
 

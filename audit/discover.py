@@ -126,8 +126,9 @@ def _read(full: Path, content: Path, root: Path) -> Source:
             if not stat.S_ISREG(st.st_mode):
                 return failed("IO001", "not a regular file (a named pipe, socket or device)")
             if st.st_size > MAX_FILE_BYTES:
-                return failed("IO007", f"file is {st.st_size} bytes, above the {MAX_FILE_BYTES} "
-                              "byte limit")
+                return failed(
+                    "IO007", f"file is {st.st_size} bytes, above the {MAX_FILE_BYTES} byte limit"
+                )
             data = handle.read()
     except PermissionError:
         return failed("IO001", "permission denied")

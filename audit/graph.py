@@ -16,8 +16,18 @@ from audit.model.config import Config
 from audit.model.document import Document, Link
 from audit.model.span import Span
 
-EdgeKind = Literal["contains", "links_to", "mentions_task", "related", "prerequisite", "defines",
-                   "claims", "recommends", "has_task", "has_example"]
+EdgeKind = Literal[
+    "contains",
+    "links_to",
+    "mentions_task",
+    "related",
+    "prerequisite",
+    "defines",
+    "claims",
+    "recommends",
+    "has_task",
+    "has_example",
+]
 # gaps join the graph in the tracker stage (add_gaps), after coverage resolves their claims
 
 
@@ -64,15 +74,22 @@ def link_target(from_path: str, link: Link, content_prefix: str) -> tuple[str, b
     base = posixpath.dirname(from_path)
     target_path = posixpath.normpath(posixpath.join(base, link.path)) if link.path else from_path
     inside = target_path == content_prefix or target_path.startswith(content_prefix + "/")
-    escapes = (target_path.startswith("../") or target_path == ".."
-               or posixpath.isabs(link.path) or not inside)
+    escapes = (
+        target_path.startswith("../")
+        or target_path == ".."
+        or posixpath.isabs(link.path)
+        or not inside
+    )
     return target_path, escapes
 
 
-def link_problem(target_path: str, anchor: str,
-                 anchors_of: Callable[[str], set[str] | frozenset[str] | None],
-                 exists: Callable[[str], bool]) -> str:
-    """"" or "missing-anchor" / "missing-file" for a link inside the content root.
+def link_problem(
+    target_path: str,
+    anchor: str,
+    anchors_of: Callable[[str], set[str] | frozenset[str] | None],
+    exists: Callable[[str], bool],
+) -> str:
+    """ "" or "missing-anchor" / "missing-file" for a link inside the content root.
 
     ``anchors_of`` gives a document's anchors (None when the path is no document), ``exists``
     whether a non-document path exists. The graph and the incremental check both classify links
@@ -163,7 +180,8 @@ class TopicGraph:
             own = (f"doc:{decl.path}", f"sec:{decl.path}#")
             node = task_node(task_id)
             sources = self.incoming(f"doc:{decl.path}", ["links_to"]) + self.incoming(
-                node, ["mentions_task", "related", "prerequisite", "defines"])
+                node, ["mentions_task", "related", "prerequisite", "defines"]
+            )
             if not any(s != node and not s.startswith(own) for s in sources):
                 out.append(task_id)
         return out
@@ -202,8 +220,14 @@ def build_graph(documents: Iterable[Document], config: Config, root: Path) -> To
     docs = sorted(documents, key=lambda d: d.path)
     for doc in docs:
         graph.documents[doc.path] = doc
-        graph.node(doc_node(doc.path), kind="document", doc_kind=doc.kind, track=doc.track,
-                   path=doc.path, title=doc.title)
+        graph.node(
+            doc_node(doc.path),
+            kind="document",
+            doc_kind=doc.kind,
+            track=doc.track,
+            path=doc.path,
+            title=doc.title,
+        )
     for doc in docs:
         _add_sections(graph, doc)
         _declare_tasks(graph, doc)
@@ -217,11 +241,21 @@ def build_graph(documents: Iterable[Document], config: Config, root: Path) -> To
 def _add_sections(graph: TopicGraph, doc: Document) -> None:
     for heading in doc.headings:
         node = section_node(doc.path, heading.anchor)
-        graph.node(node, kind="section", path=doc.path, anchor=heading.anchor,
-                   title=heading.text, level=heading.level, number=heading.number,
-                   line=heading.span.line)
-        parent = (doc_node(doc.path) if heading.parent is None
-                  else section_node(doc.path, doc.headings[heading.parent].anchor))
+        graph.node(
+            node,
+            kind="section",
+            path=doc.path,
+            anchor=heading.anchor,
+            title=heading.text,
+            level=heading.level,
+            number=heading.number,
+            line=heading.span.line,
+        )
+        parent = (
+            doc_node(doc.path)
+            if heading.parent is None
+            else section_node(doc.path, doc.headings[heading.parent].anchor)
+        )
         graph.add_edge(parent, node, "contains")
 
 
@@ -238,8 +272,9 @@ def task_declarations(doc: Document) -> list[tuple[TaskDeclaration, int | None]]
     for mention in doc.task_mentions:
         if mention.heading is None or doc.kind == "tracker":
             continue
-        out.append((TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"),
-                    mention.heading))
+        out.append(
+            (TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"), mention.heading)
+        )
     return out
 
 
@@ -248,14 +283,19 @@ def _declare_tasks(graph: TopicGraph, doc: Document) -> None:
         task_id = decl.task_id
         graph.tasks.setdefault(task_id, []).append(decl)
         if heading_index is None:
-            graph.node(task_node(task_id), kind="task", task_id=task_id, path=doc.path,
-                       track=doc.track, title=doc.title)
+            graph.node(
+                task_node(task_id),
+                kind="task",
+                task_id=task_id,
+                path=doc.path,
+                track=doc.track,
+                title=doc.title,
+            )
             graph.add_edge(doc_node(doc.path), task_node(task_id), "defines")
         else:
             heading = doc.headings[heading_index]
             graph.node(task_node(task_id), kind="task", task_id=task_id)
-            graph.add_edge(section_node(doc.path, heading.anchor), task_node(task_id),
-                           "defines")
+            graph.add_edge(section_node(doc.path, heading.anchor), task_node(task_id), "defines")
 
 
 def _add_links(graph: TopicGraph, doc: Document) -> None:
@@ -278,15 +318,17 @@ def _add_links(graph: TopicGraph, doc: Document) -> None:
         if escapes:
             graph.links.append(ResolvedLink(link, source, "", target_path, "escapes-root"))
             continue
-        problem = link_problem(target_path, link.anchor, anchors_of,
-                               lambda path: (graph.root / path).exists())
+        problem = link_problem(
+            target_path, link.anchor, anchors_of, lambda path: (graph.root / path).exists()
+        )
         if target_path in graph.documents:
             target = doc_node(target_path)
             if link.anchor:
                 target = section_node(target_path, link.anchor)
                 if problem == "missing-anchor":
-                    graph.node(target, kind="section", missing=True, path=target_path,
-                               anchor=link.anchor)
+                    graph.node(
+                        target, kind="section", missing=True, path=target_path, anchor=link.anchor
+                    )
         else:
             target = doc_node(target_path)
             if problem == "missing-file":
@@ -304,8 +346,9 @@ def _add_mentions(graph: TopicGraph, doc: Document) -> None:
         node = task_node(mention.task_id)
         if node not in graph.g:
             graph.node(node, kind="task", task_id=mention.task_id, missing=True)
-        graph.add_edge(graph.where(doc, mention.span.line), node, "mentions_task",
-                       span=mention.span)
+        graph.add_edge(
+            graph.where(doc, mention.span.line), node, "mentions_task", span=mention.span
+        )
 
 
 def _add_task_relations(graph: TopicGraph, doc: Document) -> None:
@@ -314,8 +357,10 @@ def _add_task_relations(graph: TopicGraph, doc: Document) -> None:
     own = doc.front_matter.get("id")
     if not isinstance(own, str):
         own = doc.stem
-    relations: tuple[tuple[str, EdgeKind], ...] = (("related", "related"),
-                                                    ("prerequisites", "prerequisite"))
+    relations: tuple[tuple[str, EdgeKind], ...] = (
+        ("related", "related"),
+        ("prerequisites", "prerequisite"),
+    )
     for key, kind in relations:
         values = doc.front_matter.get(key)
         if not isinstance(values, list):
@@ -326,8 +371,9 @@ def _add_task_relations(graph: TopicGraph, doc: Document) -> None:
             node = task_node(value)
             if node not in graph.g:
                 graph.node(node, kind="task", task_id=value, missing=True)
-            graph.add_edge(task_node(own), node, kind,
-                           span=doc.front_matter_span or Span(doc.path, 1))
+            graph.add_edge(
+                task_node(own), node, kind, span=doc.front_matter_span or Span(doc.path, 1)
+            )
 
 
 def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
@@ -365,10 +411,19 @@ def add_gaps(graph: TopicGraph, trackers: Iterable[Any], coverage: Any) -> None:
         for gap in tracker.gaps:
             node = f"gap:{gap.track}/{gap.id}"
             gap_cov = by_gap.get((tracker.path, gap.id, gap.span.line))
-            graph.node(node, kind="gap", gap_id=gap.id, title=gap.title, category=gap.category,
-                       track=gap.track, declared=gap.declared_status,
-                       status=gap_cov.status if gap_cov else "none",
-                       number=gap.number, line=gap.span.line, path=tracker.path)
+            graph.node(
+                node,
+                kind="gap",
+                gap_id=gap.id,
+                title=gap.title,
+                category=gap.category,
+                track=gap.track,
+                declared=gap.declared_status,
+                status=gap_cov.status if gap_cov else "none",
+                number=gap.number,
+                line=gap.span.line,
+                path=tracker.path,
+            )
             graph.add_edge(doc_node(tracker.path), node, "contains")
             for task_id in gap.recommended_tasks:
                 target = task_node(task_id)
@@ -388,16 +443,19 @@ def add_gaps(graph: TopicGraph, trackers: Iterable[Any], coverage: Any) -> None:
                     if heading is None:
                         continue
                     for block in doc.code_blocks:
-                        if block.language in languages and \
-                                heading.span.line < block.span.line <= heading.end_line:
+                        if (
+                            block.language in languages
+                            and heading.span.line < block.span.line <= heading.end_line
+                        ):
                             example = f"example:{doc.path}:{block.span.line}"
-                            graph.node(example, kind="example", path=doc.path,
-                                       line=block.span.line)
+                            graph.node(example, kind="example", path=doc.path, line=block.span.line)
                             graph.add_edge(node, example, "has_example")
                 else:
-                    where = (f"section {rc.claim.section_number}"
-                             if rc.claim.section_number is not None
-                             else rc.claim.section_name or "?")
+                    where = (
+                        f"section {rc.claim.section_number}"
+                        if rc.claim.section_number is not None
+                        else rc.claim.section_name or "?"
+                    )
                     target = f"missing:{rc.claim.document_raw}#{where}"
                     graph.node(target, kind="section", missing=True, title=where)
                     graph.add_edge(node, target, "claims", span=rc.claim.span)

@@ -23,10 +23,12 @@ def _simple_graph(graph: TopicGraph) -> Any:
     simple = nx.MultiDiGraph()
     for node, data in sorted(graph.g.nodes(data=True)):
         simple.add_node(node, **{k: _plain(v) for k, v in data.items() if v is not None})
-    for source, target, key, data in sorted(graph.g.edges(keys=True, data=True),
-                                            key=lambda e: (e[0], e[1], e[2])):
-        simple.add_edge(source, target, key=key,
-                        **{k: _plain(v) for k, v in data.items() if v is not None})
+    for source, target, key, data in sorted(
+        graph.g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])
+    ):
+        simple.add_edge(
+            source, target, key=key, **{k: _plain(v) for k, v in data.items() if v is not None}
+        )
     return simple
 
 
@@ -35,8 +37,12 @@ def export_graph(graph: TopicGraph, fmt: str) -> str:
     if fmt == "json":
         nodes = [{"id": n, **d} for n, d in simple.nodes(data=True)]
         edges = [{"source": s, "target": t, **d} for s, t, d in simple.edges(data=True)]
-        return json.dumps({"schema_version": 1, "nodes": nodes, "edges": edges},
-                          ensure_ascii=False, indent=1) + "\n"
+        return (
+            json.dumps(
+                {"schema_version": 1, "nodes": nodes, "edges": edges}, ensure_ascii=False, indent=1
+            )
+            + "\n"
+        )
     if fmt == "graphml":
         buffer = io.BytesIO()
         nx.write_graphml(simple, buffer, encoding="utf-8")
@@ -50,21 +56,31 @@ def _dot_quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-_SHAPES = {"document": "folder", "section": "box", "task": "component", "url": "note",
-           "gap": "hexagon", "file": "note"}
+_SHAPES = {
+    "document": "folder",
+    "section": "box",
+    "task": "component",
+    "url": "note",
+    "gap": "hexagon",
+    "file": "note",
+}
 
 
 def _dot(simple: Any) -> str:
-    lines = ["digraph topics {", "  rankdir=LR;", "  node [fontname=\"sans-serif\"];"]
+    lines = ["digraph topics {", "  rankdir=LR;", '  node [fontname="sans-serif"];']
     for node, data in simple.nodes(data=True):
         kind = str(data.get("kind", ""))
-        attrs = [f"label={_dot_quote(str(data.get('title') or node))}",
-                 f"shape={_SHAPES.get(kind, 'ellipse')}"]
+        attrs = [
+            f"label={_dot_quote(str(data.get('title') or node))}",
+            f"shape={_SHAPES.get(kind, 'ellipse')}",
+        ]
         if data.get("missing"):
             attrs.append('color="red"')
         lines.append(f"  {_dot_quote(node)} [{', '.join(attrs)}];")
     for source, target, data in simple.edges(data=True):
-        lines.append(f"  {_dot_quote(source)} -> {_dot_quote(target)} "
-                     f"[label={_dot_quote(str(data.get('kind', '')))}];")
+        lines.append(
+            f"  {_dot_quote(source)} -> {_dot_quote(target)} "
+            f"[label={_dot_quote(str(data.get('kind', '')))}];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"

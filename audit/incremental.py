@@ -96,16 +96,19 @@ def fragment(doc: Document, content_prefix: str) -> str:
         sorted(doc.file_ignores),
         doc.suppressions,
     )
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Index:
     """The global facts a file's findings may read, answered without a graph."""
 
-    def __init__(self, root: Path, anchors: dict[str, frozenset[str]],
-                 declared: dict[str, list[TaskDeclaration]],
-                 existence: dict[str, bool] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        anchors: dict[str, frozenset[str]],
+        declared: dict[str, list[TaskDeclaration]],
+        existence: dict[str, bool] | None = None,
+    ) -> None:
         self.root = root
         self.anchors = anchors
         self.declared = declared
@@ -145,8 +148,9 @@ class IndexGraph(TopicGraph):
     """A graph view for the file-scope rules: the documents to re-check, their links resolved
     against the index, lookups answered by the index. No networkx graph is built."""
 
-    def __init__(self, config: Config, root: Path, documents: Iterable[Document],
-                 index: Index) -> None:
+    def __init__(
+        self, config: Config, root: Path, documents: Iterable[Document], index: Index
+    ) -> None:
         self.g = None
         self.config = config
         self.root = root
@@ -174,8 +178,9 @@ class IndexGraph(TopicGraph):
             if escapes:
                 self.links.append(ResolvedLink(link, source, "", target_path, "escapes-root"))
                 continue
-            problem = link_problem(target_path, link.anchor, self.index.anchors_of,
-                                   self.index.exists)
+            problem = link_problem(
+                target_path, link.anchor, self.index.anchors_of, self.index.exists
+            )
             target = doc_node(target_path)
             if link.anchor and target_path in self.index.anchors:
                 target = section_node(target_path, link.anchor)
@@ -186,8 +191,7 @@ def declared_index(entries: Iterable[FileEntry]) -> dict[str, list[TaskDeclarati
     out: dict[str, list[TaskDeclaration]] = {}
     for entry in entries:
         for task_id, span, by in entry.declares:
-            out.setdefault(task_id, []).append(
-                TaskDeclaration(task_id, entry.path, span, by))  # type: ignore[arg-type]
+            out.setdefault(task_id, []).append(TaskDeclaration(task_id, entry.path, span, by))  # type: ignore[arg-type]
     return out
 
 
@@ -198,8 +202,9 @@ def global_digest(entries: dict[str, FileEntry]) -> str:
     return h.hexdigest()
 
 
-def group_by_file(findings: Iterable[Finding], paths: set[str]) -> tuple[
-        dict[str, list[Finding]], list[Finding]]:
+def group_by_file(
+    findings: Iterable[Finding], paths: set[str]
+) -> tuple[dict[str, list[Finding]], list[Finding]]:
     """Findings per file, and those located in no known document (kept, never cached per file)."""
     out: dict[str, list[Finding]] = {}
     loose: list[Finding] = []
@@ -211,18 +216,26 @@ def group_by_file(findings: Iterable[Finding], paths: set[str]) -> tuple[
     return out, loose
 
 
-def build_entries(documents: Sequence[Document], stats: dict[str, Stat_],
-                  file_findings: dict[str, list[Finding]], index: Index,
-                  content_prefix: str) -> dict[str, FileEntry]:
+def build_entries(
+    documents: Sequence[Document],
+    stats: dict[str, Stat_],
+    file_findings: dict[str, list[Finding]],
+    index: Index,
+    content_prefix: str,
+) -> dict[str, FileEntry]:
     out: dict[str, FileEntry] = {}
     for doc in documents:
         out[doc.path] = FileEntry(
-            doc.path, stats.get(doc.path), doc.digest, index.anchors[doc.path],
+            doc.path,
+            stats.get(doc.path),
+            doc.digest,
+            index.anchors[doc.path],
             declarations(doc),
-            refs_of(doc, index, content_prefix), tuple(file_findings.get(doc.path, ())),
-            fragment(doc, content_prefix))
+            refs_of(doc, index, content_prefix),
+            tuple(file_findings.get(doc.path, ())),
+            fragment(doc, content_prefix),
+        )
     return out
-
 
 
 def index_of(documents: Iterable[Document], root: Path) -> Index:
@@ -235,8 +248,9 @@ def index_of(documents: Iterable[Document], root: Path) -> Index:
     return Index(root, anchors, declared)
 
 
-def merge(entries: dict[str, FileEntry], global_findings: Iterable[Finding],
-          loose: Iterable[Finding]) -> list[Finding]:
+def merge(
+    entries: dict[str, FileEntry], global_findings: Iterable[Finding], loose: Iterable[Finding]
+) -> list[Finding]:
     out = [f for path in sorted(entries) for f in entries[path].findings]
     out.extend(global_findings)
     out.extend(loose)
@@ -294,8 +308,11 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             source = read_source(root / rel, root, content)
             sources[rel] = source
             digests[rel] = source.digest
-            new_stats[rel] = trusted_stat(stat_entry(rel, source.abspath), started) \
-                if source.data is not None else None
+            new_stats[rel] = (
+                trusted_stat(stat_entry(rel, source.abspath), started)
+                if source.data is not None
+                else None
+            )
     else:
         from audit.discover import discover
 
@@ -304,8 +321,9 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             digests[source.path] = source.digest
             new_stats[source.path] = None
 
-    dirty = [p for p in sorted(digests)
-             if p not in old or old[p].digest != digests[p] or not digests[p]]
+    dirty = [
+        p for p in sorted(digests) if p not in old or old[p].digest != digests[p] or not digests[p]
+    ]
     removed = [p for p in old if p not in digests]
 
     # 2. parse what changed
@@ -322,8 +340,7 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
     declared: dict[str, list[TaskDeclaration]] = {}
     for path in sorted(new_declares):
         for task_id, span, by in new_declares[path]:
-            declared.setdefault(task_id, []).append(
-                TaskDeclaration(task_id, path, span, by))  # type: ignore[arg-type]
+            declared.setdefault(task_id, []).append(TaskDeclaration(task_id, path, span, by))  # type: ignore[arg-type]
     old_ids = {d[0] for e in old.values() for d in e.declares}
     changed: set[str] = {"t:" + i for i in old_ids.symmetric_difference(declared)}
     for path in [*dirty, *removed]:
@@ -333,8 +350,9 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             changed.add("f:" + path)
         if before != after:
             changed.add("A:" + path)
-            changed.update(f"a:{path}#{a}" for a in (before or frozenset()) ^ (after or
-                                                                             frozenset()))
+            changed.update(
+                f"a:{path}#{a}" for a in (before or frozenset()) ^ (after or frozenset())
+            )
     index = Index(root, anchors, declared)
     kept = {p: old[p] for p in digests if p not in parsed}
     for target in non_document_targets(kept) | set(state.existence):
@@ -371,12 +389,18 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
         for path, doc in documents.items():
             previous = old.get(path)
             entries[path] = FileEntry(
-                path, new_stats.get(path), doc.digest, anchors[path], new_declares[path],
-                refs_of(doc, index, content_prefix), tuple(per_file.get(path, ())),
-                fragment(doc, content_prefix) if path in parsed or previous is None
+                path,
+                new_stats.get(path),
+                doc.digest,
+                anchors[path],
+                new_declares[path],
+                refs_of(doc, index, content_prefix),
+                tuple(per_file.get(path, ())),
+                fragment(doc, content_prefix)
+                if path in parsed or previous is None
                 else previous.fragment,
-                previous.doc if previous is not None and previous.digest == doc.digest
-                else None)
+                previous.doc if previous is not None and previous.digest == doc.digest else None,
+            )
     restated = False
     for path, stat in new_stats.items():  # re-read files whose content did not change
         if path in entries and entries[path].stat != stat:
@@ -396,13 +420,29 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
         if path in entries:
             entries[path].doc = ref
     existence = {t: index.exists(t) for t in non_document_targets(entries)}
-    cache.save_state(State(STAGES, entries, existence, digest, list(global_findings), started,
-                           stats is not None, loose, tuple(sorted(affected)), global_ran))
+    cache.save_state(
+        State(
+            STAGES,
+            entries,
+            existence,
+            digest,
+            list(global_findings),
+            started,
+            stats is not None,
+            loose,
+            tuple(sorted(affected)),
+            global_ran,
+        )
+    )
     return merge(entries, global_findings, loose), sorted(entries)
 
 
-def _global_findings(loaded: LoadedConfig, cache: ParseCache, entries: dict[str, FileEntry],
-                     parsed: dict[str, Document]) -> list[Finding]:
+def _global_findings(
+    loaded: LoadedConfig,
+    cache: ParseCache,
+    entries: dict[str, FileEntry],
+    parsed: dict[str, Document],
+) -> list[Finding]:
     """The global rules over the full graph of every document (loaded from the cache)."""
     from audit.discover import read_source
     from audit.graph import build_graph
@@ -411,8 +451,9 @@ def _global_findings(loaded: LoadedConfig, cache: ParseCache, entries: dict[str,
 
     config, root = loaded.config, loaded.root
     documents = dict(parsed)
-    documents.update(cache.get_many((p, e.digest) for p, e in entries.items()
-                                    if p not in documents))
+    documents.update(
+        cache.get_many((p, e.digest) for p, e in entries.items() if p not in documents)
+    )
     missing = [p for p in entries if p not in documents]
     if missing:
         content = (root / config.content_root).resolve()
@@ -422,9 +463,15 @@ def _global_findings(loaded: LoadedConfig, cache: ParseCache, entries: dict[str,
     return run_rules(RuleContext(graph, config, root), STAGES, scopes=("global",))
 
 
-def save_full(cache: ParseCache, documents: Sequence[Document], graph: TopicGraph,
-              file_findings: list[Finding], global_findings: list[Finding],
-              stages: tuple[str, ...], started: int) -> None:
+def save_full(
+    cache: ParseCache,
+    documents: Sequence[Document],
+    graph: TopicGraph,
+    file_findings: list[Finding],
+    global_findings: list[Finding],
+    stages: tuple[str, ...],
+    started: int,
+) -> None:
     """Record a full run (``analyse`` with the cache) as the state the next ``check`` builds on."""
     root = graph.root
     content_prefix = graph.content_prefix
@@ -443,13 +490,25 @@ def save_full(cache: ParseCache, documents: Sequence[Document], graph: TopicGrap
     located = cache.flush()
     known = cache._known()
     for path, entry in entries.items():
-        ref = located.get(path) or (known[path][1] if path in known
-                                    and known[path][0] == entry.digest else None)
+        ref = located.get(path) or (
+            known[path][1] if path in known and known[path][0] == entry.digest else None
+        )
         entry.doc = ref
     existence = {t: index.exists(t) for t in non_document_targets(entries)}
-    cache.save_state(State(stages, entries, existence, global_digest(entries),
-                           list(global_findings), started, stats_list is not None, loose,
-                           tuple(sorted(entries)), True))
+    cache.save_state(
+        State(
+            stages,
+            entries,
+            existence,
+            global_digest(entries),
+            list(global_findings),
+            started,
+            stats_list is not None,
+            loose,
+            tuple(sorted(entries)),
+            True,
+        )
+    )
 
 
 __all__ = ["check", "dumps", "save_full"]

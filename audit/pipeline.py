@@ -44,8 +44,10 @@ class Analysis:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else (os.cpu_count() or 1))
+    return max(
+        1,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
 
 
 @contextmanager
@@ -82,16 +84,18 @@ def _parse_chunk_pickled(args: tuple[list[Source], Config]) -> list[bytes]:
         return [dumps(parse(s, config)) for s in sources]
 
 
-def _chunks(sources: Sequence[Source], config: Config, jobs: int) -> list[tuple[list[Source],
-                                                                                 Config]]:
+def _chunks(
+    sources: Sequence[Source], config: Config, jobs: int
+) -> list[tuple[list[Source], Config]]:
     # contiguous chunks keep pickling overhead low; a few chunks per worker balance load
     chunk_count = jobs * 4
     size = max(1, -(-len(sources) // chunk_count))
-    return [(list(sources[i:i + size]), config) for i in range(0, len(sources), size)]
+    return [(list(sources[i : i + size]), config) for i in range(0, len(sources), size)]
 
 
-def parse_all(sources: Sequence[Source], config: Config, jobs: int = 1,
-              cache: ParseCache | None = None) -> list[Document]:
+def parse_all(
+    sources: Sequence[Source], config: Config, jobs: int = 1, cache: ParseCache | None = None
+) -> list[Document]:
     """Parse every source; with ``jobs > 1`` across processes, merged in path order.
 
     With a cache, documents whose (path, content digest) were parsed before are loaded from it
@@ -112,8 +116,9 @@ def parse_all(sources: Sequence[Source], config: Config, jobs: int = 1,
     return documents
 
 
-def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
-                  cache: ParseCache) -> list[Document]:
+def _parse_cached(
+    sources: Sequence[Source], config: Config, jobs: int, cache: ParseCache
+) -> list[Document]:
     from audit.parse.markdown import parse
 
     found = cache.get_many((s.path, s.digest) for s in sources if s.data is not None)
@@ -130,8 +135,9 @@ def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
         # workers send documents back pickled: the same bytes go to the cache
         chunks = _chunks(todo, config, jobs)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for (chunk, _config), blobs in zip(chunks, pool.map(_parse_chunk_pickled, chunks),
-                                               strict=True):
+            for (chunk, _config), blobs in zip(
+                chunks, pool.map(_parse_chunk_pickled, chunks), strict=True
+            ):
                 for source, blob in zip(chunk, blobs, strict=True):
                     cache.put(source, blob)
                     parsed[source.path] = pickle.loads(blob)
@@ -140,8 +146,9 @@ def _parse_cached(sources: Sequence[Source], config: Config, jobs: int,
     return documents
 
 
-def analyse(loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("static",),
-              cache: bool = False) -> Analysis:
+def analyse(
+    loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("static",), cache: bool = False
+) -> Analysis:
     """discover → parse → graph → rules over every document.
 
     With ``cache``, unchanged documents come from the parse cache, and the run is recorded as the
@@ -166,8 +173,9 @@ def _analyse(loaded: LoadedConfig, jobs: int, stages: Sequence[str], cache: bool
     if parse_cache is not None:
         from audit.incremental import save_full
 
-        save_full(parse_cache, documents, graph, file_findings, global_findings, tuple(stages),
-                  started)
+        save_full(
+            parse_cache, documents, graph, file_findings, global_findings, tuple(stages), started
+        )
     return Analysis(config, root, documents, graph, findings, ctx.extras)
 
 
@@ -182,9 +190,13 @@ class Audit:
     findings: list[Finding]
 
 
-def full_audit(loaded: LoadedConfig, jobs: int = 1, execute: bool = True,
-               progress: Callable[[int, int, Sequence[ExampleResult]], None] | None = None,
-               use_cache: bool = True) -> Audit:
+def full_audit(
+    loaded: LoadedConfig,
+    jobs: int = 1,
+    execute: bool = True,
+    progress: Callable[[int, int, Sequence[ExampleResult]], None] | None = None,
+    use_cache: bool = True,
+) -> Audit:
     """discover → parse → graph → rules → trackers → examples → coverage → tracker rules.
 
     ``use_cache`` covers both the parse cache and the example results cache."""
@@ -206,12 +218,17 @@ def full_audit(loaded: LoadedConfig, jobs: int = 1, execute: bool = True,
     if execute:
         from audit.examples.runner import run_examples
 
-        results = run_examples(analysis.documents, config, root, jobs=jobs,
-                               use_cache=use_cache, progress=progress)
+        results = run_examples(
+            analysis.documents, config, root, jobs=jobs, use_cache=use_cache, progress=progress
+        )
     spec = load_requirements(config, root)
     coverage = compute_coverage(trackers, graph, config, spec, results)
-    ctx = RuleContext(graph, config, root,
-                      {"trackers": trackers, "coverage": coverage, "example_results": results})
+    ctx = RuleContext(
+        graph,
+        config,
+        root,
+        {"trackers": trackers, "coverage": coverage, "example_results": results},
+    )
     stages = ("tracker", "examples") if execute else ("tracker",)
     findings = sorted([*analysis.findings, *run_rules(ctx, stages)], key=Finding.sort_key)
     coverage.thresholds = evaluate_thresholds(coverage, config, findings_error_count(findings))

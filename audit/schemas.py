@@ -41,8 +41,9 @@ def _model_schema(model: type[BaseModel], title: str) -> Callable[[], dict[str, 
 SCHEMAS: dict[str, SchemaEntry] = {}
 
 
-def register_schema(name: str, filename: str, title: str,
-                    build: Callable[[], dict[str, Any]]) -> None:
+def register_schema(
+    name: str, filename: str, title: str, build: Callable[[], dict[str, Any]]
+) -> None:
     """Add a schema to the registry (``name`` is what ``schema NAME`` would print)."""
     if name in SCHEMAS:
         raise ValueError(f"schema {name} registered twice")
@@ -56,8 +57,12 @@ def register_model(name: str, filename: str, model: type[BaseModel], title: str)
 register_model("config", "config.schema.json", Config, "content-audit configuration")
 register_model("task", "task.schema.json", TaskFrontMatter, "content-audit task front matter")
 register_model("report", "report.schema.json", ReportModel, "content-audit report (report.json)")
-register_model("requirements", "requirements.schema.json", RequirementsSpec,
-               "content-audit requirements (schema/requirements.yaml)")
+register_model(
+    "requirements",
+    "requirements.schema.json",
+    RequirementsSpec,
+    "content-audit requirements (schema/requirements.yaml)",
+)
 
 
 def render_schema(entry: SchemaEntry) -> str:

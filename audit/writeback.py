@@ -50,8 +50,11 @@ def _summary(tracker: Tracker, coverage: Coverage, old: str) -> list[str]:
     covered = sum(1 for g in gaps if g.status == "covered")
     partial = sum(1 for g in gaps if g.status == "partial")
     none = sum(1 for g in gaps if g.status == "none")
-    lines = [f"{prefix} текущий coverage: ~{score}% (вычислено content-audit: {covered} из "
-             f"{len(gaps)} пробелов закрыты, {partial} частично, {none} не начаты)", ""]
+    lines = [
+        f"{prefix} текущий coverage: ~{score}% (вычислено content-audit: {covered} из "
+        f"{len(gaps)} пробелов закрыты, {partial} частично, {none} не начаты)",
+        "",
+    ]
     open_gaps = [g for g in gaps if g.status != "covered"]
     if open_gaps:
         lines.append("Открытые пробелы:")
@@ -74,20 +77,21 @@ def regenerate(text: str, tracker: Tracker, coverage: Coverage) -> tuple[str, tu
         if marker.name not in REGION_NAMES:
             continue
         begin, end = marker.begin_line, marker.end_line  # 1-based marker lines
-        old = "".join(lines[begin:end - 1])
+        old = "".join(lines[begin : end - 1])
         if marker.name == "tasks-per-subcategory":
             body = _table(tracker, coverage)
         else:
             body = _summary(tracker, coverage, old)
         new = "".join(line + newline for line in body)
         if new != old:
-            lines[begin:end - 1] = [new]
+            lines[begin : end - 1] = [new]
             changed.append(marker.name)
     return "".join(lines), tuple(reversed(changed))
 
 
-def write_regions(root: Path, trackers: list[Tracker], coverage: Coverage,
-                  digests: dict[str, str]) -> list[WriteResult]:
+def write_regions(
+    root: Path, trackers: list[Tracker], coverage: Coverage, digests: dict[str, str]
+) -> list[WriteResult]:
     results = []
     for tracker in trackers:
         if not any(m.name in REGION_NAMES for m in tracker.markers):
@@ -98,8 +102,11 @@ def write_regions(root: Path, trackers: list[Tracker], coverage: Coverage,
         try:
             data = path.read_bytes()
         except OSError as exc:
-            results.append(WriteResult(tracker.path, False, (),
-                                       f"cannot read: {exc.strerror or exc}; not written"))
+            results.append(
+                WriteResult(
+                    tracker.path, False, (), f"cannot read: {exc.strerror or exc}; not written"
+                )
+            )
             continue
         if digest_of(data) != expected:
             results.append(WriteResult(tracker.path, False, (), CHANGED))

@@ -26,8 +26,9 @@ PROJECT = Path(__file__).parent.parent
 Key = tuple[str, str, int, int]  # (code, path, line, column)
 
 
-def parse_text(text: str | bytes, path: str = "content/llm/материалы.md",
-               **config: Any) -> Document:
+def parse_text(
+    text: str | bytes, path: str = "content/llm/материалы.md", **config: Any
+) -> Document:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return parse(Source(path, path, data, "digest"), Config.model_validate(config))
 
@@ -43,8 +44,11 @@ def analyse_tree(root: Path, **config: Any) -> Analysis:
 
 def keys(findings: Sequence[Finding], prefix: str = "") -> list[Key]:
     """(code, path, line, column) of each finding whose code starts with ``prefix``."""
-    return sorted((f.code, f.span.path, f.span.line, f.span.column)
-                  for f in findings if f.code.startswith(prefix))
+    return sorted(
+        (f.code, f.span.path, f.span.line, f.span.column)
+        for f in findings
+        if f.code.startswith(prefix)
+    )
 
 
 @contextlib.contextmanager
@@ -75,8 +79,14 @@ def run_cli(args: Sequence[str], cwd: Path) -> Run:
 def run_subprocess(args: Sequence[str], cwd: Path) -> Run:
     """Run ``python -m audit ARGS`` in a real process (what a user sees, tracebacks included)."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT), "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.run([sys.executable, "-m", "audit", *args], cwd=cwd, env=env,
-                          capture_output=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "audit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
 
 
@@ -84,4 +94,4 @@ def text_at(root: Path, path: str, line: int, column: int, width: int = 1) -> st
     """The characters of ``root/path`` at a 1-based line and character column (BOM/CRLF aware)."""
     text = (root / path).read_bytes().decode("utf-8", "replace").lstrip("\ufeff")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return lines[line - 1][column - 1: column - 1 + width]
+    return lines[line - 1][column - 1 : column - 1 + width]

@@ -44,20 +44,32 @@ def test_gap_changes_coverage_delta_and_findings(tmp_path: Path) -> None:
     previous["diagnostics"] = [
         # the broken link was there before, on another line: not new (matched without the line)
         {**previous["diagnostics"][0], "line": 3},
-        {"path": "content/ml/материалы.md", "line": 9, "column": 1, "code": "TK001",
-         "severity": "error", "message": "unknown task id ml_404_gone"},
+        {
+            "path": "content/ml/материалы.md",
+            "line": 9,
+            "column": 1,
+            "code": "TK001",
+            "severity": "error",
+            "message": "unknown task id ml_404_gone",
+        },
     ]
     result = compare(load_baseline(_write(tmp_path, previous)), current, "p.json")
     assert result.previous_overall == 70.0 and result.current_overall == 66.7
     assert result.overall_delta == pytest.approx(-3.3)
     changes = {(g.id, g.change) for g in result.gaps}
-    assert changes == {("moe-routing", "improved"), ("agentic-systems", "regressed"),
-                       ("dropped-gap", "removed")}
+    assert changes == {
+        ("moe-routing", "improved"),
+        ("agentic-systems", "regressed"),
+        ("dropped-gap", "removed"),
+    }
     routing = next(g for g in result.gaps if g.id == "moe-routing")
     assert (routing.previous_status, routing.current_status) == ("partial", "covered")
     assert (routing.previous_score, routing.current_score) == (0.5, 1.0)
     assert [(f.code, f.line) for f in result.new_findings] == [
-        ("XR002", 30), ("GP010", 7), ("ZZ999", 1)]
+        ("XR002", 30),
+        ("GP010", 7),
+        ("ZZ999", 1),
+    ]
     assert [(f.code, f.line) for f in result.fixed_findings] == [("TK001", 9)]
     assert result.new_errors == 1 and result.regressed
     assert result.regressions == ["coverage dropped from 70% to 66.7%", "1 new error finding"]
@@ -69,28 +81,46 @@ def test_a_new_gap_and_a_duplicate_finding(tmp_path: Path) -> None:
     previous["gaps"] = previous["gaps"][:1]
     previous["coverage"]["overall"] = 50.0
     # the same finding twice now, once before: one of the two is new (the later one)
-    current = current.model_copy(update={"diagnostics": [
-        current.diagnostics[2], current.diagnostics[2].model_copy(update={"line": 40})]})
+    current = current.model_copy(
+        update={
+            "diagnostics": [
+                current.diagnostics[2],
+                current.diagnostics[2].model_copy(update={"line": 40}),
+            ]
+        }
+    )
     previous["diagnostics"] = [previous["diagnostics"][2]]
     result = compare(load_baseline(_write(tmp_path, previous)), current, "p.json")
     assert [(g.id, g.change) for g in result.gaps] == [
-        ("moe-routing", "unchanged"), ("agentic-systems", "new")]
+        ("moe-routing", "unchanged"),
+        ("agentic-systems", "new"),
+    ]
     assert [f.line for f in result.new_findings] == [40]
     assert result.new_errors == 0 and not result.regressed  # a new warning, coverage rose
     assert result.overall_delta > 0
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "invalid JSON at line 1 column 2"),
-    ("[]", "not a content-audit report.json (no schema_version)"),
-    ({"schema_version": REPORT_SCHEMA_VERSION + 1}, "is newer than this content-audit reads"),
-    ({"schema_version": 0}, "unknown schema_version 0 (readable: 1)"),
-    ({"schema_version": "1"}, "schema_version must be an integer"),
-    # a `check --format json` output is not a report
-    ({"schema_version": 1, "diagnostics": []}, "not a content-audit report.json: coverage"),
-    ({"schema_version": 1, "coverage": {"overall": 1}, "gaps": [{"id": "x"}],
-      "diagnostics": []}, "gaps.0.computed_status"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "invalid JSON at line 1 column 2"),
+        ("[]", "not a content-audit report.json (no schema_version)"),
+        ({"schema_version": REPORT_SCHEMA_VERSION + 1}, "is newer than this content-audit reads"),
+        ({"schema_version": 0}, "unknown schema_version 0 (readable: 1)"),
+        ({"schema_version": "1"}, "schema_version must be an integer"),
+        # a `check --format json` output is not a report
+        ({"schema_version": 1, "diagnostics": []}, "not a content-audit report.json: coverage"),
+        (
+            {
+                "schema_version": 1,
+                "coverage": {"overall": 1},
+                "gaps": [{"id": "x"}],
+                "diagnostics": [],
+            },
+            "gaps.0.computed_status",
+        ),
+    ],
+)
 def test_refused_with_a_clear_message(tmp_path: Path, content: Any, message: str) -> None:
     with pytest.raises(AuditError, match=r"baseline .*previous\.json") as info:
         load_baseline(_write(tmp_path, content))

@@ -48,10 +48,10 @@ print(1)
 FILES: dict[str, str | bytes] = {
     "content-audit.yaml": "content_root: content\n",
     "content/llm/материалы.md": "# Материалы\n\n## 1. Токенизация\n\nТекст про токены.\n\n"
-                                "## 2. RAG (llm_001_rag)\n\nТекст про поиск.\n",
+    "## 2. RAG (llm_001_rag)\n\nТекст про поиск.\n",
     "content/llm/подготовка-к-интервью.md": "# Интервью\n\n## 1. Токены\n\n"
-        "Теория: [токенизация](материалы.md#1-токенизация).\n\n"
-        "Задача: [RAG](../tasks/llm_001_rag.md), см. также llm_001_rag.\n",
+    "Теория: [токенизация](материалы.md#1-токенизация).\n\n"
+    "Задача: [RAG](../tasks/llm_001_rag.md), см. также llm_001_rag.\n",
     "content/tasks/llm_001_rag.md": TASK,
 }
 
@@ -82,8 +82,9 @@ def cache_of(root: Path) -> ParseCache:
     return ParseCache(loaded.root, loaded.config)
 
 
-def test_warm_run_reuses_documents_and_matches_cold(make_tree: Tree,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_warm_run_reuses_documents_and_matches_cold(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = make_tree(FILES)
     cold = check(root, capsys)
     assert cold == []
@@ -100,8 +101,9 @@ def test_warm_run_reuses_documents_and_matches_cold(make_tree: Tree,
 
 
 @pytest.mark.parametrize("aged", [False, True])
-def test_removed_heading_is_reported_after_warm_run(make_tree: Tree, aged: bool,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_removed_heading_is_reported_after_warm_run(
+    make_tree: Tree, aged: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = make_tree(FILES)
     if aged:
         age(root)
@@ -110,15 +112,18 @@ def test_removed_heading_is_reported_after_warm_run(make_tree: Tree, aged: bool,
     if aged:
         assert cache_of(root).unchanged_run(("static",)) is not None
     materials = root / "content/llm/материалы.md"
-    materials.write_text(materials.read_text(encoding="utf-8").replace(
-        "## 1. Токенизация", "## 1. Токенизатор"), encoding="utf-8")
+    materials.write_text(
+        materials.read_text(encoding="utf-8").replace("## 1. Токенизация", "## 1. Токенизатор"),
+        encoding="utf-8",
+    )
     found = check(root, capsys)
     assert ("XR002", "content/llm/подготовка-к-интервью.md:5") in found
     assert found == check(root, capsys, "--no-cache")
 
 
-def test_same_size_edit_with_new_mtime_is_seen(make_tree: Tree,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_same_size_edit_with_new_mtime_is_seen(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = make_tree(FILES)
     age(root)
     assert check(root, capsys) == []
@@ -146,7 +151,8 @@ def test_removed_task_is_reported(make_tree: Tree, capsys: pytest.CaptureFixture
     files = dict(FILES)
     # the heading no longer declares the task: only the task file does
     files["content/llm/материалы.md"] = str(files["content/llm/материалы.md"]).replace(
-        " (llm_001_rag)", "")
+        " (llm_001_rag)", ""
+    )
     root = make_tree(files)
     age(root)
     assert check(root, capsys) == []
@@ -161,7 +167,8 @@ def test_removed_task_is_reported(make_tree: Tree, capsys: pytest.CaptureFixture
 def test_changed_task_id_is_reported(make_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
     files = dict(FILES)
     files["content/llm/материалы.md"] = str(files["content/llm/материалы.md"]).replace(
-        " (llm_001_rag)", "")
+        " (llm_001_rag)", ""
+    )
     root = make_tree(files)
     assert check(root, capsys) == []
     task = root / "content/tasks/llm_001_rag.md"
@@ -172,16 +179,20 @@ def test_changed_task_id_is_reported(make_tree: Tree, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize("which", ["packs", "state", "both"])
-def test_damaged_entries_are_misses(make_tree: Tree, capsys: pytest.CaptureFixture[str],
-                                    which: str) -> None:
+def test_damaged_entries_are_misses(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str], which: str
+) -> None:
     root = make_tree(FILES)
     age(root)
     expected = check(root, capsys, "--no-cache")
     check(root, capsys)
     damaged = 0
     for path in (root / ".content-audit-cache").rglob("*"):
-        if not path.is_file() or (which == "packs" and path.suffix != ".pack") or (
-                which == "state" and path.name != "state.pickle"):
+        if (
+            not path.is_file()
+            or (which == "packs" and path.suffix != ".pack")
+            or (which == "state" and path.name != "state.pickle")
+        ):
             continue
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2] + b"\x00" * 7)
@@ -189,8 +200,7 @@ def test_damaged_entries_are_misses(make_tree: Tree, capsys: pytest.CaptureFixtu
     assert damaged >= (2 if which == "both" else 1)
     # the materials page changes: its dependants must be re-checked from the damaged cache
     materials = root / "content/llm/материалы.md"
-    materials.write_text(materials.read_text(encoding="utf-8") + "\nЕщё абзац.\n",
-                         encoding="utf-8")
+    materials.write_text(materials.read_text(encoding="utf-8") + "\nЕщё абзац.\n", encoding="utf-8")
     assert check(root, capsys) == expected
     assert check(root, capsys) == expected
 
@@ -210,7 +220,8 @@ def test_two_runs_sharing_the_cache(make_tree: Tree, capsys: pytest.CaptureFixtu
     for i in range(40):
         files[f"content/llm/стр-{i:02d}.md"] = (
             f"# Страница {i}\n\n## Раздел {i}\n\n[назад](материалы.md#1-токенизация), "
-            f"[битая](материалы.md#нет-{i})\n")
+            f"[битая](материалы.md#нет-{i})\n"
+        )
     root = make_tree(files)
     expected = check(root, capsys, "--no-cache")
     env = dict(os.environ, PYTHONPATH=str(PROJECT))
@@ -232,9 +243,10 @@ def state_of(root: Path) -> State:
     return state
 
 
-def test_heading_rename_rechecks_exactly_the_linking_files(make_tree: Tree,
-                                                          capsys: pytest.CaptureFixture[str],
-                                                          ) -> None:
+def test_heading_rename_rechecks_exactly_the_linking_files(
+    make_tree: Tree,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     files = dict(FILES)
     for i in range(6):  # pages that link elsewhere: never re-checked for this edit
         files[f"content/llm/стр-{i}.md"] = f"# Страница {i}\n\n[задача](../tasks/llm_001_rag.md)\n"
@@ -242,8 +254,10 @@ def test_heading_rename_rechecks_exactly_the_linking_files(make_tree: Tree,
     age(root)
     check(root, capsys)
     materials = root / "content/llm/материалы.md"
-    materials.write_text(materials.read_text(encoding="utf-8").replace(
-        "## 1. Токенизация", "## 1. Токенизатор"), encoding="utf-8")
+    materials.write_text(
+        materials.read_text(encoding="utf-8").replace("## 1. Токенизация", "## 1. Токенизатор"),
+        encoding="utf-8",
+    )
     found = check(root, capsys)
     assert ("XR002", "content/llm/подготовка-к-интервью.md:5") in found
     state = state_of(root)
@@ -252,8 +266,9 @@ def test_heading_rename_rechecks_exactly_the_linking_files(make_tree: Tree,
     assert found == check(root, capsys, "--no-cache")
 
 
-def test_prose_edit_rechecks_only_that_file(make_tree: Tree,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_prose_edit_rechecks_only_that_file(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = make_tree(FILES)
     age(root)
     check(root, capsys)
@@ -265,8 +280,9 @@ def test_prose_edit_rechecks_only_that_file(make_tree: Tree,
     assert not state.global_ran
 
 
-def test_new_file_makes_a_broken_link_valid(make_tree: Tree,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_file_makes_a_broken_link_valid(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = dict(FILES)
     interview = "content/llm/подготовка-к-интервью.md"
     files[interview] = str(files[interview]) + "\n[новое](новое.md#раздел), [схема](схема.png)\n"
@@ -291,25 +307,29 @@ def test_new_file_makes_a_broken_link_valid(make_tree: Tree,
     assert found == check(root, capsys, "--no-cache")
 
 
-def test_global_rules_follow_task_facts(make_tree: Tree,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_global_rules_follow_task_facts(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = dict(FILES)
     files["content/tasks/llm_002_gqa.md"] = TASK.replace("llm_001_rag", "llm_002_gqa").replace(
-        "title: \"RAG\"", "title: \"GQA\"\nprerequisites: [llm_001_rag]")
+        'title: "RAG"', 'title: "GQA"\nprerequisites: [llm_001_rag]'
+    )
     root = make_tree(files)
     age(root)
     found = check(root, capsys)
     assert ("TK003", "content/tasks/llm_002_gqa.md:1") in found  # nothing links to it
     interview = root / "content/llm/подготовка-к-интервью.md"
-    interview.write_text(interview.read_text(encoding="utf-8") + "\nСм. llm_002_gqa.\n",
-                         encoding="utf-8")
+    interview.write_text(
+        interview.read_text(encoding="utf-8") + "\nСм. llm_002_gqa.\n", encoding="utf-8"
+    )
     found = check(root, capsys)
     assert state_of(root).global_ran
     assert ("TK003", "content/tasks/llm_002_gqa.md:1") not in found
     assert found == check(root, capsys, "--no-cache")
     task = root / "content/tasks/llm_001_rag.md"  # a prerequisite cycle appears
-    task.write_text(TASK.replace("title: \"RAG\"", "title: \"RAG\"\nprerequisites: [llm_002_gqa]"),
-                    encoding="utf-8")
+    task.write_text(
+        TASK.replace('title: "RAG"', 'title: "RAG"\nprerequisites: [llm_002_gqa]'), encoding="utf-8"
+    )
     found = check(root, capsys)
     assert "TK004" in {code for code, _ in found}
     assert found == check(root, capsys, "--no-cache")
@@ -323,8 +343,19 @@ def _edit_step(rng: random.Random, root: Path, step: int) -> str:
     text = page.read_text(encoding="utf-8")
     lines = text.split("\n")
     headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
-    action = rng.choice(["append", "rename-heading", "drop-heading", "delete", "move",
-                         "new-page", "task-id", "link", "restore-link-target"])
+    action = rng.choice(
+        [
+            "append",
+            "rename-heading",
+            "drop-heading",
+            "delete",
+            "move",
+            "new-page",
+            "task-id",
+            "link",
+            "restore-link-target",
+        ]
+    )
     if action == "append":
         page.write_text(text + f"\nПравка {step}: см. llm_0{step:02d}_x.\n", encoding="utf-8")
     elif action in ("rename-heading", "drop-heading") and headings:
@@ -343,15 +374,19 @@ def _edit_step(rng: random.Random, root: Path, step: int) -> str:
         rel = os.path.relpath(target, content / "llm").replace(os.sep, "/")
         (content / "llm" / f"новая-{step}.md").write_text(
             f"# Новая {step}\n\n## Раздел {step}\n\n[ссылка]({rel}), "
-            f"[якорь]({rel}#раздел-{step})\n", encoding="utf-8")
+            f"[якорь]({rel}#раздел-{step})\n",
+            encoding="utf-8",
+        )
     elif action == "task-id" and "\nid: " in text:
         page.write_text(text.replace("\nid: ", f"\nid: x{step}_", 1), encoding="utf-8")
     elif action == "link":
-        page.write_text(text + f"\n[вперёд](перенос-{step + 1}.md#раздел-{step + 1})\n",
-                        encoding="utf-8")
+        page.write_text(
+            text + f"\n[вперёд](перенос-{step + 1}.md#раздел-{step + 1})\n", encoding="utf-8"
+        )
     else:  # give an earlier broken reference a target
         (content / "llm" / f"перенос-{step - 1}.md").write_text(
-            f"# Перенос\n\n## Раздел {step - 1}\n", encoding="utf-8")
+            f"# Перенос\n\n## Раздел {step - 1}\n", encoding="utf-8"
+        )
     # a distinct mtime per step: the stat shortcut must not be fooled by equal sizes
     past = time.time() - 7200 + step
     for path in content.rglob("*.md"):

@@ -25,7 +25,10 @@ def test_clean_tree_exits_0(tmp_path: Path) -> None:
     (tmp_path / LLM).write_text("# М\n\n## Раздел\n\n[сюда](#раздел)\n", encoding="utf-8")
     run = run_cli(["check"], tmp_path)
     assert (run.code, run.out, run.err) == (
-        0, "1 file checked: 0 errors, 0 warnings, 0 notes\n", "")
+        0,
+        "1 file checked: 0 errors, 0 warnings, 0 notes\n",
+        "",
+    )
 
 
 def test_warnings_only_exit_0_and_errors_exit_1(tmp_path: Path) -> None:
@@ -36,28 +39,41 @@ def test_warnings_only_exit_0_and_errors_exit_1(tmp_path: Path) -> None:
     assert run_cli(["check"], tmp_path).code == 1
 
 
-@pytest.mark.parametrize("args", [["nonsense"], ["check", "--format", "xml"], [],
-                                  ["check", "missing/path.md"], ["check", "-j", "-1"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["nonsense"],
+        ["check", "--format", "xml"],
+        [],
+        ["check", "missing/path.md"],
+        ["check", "-j", "-1"],
+    ],
+)
 def test_usage_errors_exit_2(fixture_tree: Tree, args: list[str]) -> None:
     run = run_cli(args, fixture_tree("planted-references"))
     assert run.code == 2
 
 
 def test_check_paths_reports_only_those_files_but_resolves_the_whole_tree(
-        fixture_tree: Tree) -> None:
+    fixture_tree: Tree,
+) -> None:
     root = fixture_tree("planted-references")
     run = run_cli(["check", "--format", "json", DL], root)
     data = json.loads(run.out)
     # dl/материалы.md links into llm/материалы.md: resolved against the whole tree
     assert [(d["code"], d["path"], d["line"], d["column"]) for d in data["diagnostics"]] == [
-        ("XR002", DL, 5, 5), ("XR002", DL, 5, 64)]
+        ("XR002", DL, 5, 5),
+        ("XR002", DL, 5, 64),
+    ]
     assert data["files_checked"] == 1
     assert run.code == 1
     clean = run_cli(["check", "content/tasks"], root)
     assert clean.code == 0 and clean.out.startswith("1 file checked: 0 errors")
     folder = run_cli(["check", "--format", "json", "content/llm"], root)
     assert {d["path"] for d in json.loads(folder.out)["diagnostics"]} == {
-        LLM, "content/llm/подготовка-к-интервью.md"}
+        LLM,
+        "content/llm/подготовка-к-интервью.md",
+    }
 
 
 def test_check_paths_from_a_subfolder(fixture_tree: Tree) -> None:
@@ -84,19 +100,24 @@ def test_github_format(fixture_tree: Tree) -> None:
     lines = run.out.splitlines()
     annotations = [line for line in lines if line.startswith("::")]
     assert len(annotations) == 8
-    pattern = re.compile(r"^::(error|warning|notice) file=([^,:]+),line=(\d+),col=(\d+),"
-                         r"title=([A-Z]{2}\d{3})::([A-Z]{2}\d{3}) .+$")
+    pattern = re.compile(
+        r"^::(error|warning|notice) file=([^,:]+),line=(\d+),col=(\d+),"
+        r"title=([A-Z]{2}\d{3})::([A-Z]{2}\d{3}) .+$"
+    )
     for line in annotations:
         assert pattern.match(line), line
-    assert ("::error file=content/llm/материалы.md,line=17,col=19,title=XR001::XR001 broken link:"
-            in run.out)
+    assert (
+        "::error file=content/llm/материалы.md,line=17,col=19,title=XR001::XR001 broken link:"
+        in run.out
+    )
 
 
 def test_text_format(fixture_tree: Tree) -> None:
     run = run_cli(["check"], fixture_tree("planted-references"))
     assert run.out.splitlines()[0] == (
         "content/dl/материалы.md:5:5: XR002 [error] broken anchor: '#3-длинный-контекст' is not "
-        "a heading of content/llm/материалы.md")
+        "a heading of content/llm/материалы.md"
+    )
     assert run.out.splitlines()[-1] == "4 files checked: 8 errors, 0 warnings, 0 notes"
 
 
@@ -105,8 +126,20 @@ def test_rules_lists_every_registered_rule(tmp_path: Path) -> None:
     assert run.code == 0
     listed = [line.split()[0] for line in run.out.splitlines()]
     assert listed == [r.code for r in all_rules()]
-    for code in ("XR001", "XR002", "XR003", "XR004", "XR005", "FM001", "TK001", "TK002", "TK003",
-                 "TK004", "IO002", "MD001"):
+    for code in (
+        "XR001",
+        "XR002",
+        "XR003",
+        "XR004",
+        "XR005",
+        "FM001",
+        "TK001",
+        "TK002",
+        "TK003",
+        "TK004",
+        "IO002",
+        "MD001",
+    ):
         assert code in listed
 
 
@@ -156,10 +189,18 @@ def test_config_is_accepted_after_the_command(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "a.md").write_text("# A\n\n[x](missing.md)\n", encoding="utf-8")
     (tmp_path / "other.yaml").write_text("content_root: content\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "audit", "check", "--config", "other.yaml"],
-                         cwd=tmp_path, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "audit", "check", "--config", "other.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1
     assert "content/a.md:3:1: XR001" in run.stdout
-    bad = subprocess.run([sys.executable, "-m", "audit", "check", "--config", "nope.yaml"],
-                         cwd=tmp_path, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "audit", "check", "--config", "nope.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "config file not found: nope.yaml" in bad.stderr

@@ -26,8 +26,9 @@ def tree(fixture_tree: Tree) -> Path:
 
 def _fix_link(root: Path) -> None:
     path = root / MATERIALS
-    path.write_text(path.read_text(encoding="utf-8").replace(BROKEN, "память агента"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(BROKEN, "память агента"), encoding="utf-8"
+    )
 
 
 def test_artifacts_written_into_a_new_nested_folder(tree: Path) -> None:
@@ -49,10 +50,14 @@ def test_artifacts_written_into_a_new_nested_folder(tree: Path) -> None:
     assert [c.get("name") for c in findings.iter("testcase")] == ["XR001 line 22", "EX002 line 26"]
     sarif = json.loads((folder / "report.sarif").read_text(encoding="utf-8"))
     validate(sarif)
-    regions = [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"])
-               for r in sarif["runs"][0]["results"]]
-    assert regions == [("XR001", {"startLine": 22, "startColumn": 55}),
-                       ("EX002", {"startLine": 26, "startColumn": 1})]
+    regions = [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"])
+        for r in sarif["runs"][0]["results"]
+    ]
+    assert regions == [
+        ("XR001", {"startLine": 22, "startColumn": 55}),
+        ("EX002", {"startLine": 26, "startColumn": 1}),
+    ]
     text = (tree / MATERIALS).read_text(encoding="utf-8").splitlines()[21]
     assert text[54:].startswith(BROKEN)  # column 55 (1-based) is the link
 
@@ -68,7 +73,8 @@ def test_output_dir_under_a_file_is_exit_2_before_the_run(tree: Path) -> None:
 
 
 def test_a_failing_renderer_leaves_the_previous_reports_whole(
-        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert run_cli(["report", "--no-exec", "--output-dir", "out"], tree).code == 1
     before = {p.name: p.read_bytes() for p in (tree / "out").iterdir()}
 
@@ -83,7 +89,8 @@ def test_a_failing_renderer_leaves_the_previous_reports_whole(
 
 
 def test_format_github_annotations_and_step_summary(
-        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = tree / "summary.md"
     summary.write_text("previous step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -92,7 +99,8 @@ def test_format_github_annotations_and_step_summary(
     lines = run.out.splitlines()
     assert lines[0] == (
         "::error file=content/ml/материалы.md,line=22,col=55,title=XR001::XR001 broken link: "
-        "'../tasks/ml_009_memory.md' does not exist (resolved to content/tasks/ml_009_memory.md)")
+        "'../tasks/ml_009_memory.md' does not exist (resolved to content/tasks/ml_009_memory.md)"
+    )
     assert lines[-1].startswith("coverage 75% (weighted 75%)") and lines[-1].endswith("failed")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("previous step\n# content-audit report: ❌ failed")
@@ -102,7 +110,8 @@ def test_format_github_annotations_and_step_summary(
 
 
 def test_step_summary_only_for_the_github_format(
-        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = tree / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     run_cli(["report", "--no-exec", "--format", "json"], tree)
@@ -134,8 +143,9 @@ def test_baseline_in_every_format_and_fail_on_regression(tree: Path) -> None:
     # lose the Killer answer of gap 1: coverage drops, no error finding appears
     interview = tree / "content/ml/подготовка-к-интервью.md"
     text = interview.read_text(encoding="utf-8")
-    interview.write_text(text.replace("A: Дисбаланс нагрузки между экспертами.\n", ""),
-                         encoding="utf-8")
+    interview.write_text(
+        text.replace("A: Дисбаланс нагрузки между экспертами.\n", ""), encoding="utf-8"
+    )
     args = ["report", "--no-exec", "--baseline", "before/report.json", "--output-dir", "after"]
     run = run_cli(args, tree)
     assert run.code == 0, run.err  # a regression alone does not fail without the flag
@@ -146,17 +156,21 @@ def test_baseline_in_every_format_and_fail_on_regression(tree: Path) -> None:
     assert baseline["overall_delta"] == -12.5 and baseline["regressed"] is True
     assert baseline["new_errors"] == 0 and baseline["fixed_findings"] == []
     assert [(g["id"], g["change"]) for g in baseline["gaps"]] == [
-        ("moe-routing", "regressed"), ("agentic-systems", "unchanged")]
+        ("moe-routing", "regressed"),
+        ("agentic-systems", "unchanged"),
+    ]
     assert "## Change since baseline" in (tree / "after/report.md").read_text(encoding="utf-8")
-    assert 'name="baseline.coverage.delta" value="-12.5"' in (
-        tree / "after/junit.xml").read_text(encoding="utf-8")
+    assert 'name="baseline.coverage.delta" value="-12.5"' in (tree / "after/junit.xml").read_text(
+        encoding="utf-8"
+    )
     sarif = json.loads((tree / "after/report.sarif").read_text(encoding="utf-8"))
     assert sarif["runs"][0]["properties"]["baseline"]["coverageDelta"] == -12.5
     run = run_cli([*args, "--fail-on-regression"], tree)
     assert run.code == 1
     assert "regression since before/report.json: coverage dropped" in run.err
-    github = run_cli(["report", "--no-exec", "--baseline", "before/report.json", "--format",
-                      "github"], tree)
+    github = run_cli(
+        ["report", "--no-exec", "--baseline", "before/report.json", "--format", "github"], tree
+    )
     assert "::error title=content-audit regression::coverage dropped" in github.out
 
 
@@ -164,10 +178,10 @@ def test_new_error_finding_is_a_regression(tree: Path) -> None:
     _fix_link(tree)
     assert run_cli(["report", "--no-exec", "--output-dir", "before"], tree).code == 0
     path = tree / MATERIALS
-    path.write_text(path.read_text(encoding="utf-8") + "\n[нет](нет-такого.md)\n",
-                    encoding="utf-8")
-    run = run_cli(["report", "--no-exec", "--baseline", "before/report.json", "--format",
-                   "json"], tree)
+    path.write_text(path.read_text(encoding="utf-8") + "\n[нет](нет-такого.md)\n", encoding="utf-8")
+    run = run_cli(
+        ["report", "--no-exec", "--baseline", "before/report.json", "--format", "json"], tree
+    )
     baseline = json.loads(run.out)["baseline"]
     assert [(f["code"], f["severity"]) for f in baseline["new_findings"]] == [("XR001", "error")]
     assert baseline["new_errors"] == 1 and baseline["overall_delta"] == 0

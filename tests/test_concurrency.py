@@ -22,8 +22,12 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(PROJECT), "PYTHONIOENCODING": "utf-8",
-       "CONTENT_AUDIT_NO_EXEC": "1"}
+ENV = {
+    **os.environ,
+    "PYTHONPATH": str(PROJECT),
+    "PYTHONIOENCODING": "utf-8",
+    "CONTENT_AUDIT_NO_EXEC": "1",
+}
 REPORT = ("report", "--no-exec", "-j", "1", "--format", "json", "--output-dir", "out")
 CHECK = ("check", "-j", "1", "--format", "json")
 
@@ -32,22 +36,46 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="ne
 
 def corpus(tmp_path: Path, files: int, seed: int = 11) -> Path:
     root = tmp_path / f"corpus-{files}"
-    subprocess.run([sys.executable, "-m", "audit.corpus", str(root), "--files", str(files),
-                    "--seed", str(seed)], env=ENV, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audit.corpus",
+            str(root),
+            "--files",
+            str(files),
+            "--seed",
+            str(seed),
+        ],
+        env=ENV,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return root
 
 
 def start(root: Path, args: tuple[str, ...], quiet: bool = False) -> subprocess.Popen[bytes]:
     """``quiet``: stdout to /dev/null (a run we wait on without reading its pipe must not block
     on a full pipe)."""
-    return subprocess.Popen([sys.executable, "-m", "audit", *args], cwd=root, env=ENV,
-                            stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
-                            stderr=subprocess.DEVNULL if quiet else subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "audit", *args],
+        cwd=root,
+        env=ENV,
+        stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
+        stderr=subprocess.DEVNULL if quiet else subprocess.PIPE,
+    )
 
 
 def run(root: Path, *args: str) -> tuple[int, bytes, str]:
-    proc = subprocess.run([sys.executable, "-m", "audit", *args], cwd=root, env=ENV,
-                          capture_output=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "audit", *args],
+        cwd=root,
+        env=ENV,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
     return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
 
@@ -106,20 +134,34 @@ def test_two_reports_at_once_write_the_same_files(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("group", [False, True], ids=["process", "process-group"])
-def test_sigint_exits_130_and_leaves_no_partial_report_or_cache(tmp_path: Path,
-                                                               group: bool) -> None:
+def test_sigint_exits_130_and_leaves_no_partial_report_or_cache(
+    tmp_path: Path, group: bool
+) -> None:
     root = corpus(tmp_path, 1500)
     code, _, err = run(root, *REPORT)  # the previous report and a warm cache
     assert code in (0, 1), err
     previous = (root / "out" / "report.json").read_bytes()
     (root / "content" / "llm").mkdir(parents=True, exist_ok=True)
-    (root / "content" / "llm" / "новая.md").write_text("# Новая\n\n[x](нет.md)\n",
-                                                        encoding="utf-8")
-    args = ("report", "--no-exec", "--no-cache", "-j", "2", "--format", "json",
-            "--output-dir", "out")
-    proc = subprocess.Popen([sys.executable, "-m", "audit", *args], cwd=root, env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    (root / "content" / "llm" / "новая.md").write_text("# Новая\n\n[x](нет.md)\n", encoding="utf-8")
+    args = (
+        "report",
+        "--no-exec",
+        "--no-cache",
+        "-j",
+        "2",
+        "--format",
+        "json",
+        "--output-dir",
+        "out",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audit", *args],
+        cwd=root,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     wait_for_cpu(proc, 1.5)
     if group:  # what a terminal's Ctrl-C does: the workers get it too
         os.killpg(proc.pid, signal.SIGINT)
@@ -147,8 +189,11 @@ def test_sigkill_leaves_the_previous_report_and_cache_usable(tmp_path: Path) -> 
     json.loads(previous)
     kills = 0
     for cpu in (0.8, 2.0, 3.5):  # at different points of the run
-        proc = start(root, ("report", "--no-exec", "-j", "1", "--format", "json",
-                            "--output-dir", "out"), quiet=True)
+        proc = start(
+            root,
+            ("report", "--no-exec", "-j", "1", "--format", "json", "--output-dir", "out"),
+            quiet=True,
+        )
         try:
             wait_for_cpu(proc, cpu)
         except pytest.fail.Exception:

@@ -28,9 +28,11 @@ def test_found_upward_from_a_subfolder(tmp_path: Path) -> None:
 
 
 def test_pyproject_table(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml",
-          '[project]\nname = "x"\n\n[tool.content-audit]\ncontent_root = "kb"\n'
-          '[tool.content-audit.levels]\nnames = ["Easy", "Hard"]\n')
+    write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "x"\n\n[tool.content-audit]\ncontent_root = "kb"\n'
+        '[tool.content-audit.levels]\nnames = ["Easy", "Hard"]\n',
+    )
     loaded = load_config(cwd=tmp_path)
     assert loaded.config.content_root == "kb"
     assert loaded.config.levels.names == ["Easy", "Hard"]
@@ -61,14 +63,17 @@ def test_defaults_when_nothing_is_found(tmp_path: Path) -> None:
     assert loaded.source is None and loaded.config.slug_style == "mkdocs-unicode"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("content_root: c\nslug_stlye: github\n", ":2: config key 'slug_stlye': unknown key"),
-    ("examples:\n  timeout_s: 10\n  jobz: 3\n", ":3: config key 'examples.jobz': unknown key"),
-    ("examples:\n  timeout_s: fast\n", ":2: config key 'examples.timeout_s': Input should be"),
-    ("levels:\n  names:\n    - Basic\n    - [x]\n", ":4: config key 'levels.names.1'"),
-    ("slug_style: gitlab\n", ":1: config key 'slug_style': Input should be"),
-    ("rules:\n  severity:\n    XR001: fatal\n", ":3: config key 'rules.severity.XR001'"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("content_root: c\nslug_stlye: github\n", ":2: config key 'slug_stlye': unknown key"),
+        ("examples:\n  timeout_s: 10\n  jobz: 3\n", ":3: config key 'examples.jobz': unknown key"),
+        ("examples:\n  timeout_s: fast\n", ":2: config key 'examples.timeout_s': Input should be"),
+        ("levels:\n  names:\n    - Basic\n    - [x]\n", ":4: config key 'levels.names.1'"),
+        ("slug_style: gitlab\n", ":1: config key 'slug_style': Input should be"),
+        ("rules:\n  severity:\n    XR001: fatal\n", ":3: config key 'rules.severity.XR001'"),
+    ],
+)
 def test_bad_config_names_key_and_line(tmp_path: Path, text: str, expected: str) -> None:
     path = write(tmp_path / "content-audit.yaml", text)
     with pytest.raises(ConfigError) as info:
@@ -82,15 +87,19 @@ def test_bad_pyproject_table_names_key(tmp_path: Path) -> None:
         load_config(cwd=tmp_path)
 
 
-@pytest.mark.parametrize(("name", "text", "expected"), [
-    ("content-audit.yaml", "slug_stlye: github\n", "config key 'slug_stlye': unknown key"),
-    ("content-audit.yaml", "- a\n", "the config must be a mapping"),
-    ("content-audit.yaml", "a: [\n", "invalid YAML"),
-    ("content-audit.yaml", b"\xff\xfe bad", "cannot read config"),
-    ("pyproject.toml", "[tool\n", "cannot read pyproject.toml"),
-])
-def test_cli_exits_2_with_a_short_message(tmp_path: Path, name: str, text: str | bytes,
-                                          expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("content-audit.yaml", "slug_stlye: github\n", "config key 'slug_stlye': unknown key"),
+        ("content-audit.yaml", "- a\n", "the config must be a mapping"),
+        ("content-audit.yaml", "a: [\n", "invalid YAML"),
+        ("content-audit.yaml", b"\xff\xfe bad", "cannot read config"),
+        ("pyproject.toml", "[tool\n", "cannot read pyproject.toml"),
+    ],
+)
+def test_cli_exits_2_with_a_short_message(
+    tmp_path: Path, name: str, text: str | bytes, expected: str
+) -> None:
     (tmp_path / "content").mkdir()
     if isinstance(text, bytes):
         (tmp_path / name).write_bytes(text)

@@ -55,8 +55,11 @@ def test_shape_size_and_findings(tmp_path: Path) -> None:
     assert isinstance(heading, dict)
     target = tmp_path / heading["path"]
     assert heading["text"] in target.read_text(encoding="utf-8")
-    linked = [r for r in links if r.target_path == heading["path"]
-              and r.link.anchor == heading["anchor"] and not r.problem]
+    linked = [
+        r
+        for r in links
+        if r.target_path == heading["path"] and r.link.anchor == heading["anchor"] and not r.problem
+    ]
     assert len({r.link.span.path for r in linked}) >= 2
 
 

@@ -26,12 +26,28 @@ def test_gaps_claims_and_statuses_match_the_golden_file(update_golden: bool) -> 
     report = _report(FIXTURE)
     gaps = report["gaps"]
     assert isinstance(gaps, list)
-    keep = ("id", "number", "title", "category", "declared_status", "declared_raw",
-            "computed_status", "priority", "claims", "requirements", "score", "tasks")
-    check_golden("tracker_seed_quirks_gaps.json",
-                 [{k: g[k] for k in keep} for g in gaps], update_golden)
-    check_golden("tracker_seed_quirks_findings.json",
-                 [(d["line"], d["code"]) for d in report["diagnostics"]], update_golden)
+    keep = (
+        "id",
+        "number",
+        "title",
+        "category",
+        "declared_status",
+        "declared_raw",
+        "computed_status",
+        "priority",
+        "claims",
+        "requirements",
+        "score",
+        "tasks",
+    )
+    check_golden(
+        "tracker_seed_quirks_gaps.json", [{k: g[k] for k in keep} for g in gaps], update_golden
+    )
+    check_golden(
+        "tracker_seed_quirks_findings.json",
+        [(d["line"], d["code"]) for d in report["diagnostics"]],
+        update_golden,
+    )
 
 
 def test_computed_status_explains_the_failed_requirement() -> None:
@@ -39,9 +55,11 @@ def test_computed_status_explains_the_failed_requirement() -> None:
     agentic = next(g for g in report["gaps"] if g["id"] == "agentic-systems")  # type: ignore[union-attr]
     assert agentic["computed_status"] == "partial"
     assert agentic["requirements"]["qa_levels"] == {
-        "met": False, "evidence": [], "label": "",
+        "met": False,
+        "evidence": [],
+        "label": "",
         "reason": "no answered Killer questions in "
-                  "content/ml/подготовка-к-интервью.md#2-агентные-системы",
+        "content/ml/подготовка-к-интервью.md#2-агентные-системы",
     }
     assert agentic["requirements"]["working_example"]["label"].startswith("static")
 
@@ -58,32 +76,39 @@ def _project(tmp_path: Path, thresholds: str) -> Path:
     root = tmp_path / "p"
     shutil.copytree(FIXTURE, root)
     (root / "content-audit.yaml").write_text(
-        "content_root: content\nthresholds:\n" + thresholds, encoding="utf-8")
+        "content_root: content\nthresholds:\n" + thresholds, encoding="utf-8"
+    )
     return root
 
 
-def test_threshold_at_the_actual_value_passes_and_above_fails(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]
-                                                              ) -> None:
+def test_threshold_at_the_actual_value_passes_and_above_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     actual = _report(FIXTURE)["coverage"]["overall"]  # type: ignore[index]
     root = _project(tmp_path, f"  overall_min: {actual}\n  max_errors: 5\n")
     monkeypatch.chdir(root)
     assert main(["report", "--no-exec", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["thresholds"][0] == {"name": "overall_min", "required": actual, "actual": actual,
-                                    "passed": True, "comparison": ">="}
+    assert out["thresholds"][0] == {
+        "name": "overall_min",
+        "required": actual,
+        "actual": actual,
+        "passed": True,
+        "comparison": ">=",
+    }
     (root / "content-audit.yaml").write_text(
         f"content_root: content\nthresholds:\n  overall_min: {actual + 0.1}\n  max_errors: 5\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert main(["report", "--no-exec", "--format", "json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["thresholds"][0]["passed"] is False
     assert out["summary"]["passed"] is False
 
 
-def test_max_none_per_category_and_max_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_max_none_per_category_and_max_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _project(tmp_path, "  max_none_per_category: 0\n  max_errors: 0\n")
     monkeypatch.chdir(root)
     assert main(["report", "--no-exec", "--format", "json"]) == 1
@@ -98,7 +123,9 @@ def test_requirements_are_data_relaxing_qa_to_any_document(tmp_path: Path) -> No
     (root / "relaxed.yaml").write_text(
         "schema_version: 1\nrequirements:\n"
         "  - {name: materials, check: claimed_section, document_kind: materials}\n"
-        "  - {name: qa_levels, check: qa_all_levels, document_kind: any}\n", encoding="utf-8")
+        "  - {name: qa_levels, check: qa_all_levels, document_kind: any}\n",
+        encoding="utf-8",
+    )
     with (root / "content-audit.yaml").open("a", encoding="utf-8") as handle:
         handle.write("requirements: relaxed.yaml\n")
     report = _report(root)
@@ -107,12 +134,13 @@ def test_requirements_are_data_relaxing_qa_to_any_document(tmp_path: Path) -> No
     assert gap["computed_status"] == "covered"
 
 
-def test_invalid_requirements_file_is_a_config_error(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_requirements_file_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _project(tmp_path, "  max_errors: 5\n")
-    (root / "bad.yaml").write_text("requirements:\n  - {name: x, check: telepathy}\n",
-                                   encoding="utf-8")
+    (root / "bad.yaml").write_text(
+        "requirements:\n  - {name: x, check: telepathy}\n", encoding="utf-8"
+    )
     with (root / "content-audit.yaml").open("a", encoding="utf-8") as handle:
         handle.write("requirements: bad.yaml\n")
     monkeypatch.chdir(root)

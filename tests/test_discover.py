@@ -20,30 +20,52 @@ def tree(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_sorted_relative_posix_paths_and_bytes(tmp_path: Path) -> None:
-    tree(tmp_path, {"content/llm/материалы.md": "# М\n", "content/dl/б.md": "# Б\n",
-                    "content/tasks/llm_001_x.md": "# X\n", "content/llm/notes.txt": "x",
-                    "content/.hidden/a.md": "# h\n", "content/.draft.md": "# d\n",
-                    "outside.md": "# o\n"})
+    tree(
+        tmp_path,
+        {
+            "content/llm/материалы.md": "# М\n",
+            "content/dl/б.md": "# Б\n",
+            "content/tasks/llm_001_x.md": "# X\n",
+            "content/llm/notes.txt": "x",
+            "content/.hidden/a.md": "# h\n",
+            "content/.draft.md": "# d\n",
+            "outside.md": "# o\n",
+        },
+    )
     sources = discover(Config(), tmp_path)
     assert [s.path for s in sources] == [
-        "content/dl/б.md", "content/llm/материалы.md", "content/tasks/llm_001_x.md"]
+        "content/dl/б.md",
+        "content/llm/материалы.md",
+        "content/tasks/llm_001_x.md",
+    ]
     assert sources[1].data == "# М\n".encode()
     assert sources[1].digest and sources[1].digest != sources[0].digest
     assert Path(sources[1].abspath).is_file()
 
 
 def test_include_and_exclude_globs(tmp_path: Path) -> None:
-    tree(tmp_path, {"kb/a.md": "", "kb/drafts/b.md": "", "kb/x/drafts/c.md": "",
-                    "kb/d.markdown": ""})
+    tree(
+        tmp_path, {"kb/a.md": "", "kb/drafts/b.md": "", "kb/x/drafts/c.md": "", "kb/d.markdown": ""}
+    )
     config = Config(content_root="kb", include=["**/*.md", "*.markdown"], exclude=["drafts/**"])
     assert [s.path for s in discover(config, tmp_path)] == [
-        "kb/a.md", "kb/d.markdown", "kb/x/drafts/c.md"]
+        "kb/a.md",
+        "kb/d.markdown",
+        "kb/x/drafts/c.md",
+    ]
 
 
-@pytest.mark.parametrize(("path", "patterns", "expected"), [
-    ("a.md", ["**/*.md"], True), ("x/y/a.md", ["**/*.md"], True), ("a.txt", ["**/*.md"], False),
-    ("x/a.md", ["*.md"], False), ("x/a.md", ["x/?.md"], True), ("x/ab.md", ["x/?.md"], False),
-])
+@pytest.mark.parametrize(
+    ("path", "patterns", "expected"),
+    [
+        ("a.md", ["**/*.md"], True),
+        ("x/y/a.md", ["**/*.md"], True),
+        ("a.txt", ["**/*.md"], False),
+        ("x/a.md", ["*.md"], False),
+        ("x/a.md", ["x/?.md"], True),
+        ("x/ab.md", ["x/?.md"], False),
+    ],
+)
 def test_glob_matching(path: str, patterns: list[str], expected: bool) -> None:
     assert matches(path, patterns) is expected
 
@@ -63,15 +85,19 @@ def test_symlink_loop_dangling_and_outside_are_sources_with_errors(tmp_path: Pat
     (content / "folder.md").mkdir()
     got = {s.path: (s.read_error_code, s.data is None) for s in discover(Config(), tmp_path)}
     assert got == {
-        "content/a.md": ("", False), "content/alias.md": ("", False),
-        "content/dangling.md": ("IO004", True), "content/folder.md": ("IO006", True),
-        "content/loop1.md": ("IO004", True), "content/loop2.md": ("IO004", True),
+        "content/a.md": ("", False),
+        "content/alias.md": ("", False),
+        "content/dangling.md": ("IO004", True),
+        "content/folder.md": ("IO006", True),
+        "content/loop1.md": ("IO004", True),
+        "content/loop2.md": ("IO004", True),
         "content/outside.md": ("IO005", True),
     }
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
-                    reason="root reads any file")
+@pytest.mark.skipif(
+    os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads any file"
+)
 def test_unreadable_file(tmp_path: Path) -> None:
     tree(tmp_path, {"content/a.md": "# A\n"})
     (tmp_path / "content/a.md").chmod(0)

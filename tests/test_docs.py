@@ -31,8 +31,7 @@ def test_readme_regions_match_the_registry_and_the_config(update_golden: bool) -
 def test_every_rule_and_config_key_is_in_the_readme() -> None:
     text = README.read_text(encoding="utf-8")
     rules = text.split("<!-- rules:begin -->")[1].split("<!-- rules:end -->")[0]
-    assert re.findall(r"^\| `([A-Z]{2,3}\d{3})` \|", rules, re.M) == [
-        r.code for r in all_rules()]
+    assert re.findall(r"^\| `([A-Z]{2,3}\d{3})` \|", rules, re.M) == [r.code for r in all_rules()]
     config = text.split("<!-- config:begin -->")[1].split("<!-- config:end -->")[0]
     assert re.findall(r"^\| `([a-z_.]+)` \|", config, re.M) == [k for k, _ in config_keys()]
 
@@ -49,8 +48,9 @@ def test_rules_format_markdown_prints_the_table(tmp_path: Path) -> None:
 
 
 def test_config_table_escapes_pipes_and_shows_patterns_as_written() -> None:
-    row = next(line for line in config_markdown().splitlines()
-               if line.startswith("| `task_id_pattern` |"))
+    row = next(
+        line for line in config_markdown().splitlines() if line.startswith("| `task_id_pattern` |")
+    )
     assert r"`\b(?:llm\|dl\|mlsd\|ml\|cv\|nlp)_\d{3}_[a-z0-9_]*[a-z0-9]`" in row
     assert row.count(" | ") == 3  # four cells: no unescaped pipe split a cell
 
@@ -61,8 +61,10 @@ def test_region_markers_are_required_once() -> None:
     twice = "<!-- rules:begin -->\n<!-- rules:end -->\n" * 2
     with pytest.raises(AuditError):
         replace_region(twice, "rules", "x\n")
-    assert replace_region("a\n<!-- rules:begin -->\nold\n<!-- rules:end -->\nb", "rules",
-                          "new\n") == "a\n<!-- rules:begin -->\nnew\n<!-- rules:end -->\nb"
+    assert (
+        replace_region("a\n<!-- rules:begin -->\nold\n<!-- rules:end -->\nb", "rules", "new\n")
+        == "a\n<!-- rules:begin -->\nnew\n<!-- rules:end -->\nb"
+    )
 
 
 def test_readme_snippets_are_valid_and_name_real_hooks() -> None:

@@ -35,64 +35,89 @@ def test_node_kinds(graph) -> None:  # type: ignore[no-untyped-def]
     # 4 documents + 1 missing link target; 15 headings + 4 missing anchors; 3 tasks
     assert graph.counts() == {"document": 5, "section": 19, "task": 3}
     missing = sorted(n for n, d in g.nodes(data=True) if d.get("missing"))
-    assert missing == sorted([
-        doc_node("content/tasks/llm_099_deleted.md"), section_node(LLM, "итог"),
-        section_node(LLM, "3-длинный-контекст"), section_node(INTERVIEW, "99-нет-раздела"),
-        section_node(INTERVIEW, "2-якоря"), task_node("llm_042_missing_task")])
+    assert missing == sorted(
+        [
+            doc_node("content/tasks/llm_099_deleted.md"),
+            section_node(LLM, "итог"),
+            section_node(LLM, "3-длинный-контекст"),
+            section_node(INTERVIEW, "99-нет-раздела"),
+            section_node(INTERVIEW, "2-якоря"),
+            task_node("llm_042_missing_task"),
+        ]
+    )
 
 
 def test_external_urls_are_nodes(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
-    (tmp_path / "content/a.md").write_text("# A\n\n[сайт](https://example.com/x)\n",
-                                           encoding="utf-8")
+    (tmp_path / "content/a.md").write_text(
+        "# A\n\n[сайт](https://example.com/x)\n", encoding="utf-8"
+    )
     graph = analyse_tree(tmp_path).graph
     assert graph.g.nodes["url:https://example.com/x"]["kind"] == "url"
     assert [(s, t) for s, t, _ in graph.edges("links_to")] == [
-        (section_node("content/a.md", "a"), "url:https://example.com/x")]
+        (section_node("content/a.md", "a"), "url:https://example.com/x")
+    ]
 
 
 def test_contains_edges_follow_the_heading_tree(graph) -> None:  # type: ignore[no-untyped-def]
     contains = {(s, t) for s, t, _ in graph.edges("contains")}
     assert (doc_node(LLM), section_node(LLM, "материалы-по-llm")) in contains
     assert (section_node(LLM, "материалы-по-llm"), section_node(LLM, "итоги_1")) in contains
-    assert (section_node(INTERVIEW, "1-утечка-данных"),
-            section_node(INTERVIEW, "basic")) in contains
+    assert (
+        section_node(INTERVIEW, "1-утечка-данных"),
+        section_node(INTERVIEW, "basic"),
+    ) in contains
 
 
 def test_links_and_dangling_targets(graph) -> None:  # type: ignore[no-untyped-def]
     g = graph.g
     links = {(s, t) for s, t, _ in graph.edges("links_to")}
-    assert (section_node(LLM, "1-токенизация-llm_007_tokenization"),
-            section_node(RAG, "решение")) in links
+    assert (
+        section_node(LLM, "1-токенизация-llm_007_tokenization"),
+        section_node(RAG, "решение"),
+    ) in links
     missing_file = doc_node("content/tasks/llm_099_deleted.md")
-    assert g.nodes[missing_file] == {"kind": "document", "missing": True,
-                                     "path": "content/tasks/llm_099_deleted.md"}
+    assert g.nodes[missing_file] == {
+        "kind": "document",
+        "missing": True,
+        "path": "content/tasks/llm_099_deleted.md",
+    }
     dangling = section_node(INTERVIEW, "99-нет-раздела")
     assert g.nodes[dangling]["missing"] is True
     assert (section_node(LLM, "2-rag-и-поиск"), dangling) in links
-    problems = sorted((r.link.span.line, r.problem) for r in graph.links
-                      if r.link.span.path == LLM and r.problem)
-    assert problems == [(15, "missing-anchor"), (17, "missing-file"), (22, "missing-anchor"),
-                        (30, "escapes-root")]
+    problems = sorted(
+        (r.link.span.line, r.problem) for r in graph.links if r.link.span.path == LLM and r.problem
+    )
+    assert problems == [
+        (15, "missing-anchor"),
+        (17, "missing-file"),
+        (22, "missing-anchor"),
+        (30, "escapes-root"),
+    ]
 
 
 def test_task_edges(graph) -> None:  # type: ignore[no-untyped-def]
     defines = {(s, t) for s, t, _ in graph.edges("defines")}
     assert (doc_node(RAG), task_node("llm_001_rag_pipeline")) in defines
-    assert (section_node(LLM, "1-токенизация-llm_007_tokenization"),
-            task_node("llm_007_tokenization")) in defines
+    assert (
+        section_node(LLM, "1-токенизация-llm_007_tokenization"),
+        task_node("llm_007_tokenization"),
+    ) in defines
     mentions = {(s, t) for s, t, _ in graph.edges("mentions_task")}
     assert (section_node(LLM, "итоги"), task_node("llm_042_missing_task")) in mentions
     assert graph.g.nodes[task_node("llm_042_missing_task")]["missing"] is True
     assert graph.incoming(task_node("llm_001_rag_pipeline"), ["mentions_task"]) == [
-        section_node(LLM, "итоги")]
+        section_node(LLM, "итоги")
+    ]
 
 
 def test_related_prerequisite_edges_orphans_and_cycles() -> None:
     graph = analyse_tree(FIXTURES / "tasks-contract").graph
     prerequisites = sorted((s, t) for s, t, _ in graph.edges("prerequisite"))
-    assert prerequisites == [(task_node("llm_001_rag_pipeline"), task_node("llm_002_lora")),
-                             (task_node("llm_002_lora"), task_node("llm_001_rag_pipeline"))]
+    assert prerequisites == [
+        (task_node("llm_001_rag_pipeline"), task_node("llm_002_lora")),
+        (task_node("llm_002_lora"), task_node("llm_001_rag_pipeline")),
+    ]
     related = sorted(t for s, t, _ in graph.edges("related"))
     assert related == [task_node("llm_002_lora"), task_node("llm_077_ghost")]
     assert graph.g.nodes[task_node("llm_077_ghost")]["missing"] is True
@@ -113,7 +138,8 @@ def test_exports_parse_back(graph, fmt: str) -> None:  # type: ignore[no-untyped
         assert data["schema_version"] == 1
         assert len(data["nodes"]) == nodes and len(data["edges"]) == edges
         assert {"id": doc_node(LLM)}.items() <= next(
-            n for n in data["nodes"] if n["id"] == doc_node(LLM)).items()
+            n for n in data["nodes"] if n["id"] == doc_node(LLM)
+        ).items()
     elif fmt == "graphml":
         back = nx.read_graphml(io.BytesIO(text.encode("utf-8")))
         assert back.number_of_nodes() == nodes and back.number_of_edges() == edges
@@ -148,8 +174,13 @@ def test_graph_export_includes_gaps_and_their_claims(tmp_path: Path) -> None:
     fixture = Path(__file__).parent / "fixtures" / "tracker-seed-quirks"
     root = tmp_path / "t"
     shutil.copytree(fixture, root)
-    run = subprocess.run([sys.executable, "-m", "audit", "graph", "--format", "json"], cwd=root,
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "audit", "graph", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     graph = json.loads(run.stdout)
     gaps = {n["id"] for n in graph["nodes"] if n.get("kind") == "gap"}
     assert "gap:ml/agentic-systems" in gaps

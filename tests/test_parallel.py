@@ -24,8 +24,7 @@ def run_check(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str
     return capsys.readouterr().out
 
 
-def test_parallel_output_equals_serial(tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_parallel_output_equals_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     manifest = generate(tmp_path, 200, seed=3)
     assert manifest["files"] == 200 > PARALLEL_MIN_FILES
     serial = run_check(tmp_path, capsys, "-j1", "--no-cache")

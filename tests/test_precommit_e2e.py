@@ -48,8 +48,9 @@ raise ValueError("пример сломан")
 
 
 def _git(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
     return proc.stdout.strip()
 
@@ -57,32 +58,55 @@ def _git(*args: str, cwd: Path, env: dict[str, str]) -> str:
 def _env(tmp_path: Path) -> dict[str, str]:
     # GIT_DIR / GIT_INDEX_FILE are set when pytest itself runs inside a git hook: drop them
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
-        "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path / "home"),
-        "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1",
-    })
+    env.update(
+        {
+            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.invalid",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.invalid",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(tmp_path / "home"),
+            "PYTHONIOENCODING": "utf-8",
+            "NO_COLOR": "1",
+        }
+    )
     (tmp_path / "home").mkdir()
     return env
 
 
 def _commit(repo: Path, env: dict[str, str], message: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "commit", "-m", message], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=900, check=False)
+    return subprocess.run(
+        ["git", "commit", "-m", message],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 def _hook_revision(env: dict[str, str]) -> str:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    probe = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=PROJECT, env=env,
-                           capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if probe.returncode != 0 or Path(probe.stdout.strip()).resolve() != PROJECT.resolve():
         pytest.skip("this checkout is not a git repository (pre-commit installs hooks from one)")
     sha = _git("rev-parse", "HEAD", cwd=PROJECT, env=env)
-    manifest = subprocess.run(["git", "cat-file", "-e", f"{sha}:.pre-commit-hooks.yaml"],
-                              cwd=PROJECT, env=env, check=False)
+    manifest = subprocess.run(
+        ["git", "cat-file", "-e", f"{sha}:.pre-commit-hooks.yaml"],
+        cwd=PROJECT,
+        env=env,
+        check=False,
+    )
     assert manifest.returncode == 0, "HEAD has no .pre-commit-hooks.yaml: commit it first"
     return sha
 
@@ -102,17 +126,26 @@ def test_hook_from_this_repository_blocks_a_broken_link(tmp_path: Path) -> None:
         "    hooks:\n"
         "      - id: content-audit\n"
         "      - id: content-audit-examples\n"
-        "        stages: [manual]\n", encoding="utf-8")
+        "        stages: [manual]\n",
+        encoding="utf-8",
+    )
     (repo / "content" / "основы.md").write_text(BASICS, encoding="utf-8")
     _git("add", ".", cwd=repo, env=env)
-    install = subprocess.run([sys.executable, "-m", "pre_commit", "install", "--install-hooks"],
-                             cwd=repo, env=env, capture_output=True, text=True, timeout=900,
-                             check=False)
+    install = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install", "--install-hooks"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert install.returncode == 0, install.stdout + install.stderr
 
     # a link to an anchor that does not exist: the commit is refused with the finding
-    (repo / "content" / "путеводитель.md").write_text(GUIDE.format(anchor="нет-такого"),
-                                                      encoding="utf-8")
+    (repo / "content" / "путеводитель.md").write_text(
+        GUIDE.format(anchor="нет-такого"), encoding="utf-8"
+    )
     _git("add", ".", cwd=repo, env=env)
     refused = _commit(repo, env, "guide with a broken anchor")
     output = refused.stdout + refused.stderr
@@ -124,8 +157,9 @@ def test_hook_from_this_repository_blocks_a_broken_link(tmp_path: Path) -> None:
         _git("rev-parse", "HEAD", cwd=repo, env=env)
 
     # fixed: the same commit goes through
-    (repo / "content" / "путеводитель.md").write_text(GUIDE.format(anchor="термины"),
-                                                      encoding="utf-8")
+    (repo / "content" / "путеводитель.md").write_text(
+        GUIDE.format(anchor="термины"), encoding="utf-8"
+    )
     _git("add", ".", cwd=repo, env=env)
     accepted = _commit(repo, env, "guide")
     output = accepted.stdout + accepted.stderr
@@ -135,17 +169,48 @@ def test_hook_from_this_repository_blocks_a_broken_link(tmp_path: Path) -> None:
 
     # the opt-in examples hook (manual stage here) runs only the examples of the files it gets
     (repo / "content" / "пример.md").write_text(EXAMPLE, encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "pre_commit", "run", "content-audit-examples",
-                          "--hook-stage", "manual", "--files", "content/пример.md"],
-                         cwd=repo, env=env, capture_output=True, text=True, timeout=900,
-                         check=False)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "run",
+            "content-audit-examples",
+            "--hook-stage",
+            "manual",
+            "--files",
+            "content/пример.md",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     output = run.stdout + run.stderr
     assert run.returncode != 0, output
     assert "content/пример.md:6: failed" in output, output
     assert "1 examples: 1 failed" in output, output
-    run = subprocess.run([sys.executable, "-m", "pre_commit", "run", "content-audit-examples",
-                          "--hook-stage", "manual", "--verbose", "--files", "content/основы.md"],
-                         cwd=repo, env=env, capture_output=True, text=True, timeout=900,
-                         check=False)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "run",
+            "content-audit-examples",
+            "--hook-stage",
+            "manual",
+            "--verbose",
+            "--files",
+            "content/основы.md",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 examples: no examples" in run.stdout

@@ -26,7 +26,8 @@ def test_checked_in_schema_is_up_to_date(name: str) -> None:
     path = SCHEMA_DIR / entry.filename
     assert path.is_file(), f"{path} missing: run `content-audit schema --write`"
     assert path.read_text(encoding="utf-8") == render_schema(entry), (
-        f"{path} is stale: run `content-audit schema --write`")
+        f"{path} is stale: run `content-audit schema --write`"
+    )
 
 
 def test_rendering_is_stable_and_ends_with_newline() -> None:
@@ -48,15 +49,21 @@ def test_config_schema_accepts_defaults_and_rejects_unknown_key() -> None:
 
 def test_task_schema_rejects_bad_difficulty() -> None:
     schema = json.loads(render_schema(SCHEMAS["task"]))
-    good = {"id": "llm_001_x", "title": "T", "track": "llm", "subcategory": "S",
-            "difficulty": "easy"}
+    good = {
+        "id": "llm_001_x",
+        "title": "T",
+        "track": "llm",
+        "subcategory": "S",
+        "difficulty": "easy",
+    }
     jsonschema.validate(good, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**good, "difficulty": "легко"}, schema)
 
 
-def test_check_detects_stale_and_write_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                             ) -> None:
+def test_check_detects_stale_and_write_fixes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "schema"
     assert sorted(stale_schemas(target)) == sorted(e.filename for e in SCHEMAS.values())
     assert main(["schema", "--check", "--dir", str(target)]) == 1

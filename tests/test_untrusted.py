@@ -31,8 +31,7 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def test_examples_run_without_the_variable(project: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_examples_run_without_the_variable(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The control: the same page does have an example that runs."""
     monkeypatch.delenv("CONTENT_AUDIT_NO_EXEC", raising=False)
     result = run_cli(["examples", "--format", "json", "--no-cache", "-j", "1"], project)
@@ -40,8 +39,9 @@ def test_examples_run_without_the_variable(project: Path,
     assert [r["status"] for r in rows] == ["works"], result.err
 
 
-def test_report_does_not_execute_when_the_variable_is_set(project: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_does_not_execute_when_the_variable_is_set(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CONTENT_AUDIT_NO_EXEC", "1")
     result = run_cli(["report", "--format", "json", "--no-cache"], project)
     report = json.loads(result.out)
@@ -50,7 +50,8 @@ def test_report_does_not_execute_when_the_variable_is_set(project: Path,
 
 
 def test_examples_command_refuses_to_run_when_the_variable_is_set(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CONTENT_AUDIT_NO_EXEC", "1")
     result = run_cli(["examples", "--format", "json", "--no-cache"], project)
     assert result.code == 0

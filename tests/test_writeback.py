@@ -42,9 +42,9 @@ def test_write_regenerates_regions_and_keeps_everything_else(project: Path) -> N
     assert "- Agentic Systems — не хватает: qa_levels, practice_task" in after
 
 
-def test_write_is_idempotent_and_fixes_the_figures_it_owns(project: Path,
-                                                           capsys: pytest.CaptureFixture[str]
-                                                           ) -> None:
+def test_write_is_idempotent_and_fixes_the_figures_it_owns(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = project / TRACKER
     main(["report", "--no-exec", "--write", "--format", "json"])
     once = path.read_bytes()
@@ -78,18 +78,16 @@ def test_no_markers_no_write(project: Path, capsys: pytest.CaptureFixture[str]) 
     assert "no audit markers" in capsys.readouterr().err
 
 
-def test_refuses_when_the_file_changed_after_it_was_read(project: Path,
-                                                         monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]
-                                                         ) -> None:
+def test_refuses_when_the_file_changed_after_it_was_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import audit.writeback as writeback
 
     path = project / TRACKER
     original = writeback.regenerate
 
     def author_saves_meanwhile(*args: object) -> object:
-        path.write_text(path.read_text(encoding="utf-8") + "\nправка автора\n",
-                        encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + "\nправка автора\n", encoding="utf-8")
         return original(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(writeback, "regenerate", author_saves_meanwhile)

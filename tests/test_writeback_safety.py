@@ -44,8 +44,9 @@ def author_saves(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def test_edit_after_the_audit_read_is_kept(project: Path, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_edit_after_the_audit_read_is_kept(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = project / TRACKER
     saved: list[bytes] = []
     real = audit.pipeline.full_audit
@@ -61,9 +62,9 @@ def test_edit_after_the_audit_read_is_kept(project: Path, monkeypatch: pytest.Mo
     assert "changed on disk since it was read; not written" in err
 
 
-def test_edit_while_the_new_bytes_are_flushed_is_kept(project: Path,
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_edit_while_the_new_bytes_are_flushed_is_kept(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The author saves after the new file is written and fsynced, right before the rename."""
     path = project / TRACKER
     saved: list[bytes] = []
@@ -82,10 +83,9 @@ def test_edit_while_the_new_bytes_are_flushed_is_kept(project: Path,
     assert sorted(p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")) == []
 
 
-def test_tracker_deleted_before_the_write_is_not_recreated(project: Path,
-                                                           monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]
-                                                           ) -> None:
+def test_tracker_deleted_before_the_write_is_not_recreated(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = project / TRACKER
     real = audit.pipeline.full_audit
 
@@ -101,9 +101,9 @@ def test_tracker_deleted_before_the_write_is_not_recreated(project: Path,
     assert "Traceback" not in err and "internal error" not in err
 
 
-def test_tracker_with_invalid_utf8_is_refused_untouched(project: Path,
-                                                        capsys: pytest.CaptureFixture[str]
-                                                        ) -> None:
+def test_tracker_with_invalid_utf8_is_refused_untouched(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = project / TRACKER
     data = path.read_bytes().replace(b"\n\n", b"\n\n\xff\xfe \n\n", 1)
     path.write_bytes(data)
@@ -131,13 +131,15 @@ def _variants() -> list[object]:
         odd = "Абзац\u2028с разделителем\x0cи\x85NEL.\n\nСтрока с CR\rвнутри.\n\n".encode()
         return b.replace(b"## ", odd + b"## ", 1)
 
-    return [pytest.param(f, id=f.__name__)
-            for f in (lf, crlf, bom_crlf, no_final_newline, separators)]
+    return [
+        pytest.param(f, id=f.__name__) for f in (lf, crlf, bom_crlf, no_final_newline, separators)
+    ]
 
 
 @pytest.mark.parametrize("variant", _variants())
-def test_bytes_outside_the_markers_never_change(project: Path, variant: object,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_bytes_outside_the_markers_never_change(
+    project: Path, variant: object, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = project / TRACKER
     before = variant(path.read_bytes())  # type: ignore[operator]
     path.write_bytes(before)
@@ -145,10 +147,10 @@ def test_bytes_outside_the_markers_never_change(project: Path, variant: object,
     after = path.read_bytes()
     assert "rewrote" in err, err
     head = before[: before.index(BEGIN)]
-    tail = before[before.index(END):]
+    tail = before[before.index(END) :]
     assert after.startswith(head)
     assert after.endswith(tail)
-    middle = after[len(head): len(after) - len(tail)]
+    middle = after[len(head) : len(after) - len(tail)]
     if b"\r\n" in before:  # the regenerated lines follow the file's line endings
         assert b"\n" not in middle.replace(b"\r\n", b"")
     stat = path.stat()

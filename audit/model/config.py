@@ -63,7 +63,9 @@ class ExamplesConfig(_Strict):
     skip_flags: list[str] = Field(default=["skip", "no-run", ".no-run"])
     output_infos: list[str] = Field(default=["text output", "output"])
     timeout_s: float = Field(default=10.0, gt=0)
-    interpreter: str = Field(default="", description="Python for examples; empty = the current one.")
+    interpreter: str = Field(
+        default="", description="Python for examples; empty = the current one."
+    )
     jobs: int = Field(default=0, ge=0, description="Parallel runs; 0 = number of cores.")
     cpu_time_s: int = Field(default=30, gt=0)
     memory_mb: int = Field(default=2048, gt=0)
@@ -116,7 +118,9 @@ class WeightsConfig(_Strict):
         "интервью').",
     )
     default_frequency: float = Field(
-        default=5.0, ge=0, le=100,
+        default=5.0,
+        ge=0,
+        le=100,
         description="Frequency in percent assumed for gaps whose tracker states none.",
     )
 

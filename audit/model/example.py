@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ExampleStatus = Literal[
-    "works", "failed", "timeout", "output-mismatch", "needs-module", "skipped", "syntax-error",
+    "works",
+    "failed",
+    "timeout",
+    "output-mismatch",
+    "needs-module",
+    "skipped",
+    "syntax-error",
     "limit-exceeded",
 ]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from audit.model.span import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Ordered from most to least severe; only ``error`` fails a run by default."""
 
     ERROR = "error"

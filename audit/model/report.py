@@ -115,8 +115,16 @@ class ExampleOut(_Model):
     path: str
     line: int
     section: str
-    status: Literal["works", "failed", "timeout", "output-mismatch", "needs-module", "skipped",
-                    "syntax-error", "limit-exceeded"]
+    status: Literal[
+        "works",
+        "failed",
+        "timeout",
+        "output-mismatch",
+        "needs-module",
+        "skipped",
+        "syntax-error",
+        "limit-exceeded",
+    ]
     duration_s: float
     cached: bool
     message: str = ""

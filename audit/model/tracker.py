@@ -1,4 +1,4 @@
-"""A gap tracker as parsed from Markdown: gaps, claims, priority rows, wishes, hand-written figures."""
+"""A gap tracker as parsed from Markdown: gaps, claims, priority rows, wishes, figures."""
 
 from __future__ import annotations
 

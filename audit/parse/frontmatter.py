@@ -90,16 +90,26 @@ def _scan_load(yaml_text: str, lines: int, loader: Any) -> FrontMatter:
             if aliases > MAX_ALIASES:
                 mark = event.start_mark
                 return FrontMatter(
-                    None, 1, lines, f"front matter uses more than {MAX_ALIASES} aliases",
-                    (mark.line + 2) if mark else 2, (mark.column + 1) if mark else 1, "FM003",
+                    None,
+                    1,
+                    lines,
+                    f"front matter uses more than {MAX_ALIASES} aliases",
+                    (mark.line + 2) if mark else 2,
+                    (mark.column + 1) if mark else 1,
+                    "FM003",
                 )
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
                 return FrontMatter(
-                    None, 1, lines, f"front matter is nested deeper than {MAX_DEPTH} levels",
-                    (mark.line + 2) if mark else 2, (mark.column + 1) if mark else 1, "FM003",
+                    None,
+                    1,
+                    lines,
+                    f"front matter is nested deeper than {MAX_DEPTH} levels",
+                    (mark.line + 2) if mark else 2,
+                    (mark.column + 1) if mark else 1,
+                    "FM003",
                 )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
@@ -108,7 +118,12 @@ def _scan_load(yaml_text: str, lines: int, loader: Any) -> FrontMatter:
         data = {}
     if not isinstance(data, dict):
         return FrontMatter(
-            None, 1, lines, f"front matter must be a mapping, not {type(data).__name__}",
-            2, 1, "FM002",
+            None,
+            1,
+            lines,
+            f"front matter must be a mapping, not {type(data).__name__}",
+            2,
+            1,
+            "FM002",
         )
     return FrontMatter({str(k): v for k, v in data.items()}, 1, lines)

@@ -177,29 +177,48 @@ def decode(source: Source) -> tuple[str | None, list[Finding]]:
     if nul >= 0:
         line, col = _byte_position(data, nul)
         return None, [
-            _finding("IO003", Severity.ERROR, path, line, col,
-                     "binary file: contains NUL bytes, not Markdown text")
+            _finding(
+                "IO003",
+                Severity.ERROR,
+                path,
+                line,
+                col,
+                "binary file: contains NUL bytes, not Markdown text",
+            )
         ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(data, exc.start)
         findings.append(
-            _finding("IO002", Severity.ERROR, path, line, col,
-                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start});"
-                     " invalid bytes were replaced to audit the rest")
+            _finding(
+                "IO002",
+                Severity.ERROR,
+                path,
+                line,
+                col,
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start});"
+                " invalid bytes were replaced to audit the rest",
+            )
         )
         text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
         findings.append(
-            _finding("IO008", Severity.INFO, path, 1, 1, "file starts with a UTF-8 BOM"))
+            _finding("IO008", Severity.INFO, path, 1, 1, "file starts with a UTF-8 BOM")
+        )
     cr = text.find("\r")
     if cr >= 0:
         line = text.count("\n", 0, cr) + 1
         findings.append(
-            _finding("IO009", Severity.INFO, path, line, cr - (text.rfind("\n", 0, cr) + 1) + 1,
-                     "CRLF line endings")
+            _finding(
+                "IO009",
+                Severity.INFO,
+                path,
+                line,
+                cr - (text.rfind("\n", 0, cr) + 1) + 1,
+                "CRLF line endings",
+            )
         )
     return text, findings
 
@@ -209,13 +228,19 @@ def parse(source: Source, config: Config) -> Document:
     content_prefix = config.content_root.strip("/") + "/"
     rel = source.path
     if rel.startswith(content_prefix):
-        rel = rel[len(content_prefix):]
+        rel = rel[len(content_prefix) :]
     kind, track = document_kind(rel, config)
     doc = Document(path=source.path, kind=kind, track=track, digest=source.digest)
     if source.data is None:
         doc.findings.append(
-            _finding(source.read_error_code or "IO001", Severity.ERROR, source.path, 1, 1,
-                     source.read_error or "cannot read file")
+            _finding(
+                source.read_error_code or "IO001",
+                Severity.ERROR,
+                source.path,
+                1,
+                1,
+                source.read_error or "cannot read file",
+            )
         )
         return doc
     text, findings = decode(source)
@@ -226,8 +251,14 @@ def parse(source: Source, config: Config) -> Document:
         _Builder(doc, normalise_newlines(text), config).build()
     except RecursionError:
         doc.findings.append(
-            _finding("MD003", Severity.ERROR, source.path, 1, 1,
-                     "structure nested too deeply to analyse; the file was only partly audited")
+            _finding(
+                "MD003",
+                Severity.ERROR,
+                source.path,
+                1,
+                1,
+                "structure nested too deeply to analyse; the file was only partly audited",
+            )
         )
     return doc
 
@@ -315,8 +346,14 @@ class _Builder:
                 doc.front_matter_key_lines[key.group(1)] = number
         if fm.error:
             doc.findings.append(
-                _finding(fm.error_code, Severity.ERROR, self.path, fm.error_line, fm.error_column,
-                         fm.error)
+                _finding(
+                    fm.error_code,
+                    Severity.ERROR,
+                    self.path,
+                    fm.error_line,
+                    fm.error_column,
+                    fm.error,
+                )
             )
             return
         doc.front_matter = fm.data
@@ -356,9 +393,15 @@ class _Builder:
                 continue
             if anchor in seen_explicit:
                 self.doc.findings.append(
-                    _finding("XR004", Severity.ERROR, self.path, line, column,
-                             f"duplicate explicit anchor '#{anchor}' (first on line "
-                             f"{seen_explicit[anchor]})")
+                    _finding(
+                        "XR004",
+                        Severity.ERROR,
+                        self.path,
+                        line,
+                        column,
+                        f"duplicate explicit anchor '#{anchor}' (first on line "
+                        f"{seen_explicit[anchor]})",
+                    )
                 )
             else:
                 seen_explicit[anchor] = line
@@ -370,9 +413,15 @@ class _Builder:
                 slug = self.anchors.slug(clean)
                 if not slug:
                     self.doc.findings.append(
-                        _finding("MD002", Severity.WARNING, self.path, line, column,
-                                 f"heading '{clean[:60]}' has no letters or digits: its anchor "
-                                 "is empty and links to it are fragile")
+                        _finding(
+                            "MD002",
+                            Severity.WARNING,
+                            self.path,
+                            line,
+                            column,
+                            f"heading '{clean[:60]}' has no letters or digits: its anchor "
+                            "is empty and links to it are fragile",
+                        )
                     )
                 anchor = self.anchors.unique(slug)
             number = None
@@ -382,9 +431,21 @@ class _Builder:
                 number = int(match.group(1))
                 title = match.group(2).strip()
             headings.append(
-                Heading(level, clean, anchor, Span(self.path, line, column, line,
-                        column + len(self.index.line_text(line).strip())),
-                        _EXPLICIT_ID.search(text) is not None, number, title)
+                Heading(
+                    level,
+                    clean,
+                    anchor,
+                    Span(
+                        self.path,
+                        line,
+                        column,
+                        line,
+                        column + len(self.index.line_text(line).strip()),
+                    ),
+                    _EXPLICIT_ID.search(text) is not None,
+                    number,
+                    title,
+                )
             )
         # section extents and parents
         last_line = self.index.line_count
@@ -399,9 +460,17 @@ class _Builder:
             stack.append(i)
         for i, heading in enumerate(headings):
             finished.append(
-                Heading(heading.level, heading.text, heading.anchor, heading.span,
-                        heading.explicit_anchor, heading.number, heading.title,
-                        max(ends[i], heading.span.line), parents[i])
+                Heading(
+                    heading.level,
+                    heading.text,
+                    heading.anchor,
+                    heading.span,
+                    heading.explicit_anchor,
+                    heading.number,
+                    heading.title,
+                    max(ends[i], heading.span.line),
+                    parents[i],
+                )
             )
         self.doc.headings = finished
         self.heading_lines = [h.span.line for h in finished]
@@ -411,8 +480,9 @@ class _Builder:
             yield token, first
             return
         if token.get("type") in ("block_quote", "list"):
-            if not _MAYBE_HEADING.search(self.text, self.index.offset(first),
-                                         self.index.offset(last + 1)):
+            if not _MAYBE_HEADING.search(
+                self.text, self.index.offset(first), self.index.offset(last + 1)
+            ):
                 return
             for child in _descendants(token):
                 if child.get("type") == "heading":
@@ -461,16 +531,16 @@ class _Builder:
                     else:
                         pending_suppress = frozenset(_CODES.findall(rest))
                 if keep_blocks:
-                    doc.blocks.append(Paragraph(raw, Span(self.path, first), "html", section,
-                                                raw))
+                    doc.blocks.append(Paragraph(raw, Span(self.path, first), "html", section, raw))
                 continue
             if kind == "heading":
                 qa.heading(first, self._heading_index(first))
                 self._links(token, first, last, "")
                 continue
             if kind == "block_code":
-                follows_example = self._code_block(token, first, last, section, pending_skip,
-                                                   follows_example)
+                follows_example = self._code_block(
+                    token, first, last, section, pending_skip, follows_example
+                )
                 last_example = follows_example
                 pending_skip = ""
                 qa.other_block(first)
@@ -482,8 +552,9 @@ class _Builder:
                 text = plain_text(token.get("children"))
                 role = self._paragraph_role(text)
                 if keep_blocks:
-                    doc.blocks.append(Paragraph(text, Span(self.path, first), "paragraph",
-                                                section, raw_text))
+                    doc.blocks.append(
+                        Paragraph(text, Span(self.path, first), "paragraph", section, raw_text)
+                    )
                 self._links(token, first, last, role)
                 qa.paragraph(text, first, last)
                 continue
@@ -493,28 +564,46 @@ class _Builder:
                     if child.get("type") == "block_code":
                         first_code = str(child.get("raw", "")).split("\n")[0]
                         code_line = self._find_line(first, last, first_code)
-                        self._code_block(child, max(first, code_line - 1), last, section, "",
-                                         None, nested=True)
+                        self._code_block(
+                            child, max(first, code_line - 1), last, section, "", None, nested=True
+                        )
             if kind == "list":
                 if keep_blocks:
-                    items = tuple(plain_text(list(_inline_children(item))).strip()
-                                  for item in token.get("children", []))
-                    doc.blocks.append(Paragraph("\n".join(items), Span(self.path, first), "list",
-                                                section, raw_text, items=items))
+                    items = tuple(
+                        plain_text(list(_inline_children(item))).strip()
+                        for item in token.get("children", [])
+                    )
+                    doc.blocks.append(
+                        Paragraph(
+                            "\n".join(items),
+                            Span(self.path, first),
+                            "list",
+                            section,
+                            raw_text,
+                            items=items,
+                        )
+                    )
                 qa.other_block(first)
             elif kind == "table":
                 if keep_blocks:
-                    rows = tuple(tuple(plain_text(cell.get("children")).strip() for cell in row)
-                                 for row in _table_rows(token))
-                    doc.blocks.append(Paragraph("", Span(self.path, first), "table", section,
-                                                raw_text, rows=rows))
+                    rows = tuple(
+                        tuple(plain_text(cell.get("children")).strip() for cell in row)
+                        for row in _table_rows(token)
+                    )
+                    doc.blocks.append(
+                        Paragraph("", Span(self.path, first), "table", section, raw_text, rows=rows)
+                    )
                 qa.other_block(first)
             elif kind == "block_quote":
-                text = "\n".join(plain_text(c.get("children")) for c in _descendants(token)
-                                 if c.get("type") == "paragraph")
+                text = "\n".join(
+                    plain_text(c.get("children"))
+                    for c in _descendants(token)
+                    if c.get("type") == "paragraph"
+                )
                 if keep_blocks:
-                    doc.blocks.append(Paragraph(text, Span(self.path, first), "quote", section,
-                                                raw_text))
+                    doc.blocks.append(
+                        Paragraph(text, Span(self.path, first), "quote", section, raw_text)
+                    )
                 qa.paragraph(text, first, last, quoted=True)
             else:
                 qa.other_block(first)
@@ -539,8 +628,16 @@ class _Builder:
         return ""
 
     # ------------------------------------------------------------------- code
-    def _code_block(self, token: Token, first: int, last: int, section: int | None,
-                    skip_reason: str, follows: int | None, nested: bool = False) -> int | None:
+    def _code_block(
+        self,
+        token: Token,
+        first: int,
+        last: int,
+        section: int | None,
+        skip_reason: str,
+        follows: int | None,
+        nested: bool = False,
+    ) -> int | None:
         """Record a code block. Returns its index when it is an example (for output pairing)."""
         info = str(token.get("attrs", {}).get("info", "") or "")
         code = str(token.get("raw", ""))
@@ -556,9 +653,17 @@ class _Builder:
             if follows is not None:
                 previous = self.doc.code_blocks[follows]
                 self.doc.code_blocks[follows] = CodeBlock(
-                    previous.info, previous.language, previous.flags, previous.code,
-                    previous.span, previous.code_line, previous.section, previous.skip_reason,
-                    code, code_line, previous.timeout_s,
+                    previous.info,
+                    previous.language,
+                    previous.flags,
+                    previous.code,
+                    previous.span,
+                    previous.code_line,
+                    previous.section,
+                    previous.skip_reason,
+                    code,
+                    code_line,
+                    previous.timeout_s,
                 )
             return None
         language, flags, timeout = parse_info(info)
@@ -569,8 +674,19 @@ class _Builder:
                 skip_reason = f"info string flag '{hit[0]}'"
         line_text = self.index.line_text(first)
         column = len(line_text) - len(line_text.lstrip()) + 1
-        block = CodeBlock(info, language, flags, code, Span(self.path, first, column), code_line,
-                          section, skip_reason, None, 0, timeout)
+        block = CodeBlock(
+            info,
+            language,
+            flags,
+            code,
+            Span(self.path, first, column),
+            code_line,
+            section,
+            skip_reason,
+            None,
+            0,
+            timeout,
+        )
         self.doc.code_blocks.append(block)
         if language in examples.languages:
             return len(self.doc.code_blocks) - 1
@@ -583,10 +699,16 @@ class _Builder:
             stripped = self.index.line_text(line).strip()
             if len(stripped) >= width and stripped == char * len(stripped):
                 return
-        if not self.text[self.index.offset(last + 1):].strip():  # the fence ran to the end
+        if not self.text[self.index.offset(last + 1) :].strip():  # the fence ran to the end
             self.doc.findings.append(
-                _finding("MD001", Severity.WARNING, self.path, first, 1,
-                         f"code fence {marker} is never closed: the rest of the file is code")
+                _finding(
+                    "MD001",
+                    Severity.WARNING,
+                    self.path,
+                    first,
+                    1,
+                    f"code fence {marker} is never closed: the rest of the file is code",
+                )
             )
 
     # ------------------------------------------------------------------- links
@@ -613,8 +735,9 @@ class _Builder:
             offset = -1
             raw_target = decoded
             if link_token.get("label") is not None:  # reference link: [text][label], [label]
-                offset, ref_from = _ref_link_offset(self.text, ref_from, end,
-                                                    str(link_token["label"]))
+                offset, ref_from = _ref_link_offset(
+                    self.text, ref_from, end, str(link_token["label"])
+                )
             if offset < 0:
                 indices = by_target.get(decoded, [])
                 pos = bisect_left(indices, used)
@@ -632,8 +755,9 @@ class _Builder:
             line, column = self.index.position(offset)
             self.doc.links.append(self._make_link(text, raw_target, line, column, image, role))
 
-    def _make_link(self, text: str, target: str, line: int, column: int, image: bool,
-                   role: str) -> Link:
+    def _make_link(
+        self, text: str, target: str, line: int, column: int, image: bool, role: str
+    ) -> Link:
         kind: LinkKind
         path, _, anchor = target.partition("#")
         if target.startswith("#"):
@@ -664,9 +788,11 @@ class _Builder:
             if pos >= 0 and ranges[pos][0] <= line <= ranges[pos][1]:
                 continue
             self.doc.task_mentions.append(
-                TaskMention(match.group(0), Span(self.path, line, column, line,
-                                                 column + len(match.group(0))),
-                            self._heading_index(line))
+                TaskMention(
+                    match.group(0),
+                    Span(self.path, line, column, line, column + len(match.group(0))),
+                    self._heading_index(line),
+                )
             )
 
     # ------------------------------------------------------------------ Q&A
@@ -696,8 +822,16 @@ class _QACollector:
             text, span = self.question
             answer = "\n".join(self.answer).strip() if self.answer is not None else None
             level, _ = self.b.level_of(self.section)
-            self.b.doc.qa.append(QAPair(text, answer, span, self.answer_span if answer is not None
-                                        else None, self.section, level))
+            self.b.doc.qa.append(
+                QAPair(
+                    text,
+                    answer,
+                    span,
+                    self.answer_span if answer is not None else None,
+                    self.section,
+                    level,
+                )
+            )
         self.question = None
         self.answer = None
         self.answer_span = None
@@ -709,8 +843,7 @@ class _QACollector:
             marker = self._marker(title, self.b.q_markers)
             if marker is not None:
                 self.section = index
-                self.question = (title[len(marker):].strip(),
-                                 self.b.doc.headings[index].span)
+                self.question = (title[len(marker) :].strip(), self.b.doc.headings[index].span)
 
     def _marker(self, line: str, markers: list[str]) -> str | None:
         for marker in markers:
@@ -733,8 +866,11 @@ class _QACollector:
                     self.question = (f"{text_} {stripped}".strip(), span)
                 continue
             marker = q or a or ""
-            line_no = b._find_line(first + offset if offset else first, last,
-                                   marker) if not quoted else first
+            line_no = (
+                b._find_line(first + offset if offset else first, last, marker)
+                if not quoted
+                else first
+            )
             line_text = b.index.line_text(line_no)
             col = line_text.find(marker)
             if col < 0:
@@ -745,10 +881,10 @@ class _QACollector:
             if q is not None:
                 self._flush()
                 self.section = b._section_at(first)
-                self.question = (stripped[len(q):].strip(), span)
+                self.question = (stripped[len(q) :].strip(), span)
             else:
                 if self.question is not None and self.answer is None:
-                    self.answer = [stripped[len(marker):].strip()]
+                    self.answer = [stripped[len(marker) :].strip()]
                     self.answer_span = span
                     if not self.answer[0]:
                         self.answer = [""]

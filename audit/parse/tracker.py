@@ -59,8 +59,9 @@ def pipe_rows(raw: str) -> list[tuple[int, list[str]]]:
 
 
 def _is_table(block: Paragraph) -> bool:
-    return block.kind == "table" or (block.kind == "paragraph"
-                                      and block.raw.lstrip().startswith("|"))
+    return block.kind == "table" or (
+        block.kind == "paragraph" and block.raw.lstrip().startswith("|")
+    )
 
 
 def gap_id(title: str) -> str:
@@ -100,10 +101,17 @@ class _TrackerParser:
         self.statuses = sorted(statuses, key=lambda s: len(s[0]), reverse=True)
         self.task_pattern = re.compile(config.task_id_pattern)
 
-    def finding(self, code: str, line: int, message: str, column: int = 1,
-                severity: Severity = Severity.WARNING) -> None:
+    def finding(
+        self,
+        code: str,
+        line: int,
+        message: str,
+        column: int = 1,
+        severity: Severity = Severity.WARNING,
+    ) -> None:
         self.tracker.findings.append(
-            Finding(code, severity, Span(self.doc.path, line, column), message))
+            Finding(code, severity, Span(self.doc.path, line, column), message)
+        )
 
     # -------------------------------------------------------------------- main
     def parse(self) -> Tracker:
@@ -122,13 +130,15 @@ class _TrackerParser:
             if any(group.text.startswith(w) for w in self.tc.cross_reference_headings):
                 self._wishes(group)
                 continue
-            priority_children = [i for i in children
-                                 if re.match(self.tc.priority_heading_pattern, headings[i].text)]
+            priority_children = [
+                i for i in children if re.match(self.tc.priority_heading_pattern, headings[i].text)
+            ]
             if priority_children:
                 for child in priority_children:
                     self._priority_table(headings[child])
-            if re.search(self.tc.coverage_percent_pattern, self._section_text(group),
-                         re.IGNORECASE):
+            if re.search(
+                self.tc.coverage_percent_pattern, self._section_text(group), re.IGNORECASE
+            ):
                 self._coverage_summary(group)
             gap_children = [i for i in children if i not in priority_children]
             category, group_status = self._split_status(group.text)
@@ -140,9 +150,13 @@ class _TrackerParser:
                 if _NUMBERED_GAP.match(heading.text):
                     self._gap(heading, category or group.text)
                 else:
-                    self.finding("GP013", heading.span.line,
-                                 f"tracker entry '{heading.text[:60]}' has no gap number: "
-                                 "expected 'N. Title — STATUS'", heading.span.column)
+                    self.finding(
+                        "GP013",
+                        heading.span.line,
+                        f"tracker entry '{heading.text[:60]}' has no gap number: "
+                        "expected 'N. Title — STATUS'",
+                        heading.span.column,
+                    )
             del group_status
         if not self.tracker.gaps:
             self.finding("GP014", 1, "tracker has no gaps (no 'N. Title' headings under a group)")
@@ -154,8 +168,11 @@ class _TrackerParser:
         return [b for b in self.doc.blocks if first < b.span.line <= last]
 
     def _section_text(self, heading: Heading) -> str:
-        return "\n".join(b.text for b in self._blocks_between(heading.span.line, heading.end_line)
-                         if b.kind in ("paragraph", "list", "quote"))
+        return "\n".join(
+            b.text
+            for b in self._blocks_between(heading.span.line, heading.end_line)
+            if b.kind in ("paragraph", "list", "quote")
+        )
 
     def _split_status(self, text: str) -> tuple[str, str]:
         """'Title — STATUS' / 'Title (STATUS)' → (title, raw status or '')."""
@@ -208,17 +225,24 @@ class _TrackerParser:
                 continue
             for line_offset, text in enumerate(block.text.split("\n")):
                 for match in pattern.finditer(text):
-                    self.tracker.figures.append(Figure(
-                        "task-count", int(match.group(1)),
-                        Span(self.doc.path, block.span.line + line_offset), context="lead"))
+                    self.tracker.figures.append(
+                        Figure(
+                            "task-count",
+                            int(match.group(1)),
+                            Span(self.doc.path, block.span.line + line_offset),
+                            context="lead",
+                        )
+                    )
 
     def _coverage_table(self, heading: Heading) -> None:
         match = re.search(self.tc.task_count_pattern, heading.text)
         if match:
-            self.tracker.figures.append(Figure("task-count", int(match.group(1)), heading.span,
-                                               context="heading"))
-        tables = [b for b in self._blocks_between(heading.span.line, heading.end_line)
-                  if _is_table(b)]
+            self.tracker.figures.append(
+                Figure("task-count", int(match.group(1)), heading.span, context="heading")
+            )
+        tables = [
+            b for b in self._blocks_between(heading.span.line, heading.end_line) if _is_table(b)
+        ]
         if not tables:
             return
         table = tables[0]
@@ -229,8 +253,9 @@ class _TrackerParser:
         for offset, row in rows[1:]:
             line = table.span.line + offset
             if len(row) != width or len(row) < 2:
-                self.finding("GP017", line, f"malformed table row: {len(row)} cells, "
-                             f"header has {width}")
+                self.finding(
+                    "GP017", line, f"malformed table row: {len(row)} cells, header has {width}"
+                )
                 continue
             label, count_text = row[0].strip(), row[1].strip()
             count = re.match(r"^\s*(\d+)", count_text)
@@ -239,8 +264,15 @@ class _TrackerParser:
                 continue
             if len(row) > 2:
                 self.tracker.subcategory_coverage_words[label] = row[2].strip()
-            self.tracker.figures.append(Figure("subcategory-count", int(count.group(1)),
-                                               Span(self.doc.path, line), label, "table"))
+            self.tracker.figures.append(
+                Figure(
+                    "subcategory-count",
+                    int(count.group(1)),
+                    Span(self.doc.path, line),
+                    label,
+                    "table",
+                )
+            )
 
     def _coverage_summary(self, heading: Heading) -> None:
         pattern = re.compile(self.tc.coverage_percent_pattern, re.IGNORECASE)
@@ -248,9 +280,14 @@ class _TrackerParser:
             for offset, text in enumerate(block.text.split("\n")):
                 match = pattern.search(text)
                 if match:
-                    self.tracker.figures.append(Figure(
-                        "coverage-percent", int(match.group(1)),
-                        Span(self.doc.path, block.span.line + offset), context="summary"))
+                    self.tracker.figures.append(
+                        Figure(
+                            "coverage-percent",
+                            int(match.group(1)),
+                            Span(self.doc.path, block.span.line + offset),
+                            context="summary",
+                        )
+                    )
                     return
 
     # ----------------------------------------------------------- priorities
@@ -265,13 +302,23 @@ class _TrackerParser:
             for offset, row in rows[1:]:
                 line = block.span.line + offset
                 if len(row) != len(header) or not row:
-                    self.finding("GP017", line, f"malformed priority row: {len(row)} cells, "
-                                 f"header has {len(header)}")
+                    self.finding(
+                        "GP017",
+                        line,
+                        f"malformed priority row: {len(row)} cells, header has {len(header)}",
+                    )
                     continue
                 task = self.task_pattern.search(" ".join(row))
-                self.tracker.priority_rows.append(PriorityRow(
-                    priority, heading.text, row[0].strip(), row[1].strip() if len(row) > 1 else "",
-                    task.group(0) if task else "", Span(self.doc.path, line)))
+                self.tracker.priority_rows.append(
+                    PriorityRow(
+                        priority,
+                        heading.text,
+                        row[0].strip(),
+                        row[1].strip() if len(row) > 1 else "",
+                        task.group(0) if task else "",
+                        Span(self.doc.path, line),
+                    )
+                )
 
     def _wishes(self, heading: Heading) -> None:
         for block in self._blocks_between(heading.span.line, heading.end_line):
@@ -281,12 +328,20 @@ class _TrackerParser:
             for item in block.items:
                 match = _WISH.search(item)
                 if match:
-                    self.tracker.wishes.append(Wish(match.group(1), match.group(2),
-                                                    (match.group(3) or "").strip(),
-                                                    Span(self.doc.path, line)))
+                    self.tracker.wishes.append(
+                        Wish(
+                            match.group(1),
+                            match.group(2),
+                            (match.group(3) or "").strip(),
+                            Span(self.doc.path, line),
+                        )
+                    )
                 else:
-                    self.finding("GP013", line, f"cross-reference item '{item[:60]}' is not "
-                                 "'a -> b (reason)'")
+                    self.finding(
+                        "GP013",
+                        line,
+                        f"cross-reference item '{item[:60]}' is not 'a -> b (reason)'",
+                    )
                 line += 1 + item.count("\n")
 
     # -------------------------------------------------------------------- gaps
@@ -297,9 +352,12 @@ class _TrackerParser:
         number = int(number_text)
         title, raw_status = self._split_status(rest)
         if not raw_status:
-            self.finding("GP013", heading.span.line,
-                         f"gap '{title[:60]}' has no status (expected '— STATUS' or '(STATUS)')",
-                         heading.span.column)
+            self.finding(
+                "GP013",
+                heading.span.line,
+                f"gap '{title[:60]}' has no status (expected '— STATUS' or '(STATUS)')",
+                heading.span.column,
+            )
         declared = self._status_of(raw_status) if raw_status else "unknown"
         blocks = self._blocks_between(heading.span.line, heading.end_line)
         asked: list[str] = []
@@ -326,8 +384,11 @@ class _TrackerParser:
                     asked, consumed_next = self._items(after, following)
                 elif self._lead(text, self.tc.example_question_words)[0]:
                     after = self._lead(text, self.tc.example_question_words)[1].strip()
-                    if not after and following is not None and following.kind in ("paragraph",
-                                                                                  "quote"):
+                    if (
+                        not after
+                        and following is not None
+                        and following.kind in ("paragraph", "quote")
+                    ):
                         example = following.text.strip().strip('"«»')
                         consumed_next = True
                     else:
@@ -348,22 +409,44 @@ class _TrackerParser:
                     priority_label = after.split()[0].strip(".,;:()") if after else ""
             i += 2 if consumed_next else 1
         if not blocks:
-            self.finding("GP015", heading.span.line, f"gap '{title[:60]}' has an empty body",
-                         heading.span.column)
-        self.tracker.gaps.append(Gap(
-            gap_id(title), number, title, category, raw_status, declared, heading.span,
-            heading.end_line, self.doc.track, self.doc.path, tuple(asked), example,
-            tuple(dict.fromkeys(recommended)), tuple(claims), sources, tuple(remaining),
-            priority_label, frequency, len(blocks)))
+            self.finding(
+                "GP015",
+                heading.span.line,
+                f"gap '{title[:60]}' has an empty body",
+                heading.span.column,
+            )
+        self.tracker.gaps.append(
+            Gap(
+                gap_id(title),
+                number,
+                title,
+                category,
+                raw_status,
+                declared,
+                heading.span,
+                heading.end_line,
+                self.doc.track,
+                self.doc.path,
+                tuple(asked),
+                example,
+                tuple(dict.fromkeys(recommended)),
+                tuple(claims),
+                sources,
+                tuple(remaining),
+                priority_label,
+                frequency,
+                len(blocks),
+            )
+        )
 
     @staticmethod
     def _lead(text: str, words: Iterable[str]) -> tuple[str, str]:
         for word in words:
             if text.startswith(word):
-                rest = text[len(word):]
+                rest = text[len(word) :]
                 colon = rest.find(":")
                 if not word.endswith(":") and colon >= 0:
-                    rest = rest[colon + 1:]
+                    rest = rest[colon + 1 :]
                 return word, rest
         return "", ""
 
@@ -383,14 +466,18 @@ class _TrackerParser:
         body = header
         for word in self.tc.claim_words:
             if body.startswith(word):
-                body = body[len(word):].strip()
+                body = body[len(word) :].strip()
                 break
         doc_match = re.match(r"^(\S+\.md)\b(.*)$", body)
         if not doc_match:
             doc_match = re.match(r"^(\S+)(.*)$", body)
         if not doc_match or not colon:
-            self.finding("GP013", block.span.line, f"claim '{text[:70]}' names no document "
-                         "(expected 'Добавлено в <file>.md section N:')")
+            self.finding(
+                "GP013",
+                block.span.line,
+                f"claim '{text[:70]}' names no document "
+                "(expected 'Добавлено в <file>.md section N:')",
+            )
             return None, False
         document_raw, rest = doc_match.group(1), doc_match.group(2)
         number = None
@@ -415,8 +502,17 @@ class _TrackerParser:
         for offset, item in enumerate(items_text):
             line = item_line + (offset if consumed else 0)
             items.append(self._claim_item(item, Span(self.doc.path, line)))
-        return Claim(document_raw, document, number, section_name, tuple(qualifiers), levels,
-                     tuple(items), block.span, problem), consumed
+        return Claim(
+            document_raw,
+            document,
+            number,
+            section_name,
+            tuple(qualifiers),
+            levels,
+            tuple(items),
+            block.span,
+            problem,
+        ), consumed
 
     def _levels(self, words: Iterable[str]) -> tuple[str, ...]:
         found: list[str] = []
@@ -431,10 +527,12 @@ class _TrackerParser:
         count = _QA_COUNT.search(text)
         if not count:
             return ClaimItem(text, span)
-        subsection = any(h.lower() in text.lower() for h in self.config.qa.subsection_headings
-                         if h != "Q&A") or "interview questions" in text.lower()
+        subsection = (
+            any(h.lower() in text.lower() for h in self.config.qa.subsection_headings if h != "Q&A")
+            or "interview questions" in text.lower()
+        )
         parens = re.findall(r"\(([^()]*)\)", text)
-        levels = self._levels([p for p in parens] + [text[count.end():]])
+        levels = self._levels([p for p in parens] + [text[count.end() :]])
         return ClaimItem(text, span, int(count.group(1)), levels, subsection)
 
     def _resolve_document(self, raw: str) -> tuple[str, str]:
@@ -446,9 +544,11 @@ class _TrackerParser:
         if direct in self.known:
             return direct, ""
         stem = name[:-3] if name.endswith(".md") else name
-        candidates = sorted(p for p in self.known
-                            if posixpath.dirname(p) == folder
-                            and posixpath.basename(p).startswith(stem))
+        candidates = sorted(
+            p
+            for p in self.known
+            if posixpath.dirname(p) == folder and posixpath.basename(p).startswith(stem)
+        )
         if len(candidates) == 1:
             return candidates[0], ""
         if len(candidates) > 1:
@@ -462,10 +562,14 @@ class _TrackerParser:
                 continue
             if gap.number in seen:
                 first = seen[gap.number]
-                self.finding("GP009", gap.span.line,
-                             f"gap number {gap.number} repeats ('{first.title}' on line "
-                             f"{first.span.line} has it too): '{gap.title}' is tracked as "
-                             f"'{gap.id}'", gap.span.column)
+                self.finding(
+                    "GP009",
+                    gap.span.line,
+                    f"gap number {gap.number} repeats ('{first.title}' on line "
+                    f"{first.span.line} has it too): '{gap.title}' is tracked as "
+                    f"'{gap.id}'",
+                    gap.span.column,
+                )
             else:
                 seen[gap.number] = gap
 

@@ -30,15 +30,29 @@ from audit.rules import REGISTRY, all_rules
 
 def diagnostic(f: Finding) -> Diagnostic:
     rule = REGISTRY.get(f.code)
-    return Diagnostic(path=f.span.path, line=max(1, f.span.line), column=max(1, f.span.column),
-                      code=f.code, severity=f.severity.value, message=f.message, hint=f.hint,
-                      rule=rule.name if rule else "")
+    return Diagnostic(
+        path=f.span.path,
+        line=max(1, f.span.line),
+        column=max(1, f.span.column),
+        code=f.code,
+        severity=f.severity.value,
+        message=f.message,
+        hint=f.hint,
+        rule=rule.name if rule else "",
+    )
 
 
 def _example(r: ExampleResult) -> ExampleOut:
-    return ExampleOut(path=r.path, line=r.line, section=r.section, status=r.status,
-                      duration_s=round(r.duration_s, 3), cached=r.cached, message=r.message,
-                      isolation=list(r.isolation))
+    return ExampleOut(
+        path=r.path,
+        line=r.line,
+        section=r.section,
+        status=r.status,
+        duration_s=round(r.duration_s, 3),
+        cached=r.cached,
+        message=r.message,
+        isolation=list(r.isolation),
+    )
 
 
 def build_report(audit: Audit) -> ReportModel:
@@ -52,28 +66,59 @@ def build_report(audit: Audit) -> ReportModel:
             items = []
             for item in rc.claim.items:
                 actual = None
-                if item.count is not None and rc.resolved and doc is not None \
-                        and rc.heading is not None:
+                if (
+                    item.count is not None
+                    and rc.resolved
+                    and doc is not None
+                    and rc.heading is not None
+                ):
                     actual = count_for_item(doc, rc.heading, item, rc.claim, analysis.config)
                 items.append(ClaimItemOut(text=item.text, count=item.count, actual=actual))
-            section = (str(rc.claim.section_number) if rc.claim.section_number is not None
-                       else rc.claim.section_name or "")
-            claims.append(ClaimOut(document=rc.document, document_raw=rc.claim.document_raw,
-                                   section=section, section_title=rc.section_title,
-                                   anchor=rc.section_anchor, qualifiers=list(rc.claim.qualifiers),
-                                   items=items, resolved=rc.resolved, reason=rc.reason,
-                                   line=rc.claim.span.line))
-        gaps.append(GapOut(
-            id=g.gap.id, number=g.gap.number, title=g.gap.title, category=g.gap.category,
-            track=g.gap.track, tracker=g.gap.tracker, line=g.gap.span.line,
-            declared_status=g.gap.declared_status, declared_raw=g.gap.declared_raw,
-            computed_status=g.status, priority=g.priority, frequency=g.gap.frequency,
-            claims=claims,
-            requirements={r.name: RequirementOut(met=r.met, evidence=list(r.evidence),
-                                                 reason=r.reason, label=r.label)
-                          for r in g.requirements},
-            score=round(g.score, 4), tasks=list(g.tasks),
-            recommended_tasks=list(g.gap.recommended_tasks)))
+            section = (
+                str(rc.claim.section_number)
+                if rc.claim.section_number is not None
+                else rc.claim.section_name or ""
+            )
+            claims.append(
+                ClaimOut(
+                    document=rc.document,
+                    document_raw=rc.claim.document_raw,
+                    section=section,
+                    section_title=rc.section_title,
+                    anchor=rc.section_anchor,
+                    qualifiers=list(rc.claim.qualifiers),
+                    items=items,
+                    resolved=rc.resolved,
+                    reason=rc.reason,
+                    line=rc.claim.span.line,
+                )
+            )
+        gaps.append(
+            GapOut(
+                id=g.gap.id,
+                number=g.gap.number,
+                title=g.gap.title,
+                category=g.gap.category,
+                track=g.gap.track,
+                tracker=g.gap.tracker,
+                line=g.gap.span.line,
+                declared_status=g.gap.declared_status,
+                declared_raw=g.gap.declared_raw,
+                computed_status=g.status,
+                priority=g.priority,
+                frequency=g.gap.frequency,
+                claims=claims,
+                requirements={
+                    r.name: RequirementOut(
+                        met=r.met, evidence=list(r.evidence), reason=r.reason, label=r.label
+                    )
+                    for r in g.requirements
+                },
+                score=round(g.score, 4),
+                tasks=list(g.tasks),
+                recommended_tasks=list(g.gap.recommended_tasks),
+            )
+        )
     diagnostics = [diagnostic(f) for f in audit.findings]
     examples = [_example(r) for r in audit.example_results or []]
     by_status: dict[str, int] = {}
@@ -82,38 +127,61 @@ def build_report(audit: Audit) -> ReportModel:
     counts = {"error": 0, "warning": 0, "info": 0}
     for d in diagnostics:
         counts[d.severity] += 1
-    thresholds = [ThresholdOut(name=t.name, required=t.required, actual=t.actual, passed=t.passed,
-                               comparison=t.comparison) for t in coverage.thresholds]
+    thresholds = [
+        ThresholdOut(
+            name=t.name,
+            required=t.required,
+            actual=t.actual,
+            passed=t.passed,
+            comparison=t.comparison,
+        )
+        for t in coverage.thresholds
+    ]
     unresolved = sorted(str(n) for n, d in graph.g.nodes(data=True) if d.get("missing"))
     summary = SummaryOut(
-        files=len(analysis.documents), errors=counts["error"], warnings=counts["warning"],
-        infos=counts["info"], gaps=len(gaps),
+        files=len(analysis.documents),
+        errors=counts["error"],
+        warnings=counts["warning"],
+        infos=counts["info"],
+        gaps=len(gaps),
         covered=sum(1 for g in gaps if g.computed_status == "covered"),
         partial=sum(1 for g in gaps if g.computed_status == "partial"),
         none=sum(1 for g in gaps if g.computed_status == "none"),
         examples=dict(sorted(by_status.items())),
         # errors fail the run unless the config sets its own max_errors threshold
-        passed=all(t.passed for t in thresholds) and (
-            counts["error"] == 0 or analysis.config.thresholds.max_errors is not None))
+        passed=all(t.passed for t in thresholds)
+        and (counts["error"] == 0 or analysis.config.thresholds.max_errors is not None),
+    )
     return ReportModel(
         tool={"name": "content-audit", "version": __version__},
         root=analysis.config.content_root,
         summary=summary,
         coverage=CoverageOut(
-            overall=coverage.overall, weighted_overall=coverage.weighted_overall,
+            overall=coverage.overall,
+            weighted_overall=coverage.weighted_overall,
             examples_executed=coverage.examples_executed,
             by_category=[BucketOut(**asdict(b)) for b in coverage.by_category],
             by_priority=[BucketOut(**asdict(b)) for b in coverage.by_priority],
-            by_track=[BucketOut(**asdict(b)) for b in coverage.by_track]),
-        thresholds=thresholds, gaps=gaps, diagnostics=diagnostics, examples=examples,
+            by_track=[BucketOut(**asdict(b)) for b in coverage.by_track],
+        ),
+        thresholds=thresholds,
+        gaps=gaps,
+        diagnostics=diagnostics,
+        examples=examples,
         graph=GraphOut(
-            nodes=graph.g.number_of_nodes(), edges=graph.g.number_of_edges(),
+            nodes=graph.g.number_of_nodes(),
+            edges=graph.g.number_of_edges(),
             node_kinds=dict(sorted(graph.counts().items())),
             edge_kinds=dict(sorted(graph.edge_counts().items())),
             orphans=graph.orphan_tasks(),
             cycles=graph.prerequisite_cycles(),
-            unresolved=unresolved),
+            unresolved=unresolved,
+        ),
         graph_view=layout_graph(graph),
-        rules=[RuleOut(code=r.code, name=r.name, severity=r.severity.value, summary=r.summary,
-                       doc=r.doc) for r in all_rules()],
+        rules=[
+            RuleOut(
+                code=r.code, name=r.name, severity=r.severity.value, summary=r.summary, doc=r.doc
+            )
+            for r in all_rules()
+        ],
     )

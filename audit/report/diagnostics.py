@@ -38,16 +38,20 @@ def _plural(n: int, word: str) -> str:
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:
     c = counts(findings)
-    return (f"{_plural(files, 'file')} checked: {_plural(c['error'], 'error')}, "
-            f"{_plural(c['warning'], 'warning')}, {_plural(c['info'], 'note')}")
+    return (
+        f"{_plural(files, 'file')} checked: {_plural(c['error'], 'error')}, "
+        f"{_plural(c['warning'], 'warning')}, {_plural(c['info'], 'note')}"
+    )
 
 
 def render_text(findings: Sequence[Finding], files: int) -> str:
     lines = []
     for f in findings:
         hint = f" ({f.hint})" if f.hint else ""
-        lines.append(f"{f.span.path}:{f.span.line}:{f.span.column}: {f.code} "
-                     f"[{f.severity.value}] {f.message}{hint}")
+        lines.append(
+            f"{f.span.path}:{f.span.line}:{f.span.column}: {f.code} "
+            f"[{f.severity.value}] {f.message}{hint}"
+        )
     lines.append(summary_line(findings, files))
     return "\n".join(lines) + "\n"
 
@@ -74,18 +78,22 @@ def _escape_property(value: str) -> str:
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def github_annotation(severity: str, path: str, line: int, column: int, code: str,
-                      message: str, hint: str = "") -> str:
+def github_annotation(
+    severity: str, path: str, line: int, column: int, code: str, message: str, hint: str = ""
+) -> str:
     """One GitHub Actions workflow command (``::error file=...::message``) for one finding."""
-    props = (f"file={_escape_property(path)},line={line},col={column},"
-             f"title={_escape_property(code)}")
+    props = f"file={_escape_property(path)},line={line},col={column},title={_escape_property(code)}"
     text = message + (f" ({hint})" if hint else "")
     return f"::{_GITHUB_LEVEL[severity]} {props}::{_escape_data(f'{code} {text}')}"
 
 
 def render_github(findings: Sequence[Finding], files: int) -> str:
-    lines = [github_annotation(f.severity.value, f.span.path, f.span.line, f.span.column, f.code,
-                               f.message, f.hint) for f in findings]
+    lines = [
+        github_annotation(
+            f.severity.value, f.span.path, f.span.line, f.span.column, f.code, f.message, f.hint
+        )
+        for f in findings
+    ]
     lines.append(summary_line(findings, files))
     return "\n".join(lines) + "\n"
 

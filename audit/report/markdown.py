@@ -5,16 +5,25 @@ from __future__ import annotations
 from audit.model.report import ReportModel
 
 _MARK = {True: "✅", False: "❌"}
-_STATUS = {"covered": "🟢 covered", "partial": "🟡 partial", "none": "🔴 none",
-           "unknown": "⚪ unknown"}
+_STATUS = {
+    "covered": "🟢 covered",
+    "partial": "🟡 partial",
+    "none": "🔴 none",
+    "unknown": "⚪ unknown",
+}
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-_CHANGE = {"new": "🆕 new", "removed": "➖ removed", "improved": "⬆️ improved",
-           "regressed": "⬇️ regressed", "unchanged": "unchanged"}
+_CHANGE = {
+    "new": "🆕 new",
+    "removed": "➖ removed",
+    "improved": "⬆️ improved",
+    "regressed": "⬇️ regressed",
+    "unchanged": "unchanged",
+}
 
 
 def _baseline(model: ReportModel, max_findings: int) -> list[str]:
@@ -22,22 +31,33 @@ def _baseline(model: ReportModel, max_findings: int) -> list[str]:
     if b is None:
         return []
     verdict = ("❌ regressed: " + "; ".join(b.regressions)) if b.regressed else "✅ no regression"
-    out = ["## Change since baseline", "",
-           f"Baseline `{_cell(b.source)}` (content-audit {b.tool_version or '?'}, "
-           f"schema {b.schema_version}) · {verdict}", "",
-           f"- coverage: {b.previous_overall:.1f}% → {b.current_overall:.1f}% "
-           f"({b.overall_delta:+.1f} points); weighted {b.previous_weighted_overall:.1f}% → "
-           f"{b.current_weighted_overall:.1f}%",
-           f"- findings: {len(b.new_findings)} new ({b.new_errors} errors), "
-           f"{len(b.fixed_findings)} fixed", ""]
+    out = [
+        "## Change since baseline",
+        "",
+        f"Baseline `{_cell(b.source)}` (content-audit {b.tool_version or '?'}, "
+        f"schema {b.schema_version}) · {verdict}",
+        "",
+        f"- coverage: {b.previous_overall:.1f}% → {b.current_overall:.1f}% "
+        f"({b.overall_delta:+.1f} points); weighted {b.previous_weighted_overall:.1f}% → "
+        f"{b.current_weighted_overall:.1f}%",
+        f"- findings: {len(b.new_findings)} new ({b.new_errors} errors), "
+        f"{len(b.fixed_findings)} fixed",
+        "",
+    ]
     changed = [g for g in b.gaps if g.change != "unchanged"]
     if changed:
         out += ["| gap | change | previous | current |", "|---|---|---|---|"]
         for g in changed:
-            before = (f"{_STATUS[g.previous_status]} {100 * (g.previous_score or 0):.0f}%"
-                      if g.previous_status else "—")
-            after = (f"{_STATUS[g.current_status]} {100 * (g.current_score or 0):.0f}%"
-                     if g.current_status else "—")
+            before = (
+                f"{_STATUS[g.previous_status]} {100 * (g.previous_score or 0):.0f}%"
+                if g.previous_status
+                else "—"
+            )
+            after = (
+                f"{_STATUS[g.current_status]} {100 * (g.current_score or 0):.0f}%"
+                if g.current_status
+                else "—"
+            )
             out.append(f"| {_cell(g.title)} | {_CHANGE[g.change]} | {before} | {after} |")
         out.append("")
     else:
@@ -46,8 +66,10 @@ def _baseline(model: ReportModel, max_findings: int) -> list[str]:
         if not items:
             continue
         out += [f"**{title}**", ""]
-        out += [f"- `{f.code}` {f.severity} {_cell(f.path)}:{f.line}: {_cell(f.message)}"
-                for f in items[:max_findings]]
+        out += [
+            f"- `{f.code}` {f.severity} {_cell(f.path)}:{f.line}: {_cell(f.message)}"
+            for f in items[:max_findings]
+        ]
         if len(items) > max_findings:
             out.append(f"- … and {len(items) - max_findings} more (see report.json)")
         out.append("")
@@ -66,40 +88,56 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
         "",
     ]
     if not c.examples_executed:
-        out += ["> Examples were not executed: \"working example\" means *compiles* "
-                "(static check only).", ""]
+        out += [
+            '> Examples were not executed: "working example" means *compiles* (static check only).',
+            "",
+        ]
     if model.thresholds:
         out += ["## Thresholds", "", "| threshold | required | actual | |", "|---|---|---|---|"]
         for t in model.thresholds:
-            out.append(f"| {_cell(t.name)} | {t.comparison} {t.required:g} | {t.actual:g} | "
-                       f"{_MARK[t.passed]} |")
+            out.append(
+                f"| {_cell(t.name)} | {t.comparison} {t.required:g} | {t.actual:g} | "
+                f"{_MARK[t.passed]} |"
+            )
         out.append("")
     if model.baseline is not None:
         out += _baseline(model, max_findings)
     requirement_names = list(model.gaps[0].requirements) if model.gaps else []
     if model.gaps:
-        out += ["## Gaps", "",
-                "| # | gap | category | declared | computed | " + " | ".join(requirement_names)
-                + " |", "|---|---|---|---|---|" + "---|" * len(requirement_names)]
+        out += [
+            "## Gaps",
+            "",
+            "| # | gap | category | declared | computed | " + " | ".join(requirement_names) + " |",
+            "|---|---|---|---|---|" + "---|" * len(requirement_names),
+        ]
         for g in model.gaps:
             marks = " | ".join(_MARK[g.requirements[n].met] for n in requirement_names)
             declared = _STATUS.get(g.declared_status, g.declared_status)
-            out.append(f"| {g.number if g.number is not None else ''} | {_cell(g.title)} | "
-                       f"{_cell(g.category)} | {declared} | {_STATUS[g.computed_status]} | "
-                       f"{marks} |")
+            out.append(
+                f"| {g.number if g.number is not None else ''} | {_cell(g.title)} | "
+                f"{_cell(g.category)} | {declared} | {_STATUS[g.computed_status]} | "
+                f"{marks} |"
+            )
         out.append("")
-        out += ["## By category", "", "| category | gaps | covered | partial | none | score |",
-                "|---|---|---|---|---|---|"]
+        out += [
+            "## By category",
+            "",
+            "| category | gaps | covered | partial | none | score |",
+            "|---|---|---|---|---|---|",
+        ]
         for b in c.by_category:
-            out.append(f"| {_cell(b.name)} | {b.gaps} | {b.covered} | {b.partial} | {b.none} | "
-                       f"{b.score:.1f}% |")
+            out.append(
+                f"| {_cell(b.name)} | {b.gaps} | {b.covered} | {b.partial} | {b.none} | "
+                f"{b.score:.1f}% |"
+            )
         out.append("")
     if model.diagnostics:
         out += ["## Findings", ""]
         by_file: dict[str, list[str]] = {}
         for d in model.diagnostics[:max_findings]:
             by_file.setdefault(d.path, []).append(
-                f"- `{d.code}` {d.severity} line {d.line}: {d.message}")
+                f"- `{d.code}` {d.severity} line {d.line}: {d.message}"
+            )
         for path, lines in by_file.items():
             out += [f"**{path}**", "", *lines, ""]
         if len(model.diagnostics) > max_findings:

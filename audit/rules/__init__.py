@@ -19,24 +19,29 @@ from audit.rules.registry import REGISTRY, Rule, RuleContext, rule
 
 __all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "apply_policy", "rule", "run_rules"]
 
-_FAMILIES = (parse_findings, frontmatter, links, tasks, qa, examples_static, examples_run,
-             tracker)
+_FAMILIES = (parse_findings, frontmatter, links, tasks, qa, examples_static, examples_run, tracker)
 
 
 def all_rules() -> list[Rule]:
     return sorted(REGISTRY.values(), key=lambda r: r.code)
 
 
-def run_rules(ctx: RuleContext, stages: Iterable[str] = ("static",),
-              scopes: Iterable[str] = ("file", "global")) -> list[Finding]:
+def run_rules(
+    ctx: RuleContext,
+    stages: Iterable[str] = ("static",),
+    scopes: Iterable[str] = ("file", "global"),
+) -> list[Finding]:
     """Run every enabled rule of the given stages (and scopes); apply severity overrides and
     suppressions."""
     wanted = set(stages)
     wanted_scopes = set(scopes)
     findings: list[Finding] = []
     for item in all_rules():
-        if item.stage not in wanted or item.code in ctx.config.rules.disable \
-                or item.scope not in wanted_scopes:
+        if (
+            item.stage not in wanted
+            or item.code in ctx.config.rules.disable
+            or item.scope not in wanted_scopes
+        ):
             continue
         findings.extend(item.check(ctx))
     return apply_policy(ctx, findings)
@@ -51,8 +56,13 @@ def apply_policy(ctx: RuleContext, findings: Iterable[Finding]) -> list[Finding]
         if finding.code in disabled or _suppressed(ctx, finding):
             continue
         if finding.code in overrides:
-            finding = Finding(finding.code, Severity(overrides[finding.code]), finding.span,
-                              finding.message, finding.hint)
+            finding = Finding(
+                finding.code,
+                Severity(overrides[finding.code]),
+                finding.span,
+                finding.message,
+                finding.hint,
+            )
         key = (finding.code, finding.span, finding.message)
         if key in seen:
             continue

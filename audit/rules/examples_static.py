@@ -28,13 +28,14 @@ def example_syntax_error(ctx: RuleContext) -> Iterator[Finding]:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    compile(block.code, f"{doc.path}:{block.code_line}", "exec",
-                            dont_inherit=True)
+                    compile(block.code, f"{doc.path}:{block.code_line}", "exec", dont_inherit=True)
             except SyntaxError as exc:
                 line = block.code_line + max((exc.lineno or 1) - 1, 0)
                 column = (exc.offset or 1) + block.span.column - 1
-                yield ctx.finding("EX001", Span(doc.path, line, column),
-                                  f"example does not compile: {exc.msg}")
+                yield ctx.finding(
+                    "EX001", Span(doc.path, line, column), f"example does not compile: {exc.msg}"
+                )
             except (ValueError, MemoryError, RecursionError) as exc:
-                yield ctx.finding("EX001", Span(doc.path, block.code_line, 1),
-                                  f"example does not compile: {exc}")
+                yield ctx.finding(
+                    "EX001", Span(doc.path, block.code_line, 1), f"example does not compile: {exc}"
+                )

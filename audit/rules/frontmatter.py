@@ -3,27 +3,42 @@
 from audit.model.finding import Severity
 from audit.rules.registry import parse_finding_rule
 
-parse_finding_rule("FM001", "invalid-front-matter-yaml", Severity.ERROR, """
+parse_finding_rule(
+    "FM001",
+    "invalid-front-matter-yaml",
+    Severity.ERROR,
+    """
     The YAML front matter does not parse.
 
     What it checks: the block between the opening and closing `---` is valid YAML.
     Why: mkdocs fails or ignores the metadata; task ids, tracks and gaps are lost.
     Example: `title: "unclosed` or a tab used for indentation.
     Fix: correct the YAML at the reported line.
-""")
-parse_finding_rule("FM002", "front-matter-not-mapping", Severity.ERROR, """
+""",
+)
+parse_finding_rule(
+    "FM002",
+    "front-matter-not-mapping",
+    Severity.ERROR,
+    """
     The front matter is YAML but not a mapping of keys to values.
 
     What it checks: the front matter's top level is a mapping.
     Why: keys such as `id` and `track` can only be read from a mapping.
     Example: a front matter that is a bare list `- a - b`.
     Fix: write `key: value` lines.
-""")
-parse_finding_rule("FM003", "front-matter-too-complex", Severity.ERROR, """
+""",
+)
+parse_finding_rule(
+    "FM003",
+    "front-matter-too-complex",
+    Severity.ERROR,
+    """
     The front matter is too large, too deep or uses too many aliases.
 
     What it checks: at most 64 KiB, 32 levels of nesting and 50 aliases.
     Why: YAML alias bombs ("billion laughs") can exhaust memory; real front matter is small.
     Example: `a: &a [x, x]`, `b: &b [*a, *a]`, ... nested ten times.
     Fix: simplify the front matter.
-""")
+""",
+)

@@ -19,9 +19,12 @@ def broken_file_link(ctx: RuleContext) -> Iterator[Finding]:
     """
     for resolved in ctx.graph.links:
         if resolved.problem == "missing-file":
-            yield ctx.finding("XR001", resolved.link.span,
-                              f"broken link: '{resolved.link.path}' does not exist "
-                              f"(resolved to {resolved.target_path})")
+            yield ctx.finding(
+                "XR001",
+                resolved.link.span,
+                f"broken link: '{resolved.link.path}' does not exist "
+                f"(resolved to {resolved.target_path})",
+            )
 
 
 @rule("XR002", "broken-anchor", Severity.ERROR, scope="file")
@@ -39,9 +42,12 @@ def broken_anchor(ctx: RuleContext) -> Iterator[Finding]:
         link = resolved.link
         if resolved.problem == "missing-anchor":  # same-file anchors are resolved here too
             where = "this file" if link.kind == "anchor" else resolved.target_path
-            yield ctx.finding("XR002", link.span,
-                              f"broken anchor: '#{link.anchor}' is not a heading of {where}",
-                              _suggest(graph.section_anchors(resolved.target_path), link.anchor))
+            yield ctx.finding(
+                "XR002",
+                link.span,
+                f"broken anchor: '#{link.anchor}' is not a heading of {where}",
+                _suggest(graph.section_anchors(resolved.target_path), link.anchor),
+            )
 
 
 @rule("XR005", "link-escapes-root", Severity.ERROR, scope="file")
@@ -55,19 +61,27 @@ def link_escapes_root(ctx: RuleContext) -> Iterator[Finding]:
     """
     for resolved in ctx.graph.links:
         if resolved.problem == "escapes-root":
-            yield ctx.finding("XR005", resolved.link.span,
-                              f"link '{resolved.link.target}' leaves the content root "
-                              f"(resolves to {resolved.target_path})")
+            yield ctx.finding(
+                "XR005",
+                resolved.link.span,
+                f"link '{resolved.link.target}' leaves the content root "
+                f"(resolves to {resolved.target_path})",
+            )
 
 
-parse_finding_rule("XR004", "duplicate-explicit-anchor", Severity.ERROR, """
+parse_finding_rule(
+    "XR004",
+    "duplicate-explicit-anchor",
+    Severity.ERROR,
+    """
     Two headings of one page declare the same explicit `{#id}`.
 
     What it checks: explicit anchors are unique within a page.
     Why: the browser jumps to the first one; links meant for the second are silently wrong.
     Example: `## Итоги {#summary}` twice in one file.
     Fix: rename one of the anchors.
-""")
+""",
+)
 
 
 def _suggest(anchors: set[str], wanted: str) -> str:

@@ -21,8 +21,9 @@ def question_without_answer(ctx: RuleContext) -> Iterator[Finding]:
     for doc in ctx.graph.documents.values():
         for pair in doc.qa:
             if pair.answer is None:
-                yield ctx.finding("QA001", pair.span,
-                                  f"question without an answer: '{pair.question[:70]}'")
+                yield ctx.finding(
+                    "QA001", pair.span, f"question without an answer: '{pair.question[:70]}'"
+                )
             elif not pair.answer.strip() and pair.answer_span is not None:
                 yield ctx.finding("QA001", pair.answer_span, "empty answer after 'A:'")
 

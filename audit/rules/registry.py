@@ -69,20 +69,28 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def register(code: str, name: str, severity: Severity, doc: str, check: Check,
-             stage: str = "static", family: str = "", scope: str = "global") -> None:
+def register(
+    code: str,
+    name: str,
+    severity: Severity,
+    doc: str,
+    check: Check,
+    stage: str = "static",
+    family: str = "",
+    scope: str = "global",
+) -> None:
     """Add one rule to the registry (the decorator and the helpers below all end here)."""
     if code in REGISTRY:
         raise ValueError(f"rule code {code} registered twice")
     if scope not in SCOPES:
         raise ValueError(f"rule {code}: scope must be one of {SCOPES}, not {scope!r}")
     family = family or check.__module__.rsplit(".", 1)[-1]
-    REGISTRY[code] = Rule(code, name, severity, family, check, inspect.cleandoc(doc), stage,
-                          scope)
+    REGISTRY[code] = Rule(code, name, severity, family, check, inspect.cleandoc(doc), stage, scope)
 
 
-def rule(code: str, name: str, severity: Severity, stage: str = "static",
-         scope: str = "global") -> Callable[[Check], Check]:
+def rule(
+    code: str, name: str, severity: Severity, stage: str = "static", scope: str = "global"
+) -> Callable[[Check], Check]:
     def decorate(func: Check) -> Check:
         register(code, name, severity, func.__doc__ or "", func, stage, scope=scope)
         return func

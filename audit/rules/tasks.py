@@ -32,7 +32,8 @@ def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bo
         if block.span.line <= mention.span.line and block.kind == "paragraph":
             last = block.span.line + block.text.count("\n")
             if mention.span.line <= last + 1 and any(
-                    block.text.lstrip().startswith(w) for w in tracker.recommendation_words):
+                block.text.lstrip().startswith(w) for w in tracker.recommendation_words
+            ):
                 return True
     return False
 
@@ -55,8 +56,11 @@ def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             if graph.task_declared(mention.task_id) or planned_mention(ctx, doc, mention):
                 continue
-            yield ctx.finding("XR003", mention.span,
-                              f"unresolved task id '{mention.task_id}': no task file declares it")
+            yield ctx.finding(
+                "XR003",
+                mention.span,
+                f"unresolved task id '{mention.task_id}': no task file declares it",
+            )
         if doc.kind == "task" and isinstance(doc.front_matter, dict):
             for key in ("related", "prerequisites"):
                 values = doc.front_matter.get(key)
@@ -64,8 +68,11 @@ def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 for value in values:
                     if isinstance(value, str) and not graph.task_declared(value):
-                        yield ctx.finding("XR003", _key_span(doc, key),
-                                          f"unresolved task id '{value}' in front matter '{key}'")
+                        yield ctx.finding(
+                            "XR003",
+                            _key_span(doc, key),
+                            f"unresolved task id '{value}' in front matter '{key}'",
+                        )
 
 
 @rule("TK001", "task-front-matter-schema", Severity.ERROR, scope="file")
@@ -84,9 +91,12 @@ def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if doc.front_matter is None:
             if not any(f.code.startswith("FM") or f.code.startswith("IO") for f in doc.findings):
-                yield ctx.finding("TK001", Span(doc.path, 1),
-                                  "task file has no front matter (expected id, title, track, "
-                                  "subcategory, difficulty)")
+                yield ctx.finding(
+                    "TK001",
+                    Span(doc.path, 1),
+                    "task file has no front matter (expected id, title, track, "
+                    "subcategory, difficulty)",
+                )
             continue
         try:
             TaskFrontMatter.model_validate(doc.front_matter)
@@ -94,8 +104,11 @@ def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
             for err in exc.errors():
                 key = ".".join(str(p) for p in err["loc"]) or "(front matter)"
                 message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-                yield ctx.finding("TK001", _key_span(doc, key.split(".")[0]),
-                                  f"task front matter '{key}': {message}")
+                yield ctx.finding(
+                    "TK001",
+                    _key_span(doc, key.split(".")[0]),
+                    f"task front matter '{key}': {message}",
+                )
 
 
 @rule("TK002", "task-id-mismatch", Severity.ERROR, scope="file")
@@ -111,9 +124,11 @@ def task_id_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         if doc.kind == "task" and isinstance(doc.front_matter, dict):
             declared = doc.front_matter.get("id")
             if isinstance(declared, str) and declared != doc.stem:
-                yield ctx.finding("TK002", _key_span(doc, "id"),
-                                  f"task id '{declared}' differs from the file name "
-                                  f"'{doc.stem}'")
+                yield ctx.finding(
+                    "TK002",
+                    _key_span(doc, "id"),
+                    f"task id '{declared}' differs from the file name '{doc.stem}'",
+                )
 
 
 @rule("TK003", "orphan-task", Severity.WARNING)
@@ -130,8 +145,9 @@ def orphan_task(ctx: RuleContext) -> Iterator[Finding]:
     for task_id in graph.orphan_tasks():
         decl = graph.task_file(task_id)
         if decl is not None:
-            yield ctx.finding("TK003", decl.span,
-                              f"orphan task '{task_id}': nothing links to it or mentions it")
+            yield ctx.finding(
+                "TK003", decl.span, f"orphan task '{task_id}': nothing links to it or mentions it"
+            )
 
 
 @rule("TK004", "prerequisite-cycle", Severity.ERROR)
@@ -148,8 +164,7 @@ def prerequisite_cycle(ctx: RuleContext) -> Iterator[Finding]:
         decl = graph.task_file(cycle[0])
         doc = graph.documents.get(decl.path) if decl else None
         span = _key_span(doc, "prerequisites") if doc is not None else Span("", 1)
-        yield ctx.finding("TK004", span,
-                          f"prerequisite cycle: {' → '.join(cycle)} → {cycle[0]}")
+        yield ctx.finding("TK004", span, f"prerequisite cycle: {' → '.join(cycle)} → {cycle[0]}")
 
 
 @rule("TK005", "duplicate-task-id", Severity.ERROR)
@@ -164,8 +179,9 @@ def duplicate_task_id(ctx: RuleContext) -> Iterator[Finding]:
     for task_id, decls in sorted(ctx.graph.tasks.items()):
         files = [d for d in decls if d.by == "file"]
         for extra in files[1:]:
-            yield ctx.finding("TK005", extra.span,
-                              f"task id '{task_id}' is also declared by {files[0].path}")
+            yield ctx.finding(
+                "TK005", extra.span, f"task id '{task_id}' is also declared by {files[0].path}"
+            )
 
 
 def _key_span(doc: Document, key: str) -> Span:

@@ -50,14 +50,25 @@ def claimed_section_missing(ctx: RuleContext) -> Iterator[Finding]:
                 best = suggest_section(doc, gap_cov.gap.title)
                 if best is not None:
                     h = doc.headings[best]
-                    hint = f"did you mean section {h.number}: '{h.title}'?" if h.number \
+                    hint = (
+                        f"did you mean section {h.number}: '{h.title}'?"
+                        if h.number
                         else f"did you mean '{h.title}'?"
-            what = (f"section {claim.section_number}" if claim.section_number is not None
-                    else f"'{claim.section_name}' section" if claim.section_name
-                    else "no section")
-            yield ctx.finding("GP001", claim.span,
-                              f"gap '{gap_cov.gap.title}' claims {what} of {claim.document_raw}, "
-                              f"which {rc.document} does not have", hint)
+                    )
+            what = (
+                f"section {claim.section_number}"
+                if claim.section_number is not None
+                else f"'{claim.section_name}' section"
+                if claim.section_name
+                else "no section"
+            )
+            yield ctx.finding(
+                "GP001",
+                claim.span,
+                f"gap '{gap_cov.gap.title}' claims {what} of {claim.document_raw}, "
+                f"which {rc.document} does not have",
+                hint,
+            )
 
 
 @rule("GP002", "claimed-count-differs", Severity.WARNING, stage=STAGE)
@@ -84,9 +95,12 @@ def claimed_count_differs(ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 actual = count_for_item(doc, rc.heading, item, rc.claim, ctx.config)
                 if actual != item.count:
-                    yield ctx.finding("GP002", item.span,
-                                      f"claim '{item.text[:60]}' says {item.count} Q&A; "
-                                      f"{rc.document} '{rc.section_title}' holds {actual}")
+                    yield ctx.finding(
+                        "GP002",
+                        item.span,
+                        f"claim '{item.text[:60]}' says {item.count} Q&A; "
+                        f"{rc.document} '{rc.section_title}' holds {actual}",
+                    )
 
 
 @rule("GP003", "declared-status-differs", Severity.WARNING, stage=STAGE)
@@ -108,9 +122,12 @@ def declared_status_differs(ctx: RuleContext) -> Iterator[Finding]:
             continue
         missing = [f"{r.name} ({r.reason})" for r in g.requirements if not r.met]
         detail = "; missing: " + "; ".join(missing) if missing else "; all requirements met"
-        yield ctx.finding("GP003", g.gap.span,
-                          f"gap '{g.gap.title}' is declared {declared} ('{g.gap.declared_raw}') "
-                          f"but computes as {g.status}{detail}")
+        yield ctx.finding(
+            "GP003",
+            g.gap.span,
+            f"gap '{g.gap.title}' is declared {declared} ('{g.gap.declared_raw}') "
+            f"but computes as {g.status}{detail}",
+        )
 
 
 @rule("GP004", "recommended-task-exists", Severity.WARNING, stage=STAGE)
@@ -128,9 +145,12 @@ def recommended_task_exists(ctx: RuleContext) -> Iterator[Finding]:
                 decl = ctx.graph.task_file(task_id)
                 if decl is not None:
                     line = _line_of(ctx, tracker.path, gap.span.line, gap.end_line, task_id)
-                    yield ctx.finding("GP004", Span(tracker.path, line),
-                                      f"gap '{gap.title}' recommends adding {task_id}, which "
-                                      f"already exists ({decl.path})")
+                    yield ctx.finding(
+                        "GP004",
+                        Span(tracker.path, line),
+                        f"gap '{gap.title}' recommends adding {task_id}, which "
+                        f"already exists ({decl.path})",
+                    )
 
 
 @rule("GP005", "wish-already-linked", Severity.WARNING, stage=STAGE)
@@ -148,8 +168,9 @@ def wish_already_linked(ctx: RuleContext) -> Iterator[Finding]:
             if ctx.graph.task_file(wish.source) is None:
                 continue
             if wish.target in linked_task_ids(ctx.graph, wish.source):
-                yield ctx.finding("GP005", wish.span,
-                                  f"wished link {wish.source} -> {wish.target} already exists")
+                yield ctx.finding(
+                    "GP005", wish.span, f"wished link {wish.source} -> {wish.target} already exists"
+                )
 
 
 @rule("GP006", "wish-end-unresolved", Severity.WARNING, stage=STAGE)
@@ -165,8 +186,9 @@ def wish_end_unresolved(ctx: RuleContext) -> Iterator[Finding]:
         for wish in tracker.wishes:
             for end in (wish.source, wish.target):
                 if ctx.graph.task_file(end) is None:
-                    yield ctx.finding("GP006", wish.span,
-                                      f"cross-reference wish names {end}, which is not a task")
+                    yield ctx.finding(
+                        "GP006", wish.span, f"cross-reference wish names {end}, which is not a task"
+                    )
 
 
 @rule("GP007", "priority-row-unmatched", Severity.WARNING, stage=STAGE)
@@ -184,8 +206,9 @@ def priority_row_unmatched(ctx: RuleContext) -> Iterator[Finding]:
     for tracker in trackers:
         for row in tracker.priority_rows:
             if not matches.get((tracker.path, row.span.line)):
-                yield ctx.finding("GP007", row.span,
-                                  f"priority row '{row.gap_name}' matches no gap")
+                yield ctx.finding(
+                    "GP007", row.span, f"priority row '{row.gap_name}' matches no gap"
+                )
 
 
 @rule("GP008", "priority-row-ambiguous", Severity.WARNING, stage=STAGE)
@@ -203,9 +226,11 @@ def priority_row_ambiguous(ctx: RuleContext) -> Iterator[Finding]:
         for row in tracker.priority_rows:
             found = matches.get((tracker.path, row.span.line), ())
             if len(found) > 1:
-                yield ctx.finding("GP008", row.span,
-                                  f"priority row '{row.gap_name}' matches several gaps: "
-                                  + ", ".join(found))
+                yield ctx.finding(
+                    "GP008",
+                    row.span,
+                    f"priority row '{row.gap_name}' matches several gaps: " + ", ".join(found),
+                )
 
 
 @rule("GP010", "hand-written-figure-differs", Severity.WARNING, stage=STAGE)
@@ -227,29 +252,40 @@ def hand_written_figure_differs(ctx: RuleContext) -> Iterator[Finding]:
         table_labels = set()
         for fig in tracker.figures:
             if fig.kind == "task-count" and fig.value != total:
-                yield ctx.finding("GP010", fig.span,
-                                  f"the {fig.context} says {fig.value} tasks; the '{tracker.track}'"
-                                  f" track has {total} task files")
+                yield ctx.finding(
+                    "GP010",
+                    fig.span,
+                    f"the {fig.context} says {fig.value} tasks; the '{tracker.track}'"
+                    f" track has {total} task files",
+                )
             elif fig.kind == "subcategory-count":
                 table_labels.add(fig.label)
                 actual = track_counts.get(fig.label, 0)
                 if actual != fig.value:
-                    yield ctx.finding("GP010", fig.span,
-                                      f"table row '{fig.label}' says {fig.value}; {actual} task "
-                                      f"files have subcategory '{fig.label}'")
+                    yield ctx.finding(
+                        "GP010",
+                        fig.span,
+                        f"table row '{fig.label}' says {fig.value}; {actual} task "
+                        f"files have subcategory '{fig.label}'",
+                    )
             elif fig.kind == "coverage-percent" and coverage is not None:
                 bucket = next((b for b in coverage.by_track if b.name == tracker.track), None)
                 if bucket is not None and abs(bucket.score - fig.value) > 5:
-                    yield ctx.finding("GP010", fig.span,
-                                      f"the tracker states coverage ~{fig.value}%; computed "
-                                      f"coverage of '{tracker.track}' is {bucket.score:.1f}%")
+                    yield ctx.finding(
+                        "GP010",
+                        fig.span,
+                        f"the tracker states coverage ~{fig.value}%; computed "
+                        f"coverage of '{tracker.track}' is {bucket.score:.1f}%",
+                    )
         if table_labels:
             for label, n in sorted(track_counts.items()):
                 if label not in table_labels:
                     first = next(f for f in tracker.figures if f.kind == "subcategory-count")
-                    yield ctx.finding("GP010", first.span,
-                                      f"subcategory '{label}' has {n} task file(s) but no row "
-                                      "in the table")
+                    yield ctx.finding(
+                        "GP010",
+                        first.span,
+                        f"subcategory '{label}' has {n} task file(s) but no row in the table",
+                    )
 
 
 @rule("GP011", "claimed-document-missing", Severity.ERROR, stage=STAGE)
@@ -266,9 +302,12 @@ def claimed_document_missing(ctx: RuleContext) -> Iterator[Finding]:
         for gap in tracker.gaps:
             for claim in gap.claims:
                 if claim.problem == "missing-document":
-                    yield ctx.finding("GP011", claim.span,
-                                      f"claim names '{claim.document_raw}', which is not a "
-                                      f"document of the '{tracker.track}' track")
+                    yield ctx.finding(
+                        "GP011",
+                        claim.span,
+                        f"claim names '{claim.document_raw}', which is not a "
+                        f"document of the '{tracker.track}' track",
+                    )
 
 
 @rule("GP012", "ambiguous-alias", Severity.ERROR, stage=STAGE)
@@ -284,9 +323,12 @@ def ambiguous_alias(ctx: RuleContext) -> Iterator[Finding]:
         for gap in tracker.gaps:
             for claim in gap.claims:
                 if claim.problem == "ambiguous-alias":
-                    yield ctx.finding("GP012", claim.span,
-                                      f"'{claim.document_raw}' matches several documents of the "
-                                      f"'{tracker.track}' track")
+                    yield ctx.finding(
+                        "GP012",
+                        claim.span,
+                        f"'{claim.document_raw}' matches several documents of the "
+                        f"'{tracker.track}' track",
+                    )
 
 
 @rule("GP016", "gap-claimed-twice", Severity.WARNING, stage=STAGE)
@@ -303,8 +345,9 @@ def gap_claimed_twice(ctx: RuleContext) -> Iterator[Finding]:
         for gap in tracker.gaps:
             if gap.id in seen:
                 path, line = seen[gap.id]
-                yield ctx.finding("GP016", gap.span,
-                                  f"gap id '{gap.id}' is also used by {path}:{line}")
+                yield ctx.finding(
+                    "GP016", gap.span, f"gap id '{gap.id}' is also used by {path}:{line}"
+                )
             else:
                 seen[gap.id] = (tracker.path, gap.span.line)
 
@@ -322,7 +365,10 @@ def _tracker_parse_check(code: str) -> Check:
 
 
 _PARSE_RULES = (
-    ("GP009", "duplicate-gap-number", """
+    (
+        "GP009",
+        "duplicate-gap-number",
+        """
         Two gaps of one tracker share a number.
 
         What it checks: gap numbers are unique within a tracker (each gap is still tracked by
@@ -330,8 +376,12 @@ _PARSE_RULES = (
         Why: "gap 12" becomes ambiguous in discussions and links.
         Example: a group that restarts its numbering at 12.
         Fix: renumber the gaps.
-    """),
-    ("GP013", "unparsable-tracker-entry", """
+    """,
+    ),
+    (
+        "GP013",
+        "unparsable-tracker-entry",
+        """
         A tracker entry cannot be read as a gap, claim, marker or wish.
 
         What it checks: headings under gap groups are `N. Title — STATUS`, claims name a
@@ -339,31 +389,44 @@ _PARSE_RULES = (
         Why: an entry the audit cannot read would otherwise be silently dropped.
         Example: `### Agent memory` (no number) in a gap group.
         Fix: follow the format shown in the message.
-    """),
-    ("GP014", "tracker-without-gaps", """
+    """,
+    ),
+    (
+        "GP014",
+        "tracker-without-gaps",
+        """
         A tracker has no gaps.
 
         What it checks: a tracker document contains at least one `N. Title` gap heading.
         Why: an empty tracker measures nothing; usually the headings use an unexpected level.
         Example: gaps written as bold paragraphs instead of H3 headings.
         Fix: write gaps as `### N. Title — STATUS` under `## GROUP` headings.
-    """),
-    ("GP015", "gap-empty-body", """
+    """,
+    ),
+    (
+        "GP015",
+        "gap-empty-body",
+        """
         A gap has a heading but no body.
 
         What it checks: each gap has at least one paragraph or list.
         Why: a gap without asked topics or claims cannot be verified.
         Example: `### 7. Efficient Training — НЕТ` followed directly by the next gap.
         Fix: write what is asked and what is missing.
-    """),
-    ("GP017", "malformed-tracker-table", """
+    """,
+    ),
+    (
+        "GP017",
+        "malformed-tracker-table",
+        """
         A row of a tracker table has the wrong number of cells or no count.
 
         What it checks: coverage-table and priority-table rows match their header.
         Why: a malformed row is not counted, so the check of the figure would be wrong.
         Example: `| RAG Pipeline | два |`.
         Fix: correct the row.
-    """),
+    """,
+    ),
 )
 for _code, _name, _doc in _PARSE_RULES:
     register(_code, _name, Severity.WARNING, _doc, _tracker_parse_check(_code), STAGE, "tracker")

@@ -39,11 +39,17 @@ def config_with(**examples: Any) -> Config:
 def run_md(tmp_path: Path, token: str) -> RunMarkdown:
     """Parse Markdown text as one document and run its examples (no cache unless asked)."""
 
-    def run(text: str, path: str = "content/llm/материалы.md", use_cache: bool = False,
-            jobs: int = 1, **examples: Any) -> list[ExampleResult]:
+    def run(
+        text: str,
+        path: str = "content/llm/материалы.md",
+        use_cache: bool = False,
+        jobs: int = 1,
+        **examples: Any,
+    ) -> list[ExampleResult]:
         doc = parse_text(text, path)
-        return run_examples([doc], config_with(**examples), tmp_path, jobs=jobs,
-                            use_cache=use_cache)
+        return run_examples(
+            [doc], config_with(**examples), tmp_path, jobs=jobs, use_cache=use_cache
+        )
 
     return run
 

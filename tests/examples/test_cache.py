@@ -26,8 +26,9 @@ def stable_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_environment_fingerprint_is_stable() -> None:
-    assert cache.environment_fingerprint(sys.executable) == \
-        cache.environment_fingerprint(sys.executable)
+    assert cache.environment_fingerprint(sys.executable) == cache.environment_fingerprint(
+        sys.executable
+    )
 
 
 @pytest.fixture
@@ -44,8 +45,9 @@ def launches(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return seen
 
 
-def test_second_run_executes_nothing(run_md: RunMarkdown, launches: list[list[str]],
-                                     tmp_path: Path) -> None:
+def test_second_run_executes_nothing(
+    run_md: RunMarkdown, launches: list[list[str]], tmp_path: Path
+) -> None:
     cold = run_md(PAGE, use_cache=True)
     assert [r.status for r in cold] == ["works", "works"]
     assert not any(r.cached for r in cold)
@@ -53,21 +55,22 @@ def test_second_run_executes_nothing(run_md: RunMarkdown, launches: list[list[st
     warm = run_md(PAGE, use_cache=True)
     assert len(launches) == 2  # nothing started
     assert all(r.cached for r in warm)
-    assert [(r.example_id, r.status, r.section) for r in warm] == \
-           [(r.example_id, r.status, r.section) for r in cold]
+    assert [(r.example_id, r.status, r.section) for r in warm] == [
+        (r.example_id, r.status, r.section) for r in cold
+    ]
     assert list((tmp_path / ".content-audit-cache" / "examples").rglob("*.json"))
 
 
-def test_a_changed_section_alone_runs_again(run_md: RunMarkdown,
-                                            launches: list[list[str]]) -> None:
+def test_a_changed_section_alone_runs_again(run_md: RunMarkdown, launches: list[list[str]]) -> None:
     run_md(PAGE, use_cache=True)
     results = run_md(PAGE.replace("x = 2", "x = 3"), use_cache=True)
     assert len(launches) == 3
     assert [r.cached for r in results] == [True, False]
 
 
-def test_changed_runner_options_miss_the_cache(run_md: RunMarkdown,
-                                               launches: list[list[str]]) -> None:
+def test_changed_runner_options_miss_the_cache(
+    run_md: RunMarkdown, launches: list[list[str]]
+) -> None:
     run_md(PAGE, use_cache=True)
     run_md(PAGE, use_cache=True, memory_mb=1024)
     assert len(launches) == 4
@@ -86,8 +89,9 @@ def test_timeouts_are_not_cached(run_md: RunMarkdown, launches: list[list[str]])
     assert len(launches) == 2
 
 
-def test_a_corrupt_cache_file_is_a_miss(run_md: RunMarkdown, launches: list[list[str]],
-                                        tmp_path: Path) -> None:
+def test_a_corrupt_cache_file_is_a_miss(
+    run_md: RunMarkdown, launches: list[list[str]], tmp_path: Path
+) -> None:
     run_md(PAGE, use_cache=True)
     for path in (tmp_path / ".content-audit-cache" / "examples").rglob("*.json"):
         path.write_text("{not json")
@@ -98,14 +102,18 @@ def test_a_corrupt_cache_file_is_a_miss(run_md: RunMarkdown, launches: list[list
 
 def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
     root = tmp_path / "project"
-    sections = "".join(f"## {i}. S{i}\n\n```python\nprint({i})\n```\n\n```text output\n{i}\n```\n\n"
-                       for i in range(1, 7))
+    sections = "".join(
+        f"## {i}. S{i}\n\n```python\nprint({i})\n```\n\n```text output\n{i}\n```\n\n"
+        for i in range(1, 7)
+    )
     (root / "content").mkdir(parents=True)
     (root / "content" / "page.md").write_text("# Page\n\n" + sections, encoding="utf-8")
     command = [sys.executable, "-m", "audit", "examples", "--format", "json", "-j", "2"]
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT)}
-    procs = [subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env=env) for _ in range(2)]
+    procs = [
+        subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     for out, _ in outputs:
@@ -115,7 +123,8 @@ def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
     assert len(entries) == 6  # one per section, no stray temporary files
     for entry in entries:
         assert json.loads(entry.read_text(encoding="utf-8"))["results"][0]["status"] == "works"
-    third = subprocess.run(command, cwd=root, capture_output=True, env=env, timeout=120,
-                           check=False)
+    third = subprocess.run(
+        command, cwd=root, capture_output=True, env=env, timeout=120, check=False
+    )
     assert third.returncode == 0
     assert all(r["cached"] for r in json.loads(third.stdout))

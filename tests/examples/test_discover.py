@@ -50,7 +50,9 @@ PAGE = textwrap.dedent("""\
 def test_sequences_are_per_h2_section_in_file_order() -> None:
     found = discover_examples([parse_text(PAGE)], Config())
     assert [(s.section, [e.line for e in s.examples]) for s in found.sequences] == [
-        ("title", [3]), ("1-токенизация", [9, 15]), ("2-second", [33]),
+        ("title", [3]),
+        ("1-токенизация", [9, 15]),
+        ("2-second", [33]),
     ]
     first = found.sequences[1].examples
     assert first[0].id == "content/llm/материалы.md:9"
@@ -68,8 +70,10 @@ def test_skipped_blocks_become_results() -> None:
 
 
 def test_task_solution_is_a_section_of_the_task_file() -> None:
-    text = ("---\nid: llm_001_rag\n---\n# RAG\n\n## Условие\n\nText.\n\n## Решение\n\n"
-            "```python\nprint('solution')\n```\n")
+    text = (
+        "---\nid: llm_001_rag\n---\n# RAG\n\n## Условие\n\nText.\n\n## Решение\n\n"
+        "```python\nprint('solution')\n```\n"
+    )
     found = discover_examples([parse_text(text, "content/tasks/llm_001_rag.md")], Config())
     [sequence] = found.sequences
     assert sequence.section == "решение"

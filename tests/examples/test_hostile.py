@@ -97,13 +97,17 @@ def test_parent_of_the_example_is_not_the_audit(run_md: RunMarkdown) -> None:
 
 
 @pytest.mark.parametrize("action", ["write", "delete"])
-def test_files_outside_the_working_directory(run_md: RunMarkdown, token: str, tmp_path: Path,
-                                             action: str) -> None:
+def test_files_outside_the_working_directory(
+    run_md: RunMarkdown, token: str, tmp_path: Path, action: str
+) -> None:
     sentinel = tmp_path / "outside" / "sentinel.txt"
     sentinel.parent.mkdir()
     sentinel.write_text("original")
-    code = (f"open({str(sentinel)!r}, 'w').write('changed')" if action == "write"
-            else f"import os\nos.remove({str(sentinel)!r})")
+    code = (
+        f"open({str(sentinel)!r}, 'w').write('changed')"
+        if action == "write"
+        else f"import os\nos.remove({str(sentinel)!r})"
+    )
     [result] = run_md(md(code))
     if "landlock-fs" in result.isolation:
         assert result.status == "failed", result
@@ -121,8 +125,10 @@ def test_tcp_connection_to_localhost(run_md: RunMarkdown, token: str) -> None:
     listener.setblocking(False)
     port = listener.getsockname()[1]
     try:
-        code = f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), 2)\n" \
-               "s.sendall(b'leak')"
+        code = (
+            f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), 2)\n"
+            "s.sendall(b'leak')"
+        )
         [result] = run_md(md(code))
         if {"netns", "landlock-net"} & set(result.isolation):
             assert result.status == "failed", result
@@ -152,8 +158,7 @@ def test_printing_1_gb_is_capped(run_md: RunMarkdown, token: str) -> None:
     assert_no_process_left(token)
 
 
-def test_setsid_child_that_outlives_the_example_is_killed(run_md: RunMarkdown,
-                                                          token: str) -> None:
+def test_setsid_child_that_outlives_the_example_is_killed(run_md: RunMarkdown, token: str) -> None:
     code = """
     import os, time
     pid = os.fork()
@@ -178,8 +183,9 @@ def test_sys_exit_3_fails_with_the_exit_code(run_md: RunMarkdown, token: str) ->
     assert_no_process_left(token)
 
 
-def test_environment_holds_no_secret(run_md: RunMarkdown, token: str,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_holds_no_secret(
+    run_md: RunMarkdown, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CONTENT_AUDIT_TEST_SECRET", "hunter2-" + token)
     code = "import os\nfor k, v in sorted(os.environ.items()):\n    print(f'{k}={v}')"
     [result] = run_md(md(code, expected="(nothing)"))

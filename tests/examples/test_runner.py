@@ -19,8 +19,9 @@ def test_pool_results_come_back_in_document_order(tmp_path: Path) -> None:
     def progress(done: int, total: int, results: Any) -> None:
         calls.append((done, total, len(results)))
 
-    results = run_examples([parse_text(PAGE)], config_with(), tmp_path, jobs=2,
-                           use_cache=False, progress=progress)
+    results = run_examples(
+        [parse_text(PAGE)], config_with(), tmp_path, jobs=2, use_cache=False, progress=progress
+    )
     assert [r.line for r in results] == sorted(r.line for r in results)
     assert [r.status for r in results] == ["works"] * 4
     assert sorted(c[0] for c in calls) == [1, 2, 3, 4]
@@ -31,8 +32,9 @@ def _tree(tmp_path: Path, body: str) -> Path:
     root = tmp_path / "project"
     (root / "content" / "llm").mkdir(parents=True)
     (root / "content" / "llm" / "материалы.md").write_text(body, encoding="utf-8")
-    (root / "content" / "other.md").write_text("## X\n\n```python\nraise ValueError\n```\n",
-                                                encoding="utf-8")
+    (root / "content" / "other.md").write_text(
+        "## X\n\n```python\nraise ValueError\n```\n", encoding="utf-8"
+    )
     return root
 
 
@@ -41,9 +43,23 @@ def test_cli_json_lists_every_example_and_fails_on_failure(tmp_path: Path) -> No
     run = run_cli(["examples", "--format", "json", "--no-cache"], root)
     assert run.code == 1
     rows = json.loads(run.out)
-    assert {tuple(sorted(r)) for r in rows} == {tuple(sorted(
-        ["path", "line", "section", "status", "duration_s", "cached", "message", "error_line",
-         "isolation"]))}
+    assert {tuple(sorted(r)) for r in rows} == {
+        tuple(
+            sorted(
+                [
+                    "path",
+                    "line",
+                    "section",
+                    "status",
+                    "duration_s",
+                    "cached",
+                    "message",
+                    "error_line",
+                    "isolation",
+                ]
+            )
+        )
+    }
     assert [(r["path"], r["status"]) for r in rows][-1] == ("content/other.md", "failed")
     assert "[5/5]" in run.err  # plain progress lines (not a TTY)
 

@@ -103,8 +103,10 @@ def test_syntax_error_at_run_time(run_md: RunMarkdown) -> None:
 
 
 def test_skipped_blocks_are_reported_not_run(run_md: RunMarkdown) -> None:
-    text = "## S\n\n```python skip\nraise SystemExit(5)\n```\n\n<!-- audit: skip -->\n" \
-           "```python\nimport os\n```\n"
+    text = (
+        "## S\n\n```python skip\nraise SystemExit(5)\n```\n\n<!-- audit: skip -->\n"
+        "```python\nimport os\n```\n"
+    )
     results = run_md(text)
     assert [r.status for r in results] == ["skipped", "skipped"]
     assert all(r.message.startswith("skipped:") for r in results)
@@ -131,8 +133,10 @@ def _fallback_run(text: str, token: str) -> list:  # type: ignore[type-arg]
 
 
 def test_without_namespaces_the_run_is_marked_unconfined_and_still_cleaned(token: str) -> None:
-    code = ("import os, time\npid = os.fork()\nif pid == 0:\n    os.setsid()\n"
-            "    time.sleep(120)\n    os._exit(0)\nprint('ok')\n")
+    code = (
+        "import os, time\npid = os.fork()\nif pid == 0:\n    os.setsid()\n"
+        "    time.sleep(120)\n    os._exit(0)\nprint('ok')\n"
+    )
     [result] = _fallback_run(f"## S\n\n```python\n{code}```\n", token)
     assert result.status == "works"
     assert result.isolation == ("rlimits", "unconfined")

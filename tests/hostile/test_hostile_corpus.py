@@ -53,8 +53,7 @@ class Case:
     exit_code: int | None = None  # None: 0 or 1 (a normal audit)
     stderr_has: tuple[str, ...] = ()
     count: dict[str, int] = field(default_factory=dict)  # code -> exact number of findings
-    command: tuple[str, ...] = ("report", "--no-exec", "--no-cache", "-j", "1",
-                                "--format", "json")
+    command: tuple[str, ...] = ("report", "--no-exec", "--no-cache", "-j", "1", "--format", "json")
     slow: bool = False
 
 
@@ -71,26 +70,31 @@ def _write(root: Path, rel: str, data: str | bytes) -> None:
 def committed(name: str, rel: str) -> Callable[[Path], None]:
     def build(root: Path) -> None:
         _write(root, rel, (HOSTILE / name).read_bytes())
+
     return build
 
 
 def config_file(name: str) -> Callable[[Path], None]:
     def build(root: Path) -> None:
         shutil.copyfile(HOSTILE / name, root / "content-audit.yaml")
+
     return build
 
 
 def text(rel: str, make: Callable[[], str]) -> Callable[[Path], None]:
     def build(root: Path) -> None:
         _write(root, rel, make())
+
     return build
 
 
 def _twenty_mb() -> str:
-    block = ("## {n}. Раздел номер {n}\n\nОбычный абзац с [внешней ссылкой](https://example.com/"
-             "{n}) и словами на кириллице и latin words, `code` и **жирный** текст.\n\n"
-             "- пункт один\n- пункт два\n  - вложенный\n\n> цитата\n\n"
-             "```python\nprint({n})\n```\n\n")
+    block = (
+        "## {n}. Раздел номер {n}\n\nОбычный абзац с [внешней ссылкой](https://example.com/"
+        "{n}) и словами на кириллице и latin words, `code` и **жирный** текст.\n\n"
+        "- пункт один\n- пункт два\n  - вложенный\n\n> цитата\n\n"
+        "```python\nprint({n})\n```\n\n"
+    )
     parts = ["# Двадцать мегабайт\n\n"]
     size, n = 0, 0
     while size < 20 * 1024 * 1024:
@@ -120,6 +124,7 @@ def symlink(rel: str, target: str | Callable[[Path], Path]) -> Callable[[Path], 
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.symlink_to(target(root) if callable(target) else target)
+
     return build
 
 
@@ -162,128 +167,289 @@ def _dir_named_md(root: Path) -> None:
 
 
 def _huge_anchor() -> str:
-    return "\n".join(["---", "base: &big " + "ж" * 70_000, "copies:", *["  - *big"] * 10,
-                      "---", "", "# Большой якорь", ""])
+    return "\n".join(
+        [
+            "---",
+            "base: &big " + "ж" * 70_000,
+            "copies:",
+            *["  - *big"] * 10,
+            "---",
+            "",
+            "# Большой якорь",
+            "",
+        ]
+    )
 
 
 def _many_headings() -> str:
     heads = "".join(f"## Повтор\n\nтекст {i}\n\n" for i in range(10_000))
-    return ("# Десять тысяч одинаковых заголовков\n\n[последний](#повтор_9999) "
-            "[мимо](#повтор_10000)\n\n" + heads)
+    return (
+        "# Десять тысяч одинаковых заголовков\n\n[последний](#повтор_9999) "
+        "[мимо](#повтор_10000)\n\n" + heads
+    )
 
 
 CASES: list[Case] = [
     # encodings and bytes
-    Case("invalid-utf8-middle", committed("invalid-utf8-middle.md", "content/llm/битые-байты.md"),
-         (("IO002", "content/llm/битые-байты.md", 4), ("XR001", "content/llm/битые-байты.md", 5))),
-    Case("utf16-le-bom", committed("utf16-le.md", "content/llm/utf16.md"),
-         (("IO002", "content/llm/utf16.md", 1),)),
-    Case("utf16-be-no-bom", committed("utf16-be-no-bom.md", "content/llm/utf16be.md"),
-         (("IO003", "content/llm/utf16be.md"),)),
-    Case("nul-bytes", committed("nul-bytes.md", "content/llm/nul.md"),
-         (("IO003", "content/llm/nul.md", 3),)),
-    Case("crlf-and-bom", committed("crlf-bom.md", "content/llm/crlf.md"),
-         (("IO008", "content/llm/crlf.md", 1), ("IO009", "content/llm/crlf.md", 1),
-          ("XR001", "content/llm/crlf.md", 3))),
-    Case("empty-file", text("content/llm/пусто.md", lambda: ""),
-         (("IO010", "content/llm/пусто.md", 1),)),
-    Case("whitespace-only", text("content/llm/пробелы.md", lambda: " \n\t\n\n   \n"),
-         (("IO010", "content/llm/пробелы.md", 1),)),
-    Case("undecodable-file-name", _undecodable_name,
-         (("IO002", "content/llm/\ufffd\ufffd-name.md"),)),
+    Case(
+        "invalid-utf8-middle",
+        committed("invalid-utf8-middle.md", "content/llm/битые-байты.md"),
+        (("IO002", "content/llm/битые-байты.md", 4), ("XR001", "content/llm/битые-байты.md", 5)),
+    ),
+    Case(
+        "utf16-le-bom",
+        committed("utf16-le.md", "content/llm/utf16.md"),
+        (("IO002", "content/llm/utf16.md", 1),),
+    ),
+    Case(
+        "utf16-be-no-bom",
+        committed("utf16-be-no-bom.md", "content/llm/utf16be.md"),
+        (("IO003", "content/llm/utf16be.md"),),
+    ),
+    Case(
+        "nul-bytes",
+        committed("nul-bytes.md", "content/llm/nul.md"),
+        (("IO003", "content/llm/nul.md", 3),),
+    ),
+    Case(
+        "crlf-and-bom",
+        committed("crlf-bom.md", "content/llm/crlf.md"),
+        (
+            ("IO008", "content/llm/crlf.md", 1),
+            ("IO009", "content/llm/crlf.md", 1),
+            ("XR001", "content/llm/crlf.md", 3),
+        ),
+    ),
+    Case(
+        "empty-file",
+        text("content/llm/пусто.md", lambda: ""),
+        (("IO010", "content/llm/пусто.md", 1),),
+    ),
+    Case(
+        "whitespace-only",
+        text("content/llm/пробелы.md", lambda: " \n\t\n\n   \n"),
+        (("IO010", "content/llm/пробелы.md", 1),),
+    ),
+    Case(
+        "undecodable-file-name", _undecodable_name, (("IO002", "content/llm/\ufffd\ufffd-name.md"),)
+    ),
     # size
-    Case("file-20mb", text("content/llm/большой.md", _twenty_mb),
-         (("XR001", "content/llm/большой.md"),), slow=True),
-    Case("file-above-size-limit", lambda root: _sparse(root, "content/llm/огромный.md", 65 * 2**20),
-         (("IO007", "content/llm/огромный.md", 1),)),
-    Case("lines-100000", text("content/llm/строки.md", _hundred_k_lines),
-         (("XR001", "content/llm/строки.md", 100_000),), slow=True),
-    Case("single-line-1mb", text("content/llm/строка.md",
-                                 lambda: "слово " * 180_000 + "[конец](нет-файла.md)\n"),
-         (("XR001", "content/llm/строка.md", 1),)),
-    Case("single-line-1mb-brackets", text(
-        "content/llm/скобки.md", lambda: "[x](нет-файла.md) " + "]( " * 350_000 + "\n"),
-         (("XR001", "content/llm/скобки.md", 1),)),
-    Case("heading-10000-chars", text(
-        "content/llm/заголовок.md",
-        lambda: "# " + "длинный" * 1430 + "\n\n[мимо](#нет-такого-якоря)\n"),
-         (("XR002", "content/llm/заголовок.md", 3),)),
-    Case("links-5000", text("content/llm/ссылки.md", lambda: "# Ссылки\n\n" + "".join(
-        f"[ссылка {i}](нет-{i}.md) " for i in range(5000)) + "\n"),
-         count={"XR001": 5001}),
-    Case("links-50000-entities", text("content/llm/сущности.md", lambda: "# Сущности\n\n" + "".join(
-        f"[a{i}](b&amp;c{i}.md) " for i in range(50_000)) + "\n"),
-         count={"XR001": 50_001}, slow=True),
-    Case("headings-10000-duplicates", text("content/llm/повторы.md", _many_headings),
-         (("XR002", "content/llm/повторы.md", 3),), count={"XR002": 1}),
+    Case(
+        "file-20mb",
+        text("content/llm/большой.md", _twenty_mb),
+        (("XR001", "content/llm/большой.md"),),
+        slow=True,
+    ),
+    Case(
+        "file-above-size-limit",
+        lambda root: _sparse(root, "content/llm/огромный.md", 65 * 2**20),
+        (("IO007", "content/llm/огромный.md", 1),),
+    ),
+    Case(
+        "lines-100000",
+        text("content/llm/строки.md", _hundred_k_lines),
+        (("XR001", "content/llm/строки.md", 100_000),),
+        slow=True,
+    ),
+    Case(
+        "single-line-1mb",
+        text("content/llm/строка.md", lambda: "слово " * 180_000 + "[конец](нет-файла.md)\n"),
+        (("XR001", "content/llm/строка.md", 1),),
+    ),
+    Case(
+        "single-line-1mb-brackets",
+        text("content/llm/скобки.md", lambda: "[x](нет-файла.md) " + "]( " * 350_000 + "\n"),
+        (("XR001", "content/llm/скобки.md", 1),),
+    ),
+    Case(
+        "heading-10000-chars",
+        text(
+            "content/llm/заголовок.md",
+            lambda: "# " + "длинный" * 1430 + "\n\n[мимо](#нет-такого-якоря)\n",
+        ),
+        (("XR002", "content/llm/заголовок.md", 3),),
+    ),
+    Case(
+        "links-5000",
+        text(
+            "content/llm/ссылки.md",
+            lambda: (
+                "# Ссылки\n\n" + "".join(f"[ссылка {i}](нет-{i}.md) " for i in range(5000)) + "\n"
+            ),
+        ),
+        count={"XR001": 5001},
+    ),
+    Case(
+        "links-50000-entities",
+        text(
+            "content/llm/сущности.md",
+            lambda: (
+                "# Сущности\n\n" + "".join(f"[a{i}](b&amp;c{i}.md) " for i in range(50_000)) + "\n"
+            ),
+        ),
+        count={"XR001": 50_001},
+        slow=True,
+    ),
+    Case(
+        "headings-10000-duplicates",
+        text("content/llm/повторы.md", _many_headings),
+        (("XR002", "content/llm/повторы.md", 3),),
+        count={"XR002": 1},
+    ),
     # nesting
-    Case("nested-list-10000", text("content/llm/список.md",
-                                   lambda: "- " * 10_000 + "[глубоко](нет-файла.md)\n"),
-         (("XR001", "content/llm/список.md", 1),)),
-    Case("nested-quote-10000", text("content/llm/цитата.md",
-                                    lambda: "> " * 10_000 + "[глубоко](нет-файла.md)\n"),
-         (("XR001", "content/llm/цитата.md", 1),)),
-    Case("nested-quote-list-mixed", text("content/llm/смесь.md",
-                                         lambda: "> 1. - " * 3_400 + "[глубоко](нет-файла.md)\n"),
-         (("XR001", "content/llm/смесь.md", 1),)),
-    Case("nested-list-indented-2000", text("content/llm/лесенка.md", lambda: "".join(
-        "  " * i + "- пункт\n" for i in range(2000)) + "\n[внизу](нет-файла.md)\n"),
-         (("XR001", "content/llm/лесенка.md", 2002),)),
-    Case("unclosed-fence-1mb", text("content/llm/забор.md",
-                                    lambda: "# Забор\n\n```python\n" + "x = 1\n" * 170_000),
-         (("MD001", "content/llm/забор.md", 3),)),
+    Case(
+        "nested-list-10000",
+        text("content/llm/список.md", lambda: "- " * 10_000 + "[глубоко](нет-файла.md)\n"),
+        (("XR001", "content/llm/список.md", 1),),
+    ),
+    Case(
+        "nested-quote-10000",
+        text("content/llm/цитата.md", lambda: "> " * 10_000 + "[глубоко](нет-файла.md)\n"),
+        (("XR001", "content/llm/цитата.md", 1),),
+    ),
+    Case(
+        "nested-quote-list-mixed",
+        text("content/llm/смесь.md", lambda: "> 1. - " * 3_400 + "[глубоко](нет-файла.md)\n"),
+        (("XR001", "content/llm/смесь.md", 1),),
+    ),
+    Case(
+        "nested-list-indented-2000",
+        text(
+            "content/llm/лесенка.md",
+            lambda: (
+                "".join("  " * i + "- пункт\n" for i in range(2000)) + "\n[внизу](нет-файла.md)\n"
+            ),
+        ),
+        (("XR001", "content/llm/лесенка.md", 2002),),
+    ),
+    Case(
+        "unclosed-fence-1mb",
+        text("content/llm/забор.md", lambda: "# Забор\n\n```python\n" + "x = 1\n" * 170_000),
+        (("MD001", "content/llm/забор.md", 3),),
+    ),
     # links and paths
-    Case("encoded-cyrillic-anchors", committed("links-encoded-cyrillic.md", "content/llm/якоря.md"),
-         (("XR002", "content/llm/якоря.md", 7),), count={"XR002": 1}),
-    Case("link-dotdot", committed("links-dotdot.md", "content/llm/наружу.md"),
-         (("XR005", "content/llm/наружу.md", 3),)),
-    Case("link-absolute", committed("links-absolute.md", "content/llm/абсолют.md"),
-         (("XR005", "content/llm/абсолют.md", 3),)),
-    Case("symlink-outside-root", symlink("content/llm/наружу-ссылка.md", _outside),
-         (("IO005", "content/llm/наружу-ссылка.md", 1),)),
-    Case("symlink-to-etc", symlink("content/llm/passwd.md", "/etc/passwd"),
-         (("IO005", "content/llm/passwd.md", 1),)),
-    Case("symlink-loop", _symlink_loop,
-         (("IO004", "content/llm/петля-а.md"), ("IO004", "content/llm/петля-б.md"))),
-    Case("symlink-dangling", symlink("content/llm/висячая.md", "нет-такого.md"),
-         (("IO004", "content/llm/висячая.md"),)),
+    Case(
+        "encoded-cyrillic-anchors",
+        committed("links-encoded-cyrillic.md", "content/llm/якоря.md"),
+        (("XR002", "content/llm/якоря.md", 7),),
+        count={"XR002": 1},
+    ),
+    Case(
+        "link-dotdot",
+        committed("links-dotdot.md", "content/llm/наружу.md"),
+        (("XR005", "content/llm/наружу.md", 3),),
+    ),
+    Case(
+        "link-absolute",
+        committed("links-absolute.md", "content/llm/абсолют.md"),
+        (("XR005", "content/llm/абсолют.md", 3),),
+    ),
+    Case(
+        "symlink-outside-root",
+        symlink("content/llm/наружу-ссылка.md", _outside),
+        (("IO005", "content/llm/наружу-ссылка.md", 1),),
+    ),
+    Case(
+        "symlink-to-etc",
+        symlink("content/llm/passwd.md", "/etc/passwd"),
+        (("IO005", "content/llm/passwd.md", 1),),
+    ),
+    Case(
+        "symlink-loop",
+        _symlink_loop,
+        (("IO004", "content/llm/петля-а.md"), ("IO004", "content/llm/петля-б.md")),
+    ),
+    Case(
+        "symlink-dangling",
+        symlink("content/llm/висячая.md", "нет-такого.md"),
+        (("IO004", "content/llm/висячая.md"),),
+    ),
     Case("directory-named-md", _dir_named_md, (("IO006", "content/llm/папка.md"),)),
     Case("fifo-named-md", _fifo, (("IO001", "content/llm/труба.md"),)),
     Case("unreadable-file", _unreadable, (("IO001", "content/llm/закрыто.md"),)),
     # front matter
-    Case("fm-billion-laughs", committed("fm-billion-laughs.md", "content/llm/смешки.md"),
-         (("FM003", "content/llm/смешки.md"),)),
-    Case("fm-deep-sequences", committed("fm-deep-nesting.md", "content/llm/вложенность.md"),
-         (("FM003", "content/llm/вложенность.md"),)),
-    Case("fm-deep-mappings", committed("fm-deep-mapping.md", "content/llm/словари.md"),
-         (("FM003", "content/llm/словари.md"),)),
-    Case("fm-huge-anchor", text("content/llm/якорь.md", _huge_anchor),
-         (("FM003", "content/llm/якорь.md"),)),
-    Case("fm-many-aliases", committed("fm-many-aliases.md", "content/llm/алиасы.md"),
-         (("FM003", "content/llm/алиасы.md"),)),
-    Case("fm-not-mapping", committed("fm-not-mapping.md", "content/llm/список-fm.md"),
-         (("FM002", "content/llm/список-fm.md"),)),
-    Case("fm-invalid-yaml", committed("fm-invalid-yaml.md", "content/llm/плохой-yaml.md"),
-         (("FM001", "content/llm/плохой-yaml.md"),)),
+    Case(
+        "fm-billion-laughs",
+        committed("fm-billion-laughs.md", "content/llm/смешки.md"),
+        (("FM003", "content/llm/смешки.md"),),
+    ),
+    Case(
+        "fm-deep-sequences",
+        committed("fm-deep-nesting.md", "content/llm/вложенность.md"),
+        (("FM003", "content/llm/вложенность.md"),),
+    ),
+    Case(
+        "fm-deep-mappings",
+        committed("fm-deep-mapping.md", "content/llm/словари.md"),
+        (("FM003", "content/llm/словари.md"),),
+    ),
+    Case(
+        "fm-huge-anchor",
+        text("content/llm/якорь.md", _huge_anchor),
+        (("FM003", "content/llm/якорь.md"),),
+    ),
+    Case(
+        "fm-many-aliases",
+        committed("fm-many-aliases.md", "content/llm/алиасы.md"),
+        (("FM003", "content/llm/алиасы.md"),),
+    ),
+    Case(
+        "fm-not-mapping",
+        committed("fm-not-mapping.md", "content/llm/список-fm.md"),
+        (("FM002", "content/llm/список-fm.md"),),
+    ),
+    Case(
+        "fm-invalid-yaml",
+        committed("fm-invalid-yaml.md", "content/llm/плохой-yaml.md"),
+        (("FM001", "content/llm/плохой-yaml.md"),),
+    ),
     # trackers
-    Case("tracker-10000-gaps", text("content/llm/пробелы-в-покрытии.md", _tracker_10000_gaps),
-         (("GP009", "content/llm/пробелы-в-покрытии.md", 40_005),), count={"GP009": 1},
-         slow=True),
-    Case("tracker-gap-number-1e30", committed("tracker-huge-gap-number.md",
-                                              "content/llm/пробелы-в-покрытии.md"),
-         (("GP009", "content/llm/пробелы-в-покрытии.md", 9),
-          ("GP013", "content/llm/пробелы-в-покрытии.md", 13))),
+    Case(
+        "tracker-10000-gaps",
+        text("content/llm/пробелы-в-покрытии.md", _tracker_10000_gaps),
+        (("GP009", "content/llm/пробелы-в-покрытии.md", 40_005),),
+        count={"GP009": 1},
+        slow=True,
+    ),
+    Case(
+        "tracker-gap-number-1e30",
+        committed("tracker-huge-gap-number.md", "content/llm/пробелы-в-покрытии.md"),
+        (
+            ("GP009", "content/llm/пробелы-в-покрытии.md", 9),
+            ("GP013", "content/llm/пробелы-в-покрытии.md", 13),
+        ),
+    ),
     # configs: exit 2 with the key named, no traceback
-    Case("config-unknown-key", config_file("config-unknown-key.yaml"), exit_code=2,
-         stderr_has=("slug_stile", "unknown key", "content-audit.yaml:2")),
-    Case("config-wrong-types", config_file("config-wrong-type.yaml"), exit_code=2,
-         stderr_has=("examples.timeout_s", "examples.jobs")),
-    Case("config-not-mapping", config_file("config-not-mapping.yaml"), exit_code=2,
-         stderr_has=("must be a mapping",)),
-    Case("config-invalid-yaml", config_file("config-invalid-yaml.yaml"), exit_code=2,
-         stderr_has=("invalid YAML",)),
-    Case("config-yaml-bomb", config_file("config-yaml-bomb.yaml"), exit_code=2,
-         stderr_has=("content-audit.yaml",)),
+    Case(
+        "config-unknown-key",
+        config_file("config-unknown-key.yaml"),
+        exit_code=2,
+        stderr_has=("slug_stile", "unknown key", "content-audit.yaml:2"),
+    ),
+    Case(
+        "config-wrong-types",
+        config_file("config-wrong-type.yaml"),
+        exit_code=2,
+        stderr_has=("examples.timeout_s", "examples.jobs"),
+    ),
+    Case(
+        "config-not-mapping",
+        config_file("config-not-mapping.yaml"),
+        exit_code=2,
+        stderr_has=("must be a mapping",),
+    ),
+    Case(
+        "config-invalid-yaml",
+        config_file("config-invalid-yaml.yaml"),
+        exit_code=2,
+        stderr_has=("invalid YAML",),
+    ),
+    Case(
+        "config-yaml-bomb",
+        config_file("config-yaml-bomb.yaml"),
+        exit_code=2,
+        stderr_has=("content-audit.yaml",),
+    ),
 ]
 
 
@@ -301,11 +467,21 @@ def _limit_memory() -> None:
 
 
 def run_audit(root: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(PROJECT), "PYTHONIOENCODING": "utf-8",
-           "CONTENT_AUDIT_NO_EXEC": "1"}
-    return subprocess.run([sys.executable, "-m", "audit", *args], cwd=root, env=env,
-                          capture_output=True, timeout=HANG_GUARD_S, check=False,
-                          preexec_fn=_limit_memory)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT),
+        "PYTHONIOENCODING": "utf-8",
+        "CONTENT_AUDIT_NO_EXEC": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "audit", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        timeout=HANG_GUARD_S,
+        check=False,
+        preexec_fn=_limit_memory,
+    )
 
 
 def _root_can_read_anything() -> bool:
@@ -335,8 +511,10 @@ def test_hostile_input(case: Case, tmp_path: Path) -> None:
     if case.name == "unreadable-file" and _root_can_read_anything():
         with open(root / "content/llm/закрыто.md", "rb"):
             pass  # mode 000 did not stop us: permissions cannot make a file unreadable here
-        pytest.skip("running as root: mode 000 does not make a file unreadable "
-                    "(unreadable non-regular files are covered by fifo-named-md)")
+        pytest.skip(
+            "running as root: mode 000 does not make a file unreadable "
+            "(unreadable non-regular files are covered by fifo-named-md)"
+        )
 
     proc = run_audit(root, case.command)
     stderr = proc.stderr.decode("utf-8", "replace")
@@ -374,6 +552,9 @@ _SCHEMA: dict[str, object] | None = None
 def _validate(report: dict[str, object]) -> None:
     global _SCHEMA
     if _SCHEMA is None:
-        _SCHEMA = (json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) if SCHEMA_FILE.is_file()
-                   else ReportModel.model_json_schema())
+        _SCHEMA = (
+            json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+            if SCHEMA_FILE.is_file()
+            else ReportModel.model_json_schema()
+        )
     jsonschema.validate(report, _SCHEMA)

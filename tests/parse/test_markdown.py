@@ -33,12 +33,21 @@ PAGE = """\
 
 def test_heading_tree_numbers_titles_and_extents() -> None:
     doc = parse_text(PAGE)
-    got = [(h.level, h.text, h.number, h.title, h.span.line, h.end_line, h.parent)
-           for h in doc.headings]
+    got = [
+        (h.level, h.text, h.number, h.title, h.span.line, h.end_line, h.parent)
+        for h in doc.headings
+    ]
     assert got == [
         (1, "Материалы по LLM", None, "Материалы по LLM", 1, 19, None),
-        (2, "1. Токенизация (llm_007_tokenization)", 1, "Токенизация (llm_007_tokenization)",
-         9, 14, 0),
+        (
+            2,
+            "1. Токенизация (llm_007_tokenization)",
+            1,
+            "Токенизация (llm_007_tokenization)",
+            9,
+            14,
+            0,
+        ),
         (3, "Подробности", None, "Подробности", 13, 14, 1),
         (2, "2. Внимание", 2, "Внимание", 15, 16, 0),
         (2, "Без номера", None, "Без номера", 17, 18, 0),
@@ -61,19 +70,48 @@ def test_section_of_line() -> None:
 def test_prerequisite_links_have_their_role() -> None:
     doc = parse_text(PAGE)
     assert [(link.target, link.line_role) for link in doc.links] == [
-        ("../dl/материалы.md", "prerequisites"), ("../tasks/llm_001_rag.md", "prerequisites")]
+        ("../dl/материалы.md", "prerequisites"),
+        ("../tasks/llm_001_rag.md", "prerequisites"),
+    ]
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    ("mkdocs-unicode", ["1-токенизация-bpe", "rope-и-alibi", "что-такое-kv-cache",
-                        "итоги", "итоги_1", "итоги_2", "_1", "c-api"]),
-    ("mkdocs-ascii", ["1-bpe", "rope-alibi", "kv-cache", "_1", "_2", "_3", "_4", "c-api"]),
-    ("github", ["1-токенизация-bpe", "rope--и-alibi", "что-такое-kv-cache",
-                "итоги", "итоги-1", "итоги-2", "", "c-api"]),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "mkdocs-unicode",
+            [
+                "1-токенизация-bpe",
+                "rope-и-alibi",
+                "что-такое-kv-cache",
+                "итоги",
+                "итоги_1",
+                "итоги_2",
+                "_1",
+                "c-api",
+            ],
+        ),
+        ("mkdocs-ascii", ["1-bpe", "rope-alibi", "kv-cache", "_1", "_2", "_3", "_4", "c-api"]),
+        (
+            "github",
+            [
+                "1-токенизация-bpe",
+                "rope--и-alibi",
+                "что-такое-kv-cache",
+                "итоги",
+                "итоги-1",
+                "итоги-2",
+                "",
+                "c-api",
+            ],
+        ),
+    ],
+)
 def test_anchor_styles_and_duplicates(style: str, expected: list[str]) -> None:
-    text = ("# 1. Токенизация (BPE)\n\n# RoPE & и ALiBi\n\n# Что такое `KV-cache`?\n\n"
-            "# Итоги\n\n# Итоги\n\n# Итоги\n\n# ???\n\n# C++ API\n")
+    text = (
+        "# 1. Токенизация (BPE)\n\n# RoPE & и ALiBi\n\n# Что такое `KV-cache`?\n\n"
+        "# Итоги\n\n# Итоги\n\n# Итоги\n\n# ???\n\n# C++ API\n"
+    )
     doc = parse_text(text, slug_style=style)
     assert [h.anchor for h in doc.headings] == expected
 
@@ -82,8 +120,11 @@ def test_explicit_anchor_wins_and_generated_ones_step_around_it() -> None:
     text = "# Введение {#итоги}\n\n# Итоги\n\n# Раздел {: #custom .cls }\n\n# Раздел\n"
     doc = parse_text(text)
     assert [(h.text, h.anchor, h.explicit_anchor) for h in doc.headings] == [
-        ("Введение", "итоги", True), ("Итоги", "итоги_1", False),
-        ("Раздел", "custom", True), ("Раздел", "раздел", False)]
+        ("Введение", "итоги", True),
+        ("Итоги", "итоги_1", False),
+        ("Раздел", "custom", True),
+        ("Раздел", "раздел", False),
+    ]
     assert doc.findings == []
 
 
@@ -96,15 +137,20 @@ def test_punctuation_only_heading_gets_a_finding_and_a_fallback_anchor() -> None
     doc = parse_text("# Заголовок\n\n## ???\n\n## !!!\n")
     assert [h.anchor for h in doc.headings] == ["заголовок", "_1", "_2"]
     assert [(f.code, f.span.line, f.span.column) for f in doc.findings] == [
-        ("MD002", 3, 1), ("MD002", 5, 1)]
+        ("MD002", 3, 1),
+        ("MD002", 5, 1),
+    ]
 
 
 def test_front_matter_is_read_and_lines_are_kept() -> None:
     text = "---\nid: llm_001_rag\ntitle: Задача\naudit:\n  ignore: [XR003]\n---\n# Задача\n"
     doc = parse_text(text, path="content/tasks/llm_001_rag.md")
     assert doc.kind == "task"
-    assert doc.front_matter == {"id": "llm_001_rag", "title": "Задача",
-                                "audit": {"ignore": ["XR003"]}}
+    assert doc.front_matter == {
+        "id": "llm_001_rag",
+        "title": "Задача",
+        "audit": {"ignore": ["XR003"]},
+    }
     assert doc.front_matter_key_lines == {"id": 2, "title": 3, "audit": 4}
     assert doc.file_ignores == frozenset({"XR003"})
     assert doc.front_matter_span is not None and doc.front_matter_span.end_line == 6
@@ -125,11 +171,15 @@ def test_front_matter_that_is_not_a_mapping() -> None:
 
 
 def test_link_kinds_text_and_decoding() -> None:
-    text = ("[Файл](../tasks/x.md#Решение) [якорь](#итоги) [сайт](https://example.com/a) "
-            "[почта](mailto:a@b.c) [пробел](a%20b.md) ![рис](img/схема.png)\n")
+    text = (
+        "[Файл](../tasks/x.md#Решение) [якорь](#итоги) [сайт](https://example.com/a) "
+        "[почта](mailto:a@b.c) [пробел](a%20b.md) ![рис](img/схема.png)\n"
+    )
     doc = parse_text(text)
-    got = [(link.text, link.target, link.path, link.anchor, link.kind, link.image)
-           for link in doc.links]
+    got = [
+        (link.text, link.target, link.path, link.anchor, link.kind, link.image)
+        for link in doc.links
+    ]
     assert got == [
         ("Файл", "../tasks/x.md#Решение", "../tasks/x.md", "Решение", "relative", False),
         ("якорь", "#итоги", "", "итоги", "anchor", False),
@@ -149,7 +199,9 @@ def test_links_in_code_are_not_links() -> None:
 def test_reference_links_are_collected() -> None:
     doc = parse_text("См. [раз][r] и [r].\n\n[r]: ../dl/материалы.md#основы\n")
     assert [(link.target, link.anchor, link.span.column) for link in doc.links] == [
-        ("../dl/материалы.md#основы", "основы", 5), ("../dl/материалы.md#основы", "основы", 16)]
+        ("../dl/материалы.md#основы", "основы", 5),
+        ("../dl/материалы.md#основы", "основы", 16),
+    ]
 
 
 CODE = """\
@@ -198,15 +250,36 @@ w = 4
 
 def test_code_blocks_info_strings_flags_and_expected_output() -> None:
     doc = parse_text(CODE)
-    got = [(b.language, b.flags, b.span.line, b.code_line, b.code, b.skip_reason,
-            b.expected_output, b.expected_output_line, b.timeout_s, b.section)
-           for b in doc.code_blocks]
+    got = [
+        (
+            b.language,
+            b.flags,
+            b.span.line,
+            b.code_line,
+            b.code,
+            b.skip_reason,
+            b.expected_output,
+            b.expected_output_line,
+            b.timeout_s,
+            b.section,
+        )
+        for b in doc.code_blocks
+    ]
     assert got == [
         ("python", (), 3, 4, "print(1)\n", "", "1\n", 8, None, 0),
-        ("python", ("skip",), 11, 12, "import torch\n", "info string flag 'skip'", None, 0,
-         None, 0),
-        ("python", ("no-run",), 15, 16, "x = 1\n", "info string flag 'no-run'", None, 0, None,
-         0),
+        (
+            "python",
+            ("skip",),
+            11,
+            12,
+            "import torch\n",
+            "info string flag 'skip'",
+            None,
+            0,
+            None,
+            0,
+        ),
+        ("python", ("no-run",), 15, 16, "x = 1\n", "info string flag 'no-run'", None, 0, None, 0),
         ("py", (), 20, 21, "y = 2\n", "audit: skip comment", None, 0, None, 0),
         ("python", (), 24, 25, "z = 3\n", "", None, 0, 30.0, 0),
         ("bash", (), 28, 29, "ls\n", "", None, 0, None, 0),
@@ -217,13 +290,16 @@ def test_code_blocks_info_strings_flags_and_expected_output() -> None:
     assert doc.findings == []
 
 
-@pytest.mark.parametrize(("info", "expected"), [
-    ("python", ("python", (), None)),
-    ("Python skip", ("python", ("skip",), None)),
-    ("{.python .no-run}", ("python", ("no-run",), None)),
-    ("py timeout=2.5", ("py", (), 2.5)),
-    ("", ("", (), None)),
-])
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ("python", ("python", (), None)),
+        ("Python skip", ("python", ("skip",), None)),
+        ("{.python .no-run}", ("python", ("no-run",), None)),
+        ("py timeout=2.5", ("py", (), 2.5)),
+        ("", ("", (), None)),
+    ],
+)
 def test_parse_info(info: str, expected: tuple[str, tuple[str, ...], float | None]) -> None:
     assert parse_info(info) == expected
 
@@ -285,9 +361,16 @@ A:
 def test_qa_pairs_both_forms_levels_and_bold_markers() -> None:
     doc = parse_text(QA, path="content/llm/подготовка-к-интервью.md")
     assert doc.kind == "interview"
-    got = [(q.level, q.question, q.answer, (q.span.line, q.span.column),
-            None if q.answer_span is None else (q.answer_span.line, q.answer_span.column))
-           for q in doc.qa]
+    got = [
+        (
+            q.level,
+            q.question,
+            q.answer,
+            (q.span.line, q.span.column),
+            None if q.answer_span is None else (q.answer_span.line, q.answer_span.column),
+        )
+        for q in doc.qa
+    ]
     assert got == [
         ("Basic", "Что такое утечка?", "Когда признаки знают будущее.", (7, 1), (8, 1)),
         ("Basic", "Второй вопрос продолжается здесь", "Второй ответ", (10, 1), (13, 1)),
@@ -301,8 +384,11 @@ def test_qa_pairs_both_forms_levels_and_bold_markers() -> None:
 
 def test_qa_markers_and_levels_are_configurable() -> None:
     text = "## Тема\n\n### Лёгкий\n\nВ: вопрос\nО: ответ\n"
-    doc = parse_text(text, qa={"question_markers": ["В:"], "answer_markers": ["О:"]},
-                     levels={"names": ["Easy"], "aliases": {"Лёгкий": "Easy"}})
+    doc = parse_text(
+        text,
+        qa={"question_markers": ["В:"], "answer_markers": ["О:"]},
+        levels={"names": ["Easy"], "aliases": {"Лёгкий": "Easy"}},
+    )
     assert [(q.level, q.question, q.answer) for q in doc.qa] == [("Easy", "вопрос", "ответ")]
 
 
@@ -356,16 +442,21 @@ SUPPRESS = """\
 def test_suppression_comments() -> None:
     doc = parse_text(SUPPRESS)
     assert [(sorted(s.codes), s.first_line, s.last_line) for s in doc.suppressions] == [
-        (["XR001", "XR002"], 4, 4), ([], 7, 8)]
+        (["XR001", "XR002"], 4, 4),
+        ([], 7, 8),
+    ]
     assert doc.file_ignores == frozenset({"XR003"})
 
 
-@pytest.mark.parametrize(("rel", "expected"), [
-    ("llm/материалы.md", ("materials", "llm")),
-    ("dl/подготовка-к-интервью.md", ("interview", "dl")),
-    ("llm/пробелы-в-покрытии.md", ("tracker", "llm")),
-    ("tasks/llm_001_rag.md", ("task", "")),
-    ("README.md", ("other", "")),
-])
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("llm/материалы.md", ("materials", "llm")),
+        ("dl/подготовка-к-интервью.md", ("interview", "dl")),
+        ("llm/пробелы-в-покрытии.md", ("tracker", "llm")),
+        ("tasks/llm_001_rag.md", ("task", "")),
+        ("README.md", ("other", "")),
+    ],
+)
 def test_document_kind(rel: str, expected: tuple[str, str]) -> None:
     assert document_kind(rel, Config()) == expected

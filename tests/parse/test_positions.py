@@ -29,7 +29,13 @@ def test_line_index_round_trip() -> None:
     index = LineIndex("аб\nв\n\nгде")
     assert index.line_count == 4
     assert [index.position(o) for o in (0, 1, 3, 5, 6, 8)] == [
-        (1, 1), (1, 2), (2, 1), (3, 1), (4, 1), (4, 3)]
+        (1, 1),
+        (1, 2),
+        (2, 1),
+        (3, 1),
+        (4, 1),
+        (4, 3),
+    ]
     assert index.offset(2) == 3 and index.line_text(4) == "где"
     assert index.offset(99) == len("аб\nв\n\nгде")
 
@@ -74,24 +80,37 @@ LISTS = """\
 
 def test_links_inside_lists_tables_and_blockquotes() -> None:
     assert starts(LISTS) == [
-        ("a.md", 3, 8), ("b.md", 4, 15), ("c.md", 5, 21), ("d.md", 6, 13),
-        ("e.md", 10, 11), ("f.md", 10, 23), ("g.md", 12, 10), ("h.md", 13, 15),
-        ("i.md", 15, 21)]
+        ("a.md", 3, 8),
+        ("b.md", 4, 15),
+        ("c.md", 5, 21),
+        ("d.md", 6, 13),
+        ("e.md", 10, 11),
+        ("f.md", 10, 23),
+        ("g.md", 12, 10),
+        ("h.md", 13, 15),
+        ("i.md", 15, 21),
+    ]
     assert [(line, col) for _t, line, col in starts(LISTS)] == bracket_positions(LISTS)
 
 
 def test_same_target_twice_gets_two_positions() -> None:
     text = "[a](x.md) и снова [a](x.md)\n\nСтрока\n[вторая](x.md) и [третья](x.md#якорь)\n"
-    assert starts(text) == [("x.md", 1, 1), ("x.md", 1, 19), ("x.md", 4, 1),
-                            ("x.md#якорь", 4, 18)]
+    assert starts(text) == [("x.md", 1, 1), ("x.md", 1, 19), ("x.md", 4, 1), ("x.md#якорь", 4, 18)]
     assert [(line, col) for _t, line, col in starts(text)] == bracket_positions(text)
 
 
 def test_nested_brackets_emphasis_and_titles() -> None:
-    text = ("*[кур](a.md)* **[жир](b.md)** [текст [вложенный]](c.md) "
-            "[t](d.md \"заголовок\") [<>](<e f.md>)\n")
-    assert starts(text) == [("a.md", 1, 2), ("b.md", 1, 17), ("c.md", 1, 31),
-                            ("d.md", 1, 57), ("e f.md", 1, 79)]
+    text = (
+        "*[кур](a.md)* **[жир](b.md)** [текст [вложенный]](c.md) "
+        '[t](d.md "заголовок") [<>](<e f.md>)\n'
+    )
+    assert starts(text) == [
+        ("a.md", 1, 2),
+        ("b.md", 1, 17),
+        ("c.md", 1, 31),
+        ("d.md", 1, 57),
+        ("e f.md", 1, 79),
+    ]
 
 
 def test_escaped_brackets_do_not_shift_the_column() -> None:
@@ -118,15 +137,22 @@ def test_heading_and_code_positions(newline: str) -> None:
 
 _WORD = st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяABCxyz019 ", min_size=1, max_size=8)
 _LINK = st.tuples(_WORD, st.sampled_from(["a.md", "../б/в.md#якорь", "#итоги", "x.md"])).map(
-    lambda t: f"[{t[0].strip() or 'т'}]({t[1]})")
+    lambda t: f"[{t[0].strip() or 'т'}]({t[1]})"
+)
 _LINE = st.lists(st.one_of(_WORD, _LINK), min_size=1, max_size=6).map(
-    lambda parts: " ".join(parts).strip() or "слово")
+    lambda parts: " ".join(parts).strip() or "слово"
+)
 
 
-@given(lines=st.lists(_LINE, min_size=1, max_size=8), crlf=st.booleans(), bom=st.booleans(),
-       prefix=st.sampled_from(["", "- ", "> ", "1. "]))
-def test_property_link_positions_match_brackets(lines: list[str], crlf: bool, bom: bool,
-                                                prefix: str) -> None:
+@given(
+    lines=st.lists(_LINE, min_size=1, max_size=8),
+    crlf=st.booleans(),
+    bom=st.booleans(),
+    prefix=st.sampled_from(["", "- ", "> ", "1. "]),
+)
+def test_property_link_positions_match_brackets(
+    lines: list[str], crlf: bool, bom: bool, prefix: str
+) -> None:
     body = "\n\n".join(prefix + line for line in lines) + "\n"
     text = ("\ufeff" if bom else "") + (body.replace("\n", "\r\n") if crlf else body)
     found = [(line, col) for _t, line, col in starts(text.encode("utf-8"))]

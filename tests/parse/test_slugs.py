@@ -14,10 +14,28 @@ from audit.parse.slugs import AnchorAllocator, slug_github, slug_mkdocs_ascii, s
 from tests.helpers import parse_text
 
 HEADINGS = [
-    "1. Токенизация (llm_007_tokenization)", "RoPE & ALiBi", "Что такое KV-cache?",
-    "Итоги", "Итоги", "Итоги", "???", "C++ API", "Ёлка — ёж", "  пробелы   внутри  ",
-    "snake_case и дефис-слово", "Éléments naïfs", "100%", "a_1", "a", "a", "Слово---слово",
-    "Ω омега", "日本語", "emoji 🚀 ракета", "Tab\tинside", "¶ параграф",
+    "1. Токенизация (llm_007_tokenization)",
+    "RoPE & ALiBi",
+    "Что такое KV-cache?",
+    "Итоги",
+    "Итоги",
+    "Итоги",
+    "???",
+    "C++ API",
+    "Ёлка — ёж",
+    "  пробелы   внутри  ",
+    "snake_case и дефис-слово",
+    "Éléments naïfs",
+    "100%",
+    "a_1",
+    "a",
+    "a",
+    "Слово---слово",
+    "Ω омега",
+    "日本語",
+    "emoji 🚀 ракета",
+    "Tab\tинside",
+    "¶ параграф",
 ]
 
 
@@ -30,11 +48,14 @@ def test_known_slugs() -> None:
     assert slug_github("Ёлка — ёж") == "ёлка--ёж"
 
 
-@pytest.mark.parametrize(("style", "first", "second", "third"), [
-    ("mkdocs-unicode", "итоги", "итоги_1", "итоги_2"),
-    ("mkdocs-ascii", "itogi", "itogi_1", "itogi_2"),
-    ("github", "итоги", "итоги-1", "итоги-2"),
-])
+@pytest.mark.parametrize(
+    ("style", "first", "second", "third"),
+    [
+        ("mkdocs-unicode", "итоги", "итоги_1", "итоги_2"),
+        ("mkdocs-ascii", "itogi", "itogi_1", "itogi_2"),
+        ("github", "итоги", "итоги-1", "итоги-2"),
+    ],
+)
 def test_duplicates(style: str, first: str, second: str, third: str) -> None:
     allocator = AnchorAllocator(style)  # type: ignore[arg-type]
     assert [allocator.unique(x) for x in (first, first, first)] == [first, second, third]
@@ -72,23 +93,26 @@ def _python_markdown_ids(source: str, unicode: bool) -> list[str]:
     def slugify(value: str, sep: str) -> str:
         return str(toc.slugify(value, sep, unicode=unicode))
 
-    html = markdown.markdown(source, extensions=["toc", "attr_list"],
-                             extension_configs={"toc": {"slugify": slugify}})
+    html = markdown.markdown(
+        source, extensions=["toc", "attr_list"], extension_configs={"toc": {"slugify": slugify}}
+    )
     return re.findall(r'<h\d id="([^"]*)"', html)
 
 
-@pytest.mark.parametrize(("style", "unicode"), [("mkdocs-unicode", True),
-                                                ("mkdocs-ascii", False)])
+@pytest.mark.parametrize(("style", "unicode"), [("mkdocs-unicode", True), ("mkdocs-ascii", False)])
 def test_page_anchors_match_python_markdown(style: str, unicode: bool) -> None:
     source = "\n\n".join(f"## {h.strip()}" for h in HEADINGS)
-    source += ("\n\n## Явный {#итоги_1}\n\n## С `кодом` и *курсивом*\n\n"
-               "## A &amp; B &lt;x&gt; <em>b</em> &#1046;\n")
+    source += (
+        "\n\n## Явный {#итоги_1}\n\n## С `кодом` и *курсивом*\n\n"
+        "## A &amp; B &lt;x&gt; <em>b</em> &#1046;\n"
+    )
     doc = parse_text(source, slug_style=style)
     assert [h.anchor for h in doc.headings] == _python_markdown_ids(source, unicode)
 
 
 _TITLE = st.text(alphabet="абвгд ABab_-–.!?()&01", min_size=1, max_size=12).filter(
-    lambda t: t.strip() and not t.strip().startswith(("-", "#")) and "\\" not in t)
+    lambda t: t.strip() and not t.strip().startswith(("-", "#")) and "\\" not in t
+)
 
 
 @given(titles=st.lists(_TITLE, min_size=1, max_size=8))

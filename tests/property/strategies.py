@@ -9,22 +9,92 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 WORDS = [
-    "модель", "обучение", "данные", "токен", "внимание", "градиент", "ёжик", "Щука", "attention",
-    "RAG", "pipeline", "LLM", "Кириллица", "mixedСкрипт", "ελληνικά", "中文", "עברית", "🙂",
-    "e\u0301", "\u200b", "«кавычки»", "—", "&amp;", "&#1071;", "\\*", "**жирный**", "_курсив_",
-    "`код`", "`", "*", "_", "[", "]", "(", ")", "<", ">", "!", "|", "#", "~", "\\", "\t",
-    "llm_001_rag_pipeline", "dl_003_positional", "mlsd_999_zz", "nlp_12_bad", "§15", "раздел 3",
-    "section 2", "4 Q&A", "Q&A", "100%", "~18 минут чтения", "Обновлено: 2024-01-31",
+    "модель",
+    "обучение",
+    "данные",
+    "токен",
+    "внимание",
+    "градиент",
+    "ёжик",
+    "Щука",
+    "attention",
+    "RAG",
+    "pipeline",
+    "LLM",
+    "Кириллица",
+    "mixedСкрипт",
+    "ελληνικά",
+    "中文",
+    "עברית",
+    "🙂",
+    "e\u0301",
+    "\u200b",
+    "«кавычки»",
+    "—",
+    "&amp;",
+    "&#1071;",
+    "\\*",
+    "**жирный**",
+    "_курсив_",
+    "`код`",
+    "`",
+    "*",
+    "_",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "!",
+    "|",
+    "#",
+    "~",
+    "\\",
+    "\t",
+    "llm_001_rag_pipeline",
+    "dl_003_positional",
+    "mlsd_999_zz",
+    "nlp_12_bad",
+    "§15",
+    "раздел 3",
+    "section 2",
+    "4 Q&A",
+    "Q&A",
+    "100%",
+    "~18 минут чтения",
+    "Обновлено: 2024-01-31",
 ]
 
 STRAY = [
-    "Q:", "A:", "Вопрос:", "Ответ:", "**Q:**", "**A:**", "Q: что такое RAG?", "A: ответ",
-    "<!-- audit: skip -->", "<!-- audit: ignore XR001 -->", "<!-- audit: ignore-file -->",
-    "<!-- audit:begin coverage-summary -->", "<!-- audit:end coverage-summary -->",
-    "<!-- audit:begin tasks-per-subcategory -->", "<!-- audit:end tasks-per-subcategory -->",
-    "<!-- audit:", "-->", "{#id}", "{#якорь}", "{: #x .cls}", "---", "...", "***", "===",
+    "Q:",
+    "A:",
+    "Вопрос:",
+    "Ответ:",
+    "**Q:**",
+    "**A:**",
+    "Q: что такое RAG?",
+    "A: ответ",
+    "<!-- audit: skip -->",
+    "<!-- audit: ignore XR001 -->",
+    "<!-- audit: ignore-file -->",
+    "<!-- audit:begin coverage-summary -->",
+    "<!-- audit:end coverage-summary -->",
+    "<!-- audit:begin tasks-per-subcategory -->",
+    "<!-- audit:end tasks-per-subcategory -->",
+    "<!-- audit:",
+    "-->",
+    "{#id}",
+    "{#якорь}",
+    "{: #x .cls}",
+    "---",
+    "...",
+    "***",
+    "===",
     "Предварительно: [a](../tasks/llm_001_rag_pipeline.md) | [b](#раздел)",
-    "Навигация:", "Рекомендация: Добавить llm_042_new_task", "Осталось: - a - b",
+    "Навигация:",
+    "Рекомендация: Добавить llm_042_new_task",
+    "Осталось: - a - b",
 ]
 
 PATHS = [
@@ -37,13 +107,39 @@ PATHS = [
 ]
 
 TARGETS = [
-    "материалы.md", "./материалы.md", "подготовка-к-интервью.md#1-рамки", "../dl/материалы.md",
-    "../tasks/llm_001_rag_pipeline.md", "../tasks/llm_001_rag_pipeline.md#решение",
-    "../tasks/llm_404_missing.md", "нет.md", "../../../../etc/passwd", "/etc/passwd", "..", ".",
-    "#", "#якорь", "#%D1%8F%D0%BA%D0%BE%D1%80%D1%8C", "%D0%BC%D0%B0%D1%82.md", "a%20b.md",
-    "<a b.md>", "a(b).md", "a\\)b.md", "https://example.com/x", "http://", "//host/x",
-    "mailto:a@b.c", "javascript:alert(1)", "C:\\file.md", "file.md?x=1#y", "\u0000.md",
-    "заметки.md#" + "я" * 300, "", " ", "x.md \"title\"", "x.md 'title'",
+    "материалы.md",
+    "./материалы.md",
+    "подготовка-к-интервью.md#1-рамки",
+    "../dl/материалы.md",
+    "../tasks/llm_001_rag_pipeline.md",
+    "../tasks/llm_001_rag_pipeline.md#решение",
+    "../tasks/llm_404_missing.md",
+    "нет.md",
+    "../../../../etc/passwd",
+    "/etc/passwd",
+    "..",
+    ".",
+    "#",
+    "#якорь",
+    "#%D1%8F%D0%BA%D0%BE%D1%80%D1%8C",
+    "%D0%BC%D0%B0%D1%82.md",
+    "a%20b.md",
+    "<a b.md>",
+    "a(b).md",
+    "a\\)b.md",
+    "https://example.com/x",
+    "http://",
+    "//host/x",
+    "mailto:a@b.c",
+    "javascript:alert(1)",
+    "C:\\file.md",
+    "file.md?x=1#y",
+    "\u0000.md",
+    "заметки.md#" + "я" * 300,
+    "",
+    " ",
+    'x.md "title"',
+    "x.md 'title'",
 ]
 
 
@@ -56,8 +152,12 @@ def words(draw: st.DrawFn, max_size: int = 12) -> str:
 @st.composite
 def link(draw: st.DrawFn) -> str:
     text = draw(st.sampled_from(["ссылка", "", "[вложенная]", "**жир**", "x", "`code`"]))
-    target = draw(st.one_of(st.sampled_from(TARGETS),
-                            st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)))
+    target = draw(
+        st.one_of(
+            st.sampled_from(TARGETS),
+            st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+        )
+    )
     image = draw(st.sampled_from(["", "", "!"]))
     form = draw(st.integers(0, 3))
     if form == 0:
@@ -71,8 +171,9 @@ def link(draw: st.DrawFn) -> str:
 
 @st.composite
 def inline(draw: st.DrawFn) -> str:
-    parts = draw(st.lists(st.one_of(words(), link(), st.sampled_from(STRAY)), min_size=1,
-                          max_size=6))
+    parts = draw(
+        st.lists(st.one_of(words(), link(), st.sampled_from(STRAY)), min_size=1, max_size=6)
+    )
     line = " ".join(parts)
     if draw(st.integers(0, 9)) == 0:  # a long line
         line = line + " " + " ".join([draw(words(4))] * draw(st.integers(50, 600)))
@@ -83,8 +184,11 @@ def inline(draw: st.DrawFn) -> str:
 def heading(draw: st.DrawFn) -> str:
     level = draw(st.integers(1, 6))
     number = draw(st.sampled_from(["", "1. ", "15. ", "007. ", "99999999999999999999. "]))
-    suffix = draw(st.sampled_from(["", "", " {#explicit}", " {#якорь}", " (llm_001_rag_pipeline)",
-                                   " — НЕТ", " #"]))
+    suffix = draw(
+        st.sampled_from(
+            ["", "", " {#explicit}", " {#якорь}", " (llm_001_rag_pipeline)", " — НЕТ", " #"]
+        )
+    )
     return "#" * level + " " + number + draw(words(5)) + suffix
 
 
@@ -92,15 +196,47 @@ def leaf_block() -> st.SearchStrategy[str]:
     fence = st.builds(
         lambda mark, info, body, closed: f"{mark}{info}\n{body}\n" + (mark if closed else ""),
         st.sampled_from(["```", "~~~", "````"]),
-        st.sampled_from(["python", "py", "python skip", "{.python .no-run}", "text output",
-                         "output", "bash", "", "python timeout=1s"]),
-        st.sampled_from(["print(1)", "import нет_модуля", "def f(:\n  pass", "x = 'Кириллица'",
-                         "while True: pass", "print('a' * 3)", ""]),
-        st.booleans())
-    table = st.builds(lambda a, b, n: f"| {a} | {b} |\n|---|---|\n" + f"| {a} | {b} |\n" * n,
-                      words(2), words(2), st.integers(0, 3))
-    return st.one_of(inline(), heading(), fence, table, st.sampled_from(STRAY),
-                     st.just("<div>\nraw *html*\n</div>"), st.just(""))
+        st.sampled_from(
+            [
+                "python",
+                "py",
+                "python skip",
+                "{.python .no-run}",
+                "text output",
+                "output",
+                "bash",
+                "",
+                "python timeout=1s",
+            ]
+        ),
+        st.sampled_from(
+            [
+                "print(1)",
+                "import нет_модуля",
+                "def f(:\n  pass",
+                "x = 'Кириллица'",
+                "while True: pass",
+                "print('a' * 3)",
+                "",
+            ]
+        ),
+        st.booleans(),
+    )
+    table = st.builds(
+        lambda a, b, n: f"| {a} | {b} |\n|---|---|\n" + f"| {a} | {b} |\n" * n,
+        words(2),
+        words(2),
+        st.integers(0, 3),
+    )
+    return st.one_of(
+        inline(),
+        heading(),
+        fence,
+        table,
+        st.sampled_from(STRAY),
+        st.just("<div>\nraw *html*\n</div>"),
+        st.just(""),
+    )
 
 
 def _list(items: list[str], ordered: bool) -> str:
@@ -182,76 +318,133 @@ def encoded(draw: st.DrawFn, text: st.SearchStrategy[str] | None = None) -> byte
 
 
 # ------------------------------------------------------------------------------------ trackers
-STATUSES = ["НЕТ", "ЧАСТИЧНО ЗАПОЛНЕНО", "ЧАСТИЧНО", "ЗАПОЛНЕНО", "ПОКРЫТО", "(НЕТ)", "???",
-            "НЕТ в tasks, но ПОКРЫТО в sources", ""]
-GROUPS = ["КРИТИЧЕСКИЕ GAPS", "СРЕДНИЕ GAPS", "НОВЫЕ ТЕМЫ", "Практические Gaps",
-          "Underspecified Topics", "Текущее покрытие (41 задача)", "Cross-References Missing",
-          "Приоритеты", "КРИТИЧЕСКИЕ GAPS — НЕТ"]
+STATUSES = [
+    "НЕТ",
+    "ЧАСТИЧНО ЗАПОЛНЕНО",
+    "ЧАСТИЧНО",
+    "ЗАПОЛНЕНО",
+    "ПОКРЫТО",
+    "(НЕТ)",
+    "???",
+    "НЕТ в tasks, но ПОКРЫТО в sources",
+    "",
+]
+GROUPS = [
+    "КРИТИЧЕСКИЕ GAPS",
+    "СРЕДНИЕ GAPS",
+    "НОВЫЕ ТЕМЫ",
+    "Практические Gaps",
+    "Underspecified Topics",
+    "Текущее покрытие (41 задача)",
+    "Cross-References Missing",
+    "Приоритеты",
+    "КРИТИЧЕСКИЕ GAPS — НЕТ",
+]
 
 
 @st.composite
 def gap(draw: st.DrawFn) -> str:
-    number = draw(st.sampled_from(["1", "2", "12", "12", "0", "10" * 15, "99999", "",
-                                   "1" * 45]))
+    number = draw(st.sampled_from(["1", "2", "12", "12", "0", "10" * 15, "99999", "", "1" * 45]))
     title = draw(words(4))
     status = draw(st.sampled_from(STATUSES))
     head = f"### {number + '. ' if number else ''}{title}"
     if status:
         head += draw(st.sampled_from([f" — {status}", f" ({status})", f" -- {status}"]))
-    body = draw(st.lists(st.sampled_from([
-        "Что спрашивают: - внимание - KV cache - RoPE",
-        "Что спрашивают:\n- a\n- b",
-        "Пример вопроса: \"Почему attention квадратичен?\"",
-        "Пример вопроса:",
-        "> «цитата-вопрос»",
-        "Рекомендация: Добавить llm_042_new_task",
-        "Рекомендация: Добавить llm_001_rag_pipeline и dl_003_positional",
-        "Добавлено в materials.md section 2 (Basic/Medium/Killer):\n- Теория\n"
-        "- Interview questions (4 Q&A)",
-        "Добавлено в interview.md section 99: - 6 Q&A (Basic/Medium/Killer) - код",
-        "Добавлено в материалы.md (MoE section): - Теория",
-        "Добавлено в нет.md section 1:",
-        "Добавлено в",
-        "Добавлено в materials.md section 1000000000000000000000:",
-        "Источники: [arXiv](https://arxiv.org)",
-        "Осталось: - a - b - c",
-        "Осталось:\n- x\n- y",
-        "Приоритет: LOW (потом)",
-        "Приоритет:",
-        "спрашивают в 60% интервью",
-        "спрашивают в 999% интервью",
-        "| Gap | Сложность | Задача |\n|---|---|---|\n| Agentic | high | llm_001_rag_pipeline |",
-    ]), max_size=6))
+    body = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "Что спрашивают: - внимание - KV cache - RoPE",
+                    "Что спрашивают:\n- a\n- b",
+                    'Пример вопроса: "Почему attention квадратичен?"',
+                    "Пример вопроса:",
+                    "> «цитата-вопрос»",
+                    "Рекомендация: Добавить llm_042_new_task",
+                    "Рекомендация: Добавить llm_001_rag_pipeline и dl_003_positional",
+                    "Добавлено в materials.md section 2 (Basic/Medium/Killer):\n- Теория\n"
+                    "- Interview questions (4 Q&A)",
+                    "Добавлено в interview.md section 99: - 6 Q&A (Basic/Medium/Killer) - код",
+                    "Добавлено в материалы.md (MoE section): - Теория",
+                    "Добавлено в нет.md section 1:",
+                    "Добавлено в",
+                    "Добавлено в materials.md section 1000000000000000000000:",
+                    "Источники: [arXiv](https://arxiv.org)",
+                    "Осталось: - a - b - c",
+                    "Осталось:\n- x\n- y",
+                    "Приоритет: LOW (потом)",
+                    "Приоритет:",
+                    "спрашивают в 60% интервью",
+                    "спрашивают в 999% интервью",
+                    "| Gap | Сложность | Задача |\n|---|---|---|\n"
+                    "| Agentic | high | llm_001_rag_pipeline |",
+                ]
+            ),
+            max_size=6,
+        )
+    )
     return "\n\n".join([head, *body])
 
 
 @st.composite
 def tracker_text(draw: st.DrawFn) -> str:
-    parts = ["# " + draw(words(3)), draw(st.sampled_from([
-        "Трекер: 93 задач, coverage ~99%.", "12 задач", "", "coverage: 100%"]))]
+    parts = [
+        "# " + draw(words(3)),
+        draw(
+            st.sampled_from(["Трекер: 93 задач, coverage ~99%.", "12 задач", "", "coverage: 100%"])
+        ),
+    ]
     for _ in range(draw(st.integers(0, 4))):
         group = draw(st.sampled_from(GROUPS))
         parts.append("## " + group)
         if group.startswith("Текущее покрытие"):
-            rows = draw(st.lists(st.sampled_from([
-                "| RAG Pipeline | 3 | Хорошее |", "| Agents | 40 | Отличное |", "| Broken |",
-                "| X | много | ? |", "| A | 1 | 2 | 3 |"]), max_size=4))
+            rows = draw(
+                st.lists(
+                    st.sampled_from(
+                        [
+                            "| RAG Pipeline | 3 | Хорошее |",
+                            "| Agents | 40 | Отличное |",
+                            "| Broken |",
+                            "| X | много | ? |",
+                            "| A | 1 | 2 | 3 |",
+                        ]
+                    ),
+                    max_size=4,
+                )
+            )
             parts.append("| Подкатегория | Задач | Покрытие |\n|---|---|---|\n" + "\n".join(rows))
         elif group.startswith("Cross-References"):
-            items = draw(st.lists(st.sampled_from([
-                "- llm_001_rag_pipeline -> dl_003_positional (context)", "- a → b",
-                "- garbage", "- `llm_001_rag_pipeline` —> `llm_404_x` (why)"]), max_size=4))
+            items = draw(
+                st.lists(
+                    st.sampled_from(
+                        [
+                            "- llm_001_rag_pipeline -> dl_003_positional (context)",
+                            "- a → b",
+                            "- garbage",
+                            "- `llm_001_rag_pipeline` —> `llm_404_x` (why)",
+                        ]
+                    ),
+                    max_size=4,
+                )
+            )
             parts.append("\n".join(items) or "- nothing")
         elif group == "Приоритеты":
-            parts.append("### Priority 1 (срочно)\n\n| Gap | Сложность | Задача |\n|---|---|---|\n"
-                         "| Agentic Patterns | high | llm_001_rag_pipeline |\n| a | b |")
+            parts.append(
+                "### Priority 1 (срочно)\n\n| Gap | Сложность | Задача |\n|---|---|---|\n"
+                "| Agentic Patterns | high | llm_001_rag_pipeline |\n| a | b |"
+            )
         else:
             parts.extend(draw(st.lists(gap(), max_size=5)))
     if draw(st.booleans()):
         parts.insert(draw(st.integers(0, len(parts))), draw(st.sampled_from(STRAY[4:12])))
-    for name in draw(st.lists(st.sampled_from(["coverage-summary", "tasks-per-subcategory",
-                                               "unknown-region"]), max_size=2)):
+    for name in draw(
+        st.lists(
+            st.sampled_from(["coverage-summary", "tasks-per-subcategory", "unknown-region"]),
+            max_size=2,
+        )
+    ):
         body = draw(st.sampled_from(["", "| A | 1 | x |", "старый текст coverage: ~5%\n\n- a"]))
-        parts.insert(draw(st.integers(0, len(parts))),
-                     f"<!-- audit:begin {name} -->\n{body}\n<!-- audit:end {name} -->")
+        parts.insert(
+            draw(st.integers(0, len(parts))),
+            f"<!-- audit:begin {name} -->\n{body}\n<!-- audit:end {name} -->",
+        )
     return "\n\n".join(parts) + "\n"

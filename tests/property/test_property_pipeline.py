@@ -37,8 +37,11 @@ from tests.property.strategies import PATHS, encoded, markdown, tracker_text
 
 PROJECT = Path(__file__).parent.parent.parent
 SCHEMA_FILE = PROJECT / "schema" / "report.schema.json"
-SCHEMA = (json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) if SCHEMA_FILE.is_file()
-          else ReportModel.model_json_schema())
+SCHEMA = (
+    json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    if SCHEMA_FILE.is_file()
+    else ReportModel.model_json_schema()
+)
 CONFIG = Config()
 
 
@@ -122,8 +125,9 @@ def test_property_parsing_is_deterministic(data: bytes) -> None:
 
 
 @given(corpus(), st.randoms(use_true_random=False))
-def test_property_pipeline_never_raises_and_is_order_independent(files: dict[str, bytes],
-                                                                 rnd: random.Random) -> None:
+def test_property_pipeline_never_raises_and_is_order_independent(
+    files: dict[str, bytes], rnd: random.Random
+) -> None:
     order = sorted(files)
     shuffled = list(order)
     rnd.shuffle(shuffled)

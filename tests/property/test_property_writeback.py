@@ -27,15 +27,32 @@ from audit.writeback import REGION_NAMES, write_regions
 CONFIG = Config()
 TRACKER = "content/llm/пробелы-в-покрытии.md"
 
-SURROUNDING = st.lists(
-    st.one_of(
-        st.sampled_from(list("абвгдеёжзAbc 0123456789#|-*`~<>!\t\r\n\u2028\u2029\x85\x0b\x0c")),
-        st.sampled_from(["\r\n", "\n\n", "```", "<!--", "-->", "<div>", "## Текущее покрытие",
-                         "текущий coverage: ~40%", "| A | 1 |", "- пункт", "> цитата"]),
-        st.characters(blacklist_categories=("Cs",)),
-    ),
-    max_size=60,
-).map("".join).filter(lambda text: "audit" not in text)
+SURROUNDING = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(list("абвгдеёжзAbc 0123456789#|-*`~<>!\t\r\n\u2028\u2029\x85\x0b\x0c")),
+            st.sampled_from(
+                [
+                    "\r\n",
+                    "\n\n",
+                    "```",
+                    "<!--",
+                    "-->",
+                    "<div>",
+                    "## Текущее покрытие",
+                    "текущий coverage: ~40%",
+                    "| A | 1 |",
+                    "- пункт",
+                    "> цитата",
+                ]
+            ),
+            st.characters(blacklist_categories=("Cs",)),
+        ),
+        max_size=60,
+    )
+    .map("".join)
+    .filter(lambda text: "audit" not in text)
+)
 
 
 @st.composite
@@ -68,8 +85,9 @@ def _write(root: Path, data: bytes) -> tuple[bytes, bool]:
 
 
 @given(tracker_file())
-def test_property_write_changes_nothing_outside_the_markers(parts: tuple[bytes, bytes, bytes]
-                                                            ) -> None:
+def test_property_write_changes_nothing_outside_the_markers(
+    parts: tuple[bytes, bytes, bytes],
+) -> None:
     head, body, tail = parts
     original = head + body + tail
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,8 +25,12 @@ def validate_structure(text: str) -> ET.Element:
         assert suite.tag == "testsuite", suite.tag
         assert suite.get("name"), "testsuite without a name"
         cases = suite.findall("testcase")
-        assert {child.tag for child in suite} <= {"properties", "testcase", "system-out",
-                                                  "system-err"}
+        assert {child.tag for child in suite} <= {
+            "properties",
+            "testcase",
+            "system-out",
+            "system-err",
+        }
         for prop in suite.iter("property"):
             assert prop.get("name") and prop.get("value") is not None
         failures = skipped = 0
@@ -90,7 +94,8 @@ def test_one_case_per_gap_requirement() -> None:
     assert [(c.get("classname"), c.get("name")) for c in cases] == [
         ("ml/КРИТИЧЕСКИЕ GAPS", f"{gap}: {req}")
         for gap in ("1. MoE Routing", "2. Agentic Systems")
-        for req in ("materials", "qa_levels", "practice_task")]
+        for req in ("materials", "qa_levels", "practice_task")
+    ]
     failed = {c.get("name"): c.find("failure") for c in cases if c.find("failure") is not None}
     assert set(failed) == {"2. Agentic Systems: qa_levels", "2. Agentic Systems: practice_task"}
     failure = failed["2. Agentic Systems: qa_levels"]
@@ -121,12 +126,15 @@ def test_findings_suite_has_the_error_findings_only() -> None:
     root = validate_structure(junit.render(sample_model()))
     cases = _suite(root, "findings").findall("testcase")
     assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("content/ml/материалы.md", "XR001 line 22"), ("content/ml/материалы.md", "XR002 line 30")]
+        ("content/ml/материалы.md", "XR001 line 22"),
+        ("content/ml/материалы.md", "XR002 line 30"),
+    ]
     assert all(c.find("failure") is not None for c in cases)
     text = cases[0].find("failure")
     assert text is not None and text.text == (
         "content/ml/материалы.md:22:55: XR001 broken link: '../tasks/ml_009_memory.md' does "
-        "not exist (check the path)")
+        "not exist (check the path)"
+    )
 
 
 def test_untrusted_text_cannot_break_the_xml() -> None:

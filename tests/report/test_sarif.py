@@ -16,8 +16,11 @@ from audit.report import ARTIFACTS, sarif
 from audit.rules import all_rules
 from tests.report.sample import MATERIALS, sample_model
 
-SCHEMA = json.loads((Path(__file__).parent.parent / "schemas" / "sarif-2.1.0-subset.schema.json")
-                    .read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "schemas" / "sarif-2.1.0-subset.schema.json").read_text(
+        encoding="utf-8"
+    )
+)
 
 
 def validate(data: Any) -> None:
@@ -33,18 +36,23 @@ def test_valid_against_the_schema() -> None:
         validate(json.loads(sarif.render(model)))
 
 
-@pytest.mark.parametrize("breakage", [
-    lambda d: d.update(version="2.0.0"),
-    lambda d: d["runs"][0]["tool"]["driver"].pop("name"),
-    lambda d: d["runs"][0]["tool"]["driver"]["rules"][0].pop("id"),
-    lambda d: d["runs"][0]["results"][0].pop("ruleId"),
-    lambda d: d["runs"][0]["results"][0]["message"].pop("text"),
-    lambda d: d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
-    .update(startLine=0),
-    lambda d: d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-    ["artifactLocation"].update(uri="content/ml/материалы.md"),
-    lambda d: d["runs"][0]["results"][0].update(baselinestate="new"),
-])
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda d: d.update(version="2.0.0"),
+        lambda d: d["runs"][0]["tool"]["driver"].pop("name"),
+        lambda d: d["runs"][0]["tool"]["driver"]["rules"][0].pop("id"),
+        lambda d: d["runs"][0]["results"][0].pop("ruleId"),
+        lambda d: d["runs"][0]["results"][0]["message"].pop("text"),
+        lambda d: d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"].update(
+            startLine=0
+        ),
+        lambda d: d["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+            "artifactLocation"
+        ].update(uri="content/ml/материалы.md"),
+        lambda d: d["runs"][0]["results"][0].update(baselinestate="new"),
+    ],
+)
 def test_schema_rejects_broken_documents(breakage: Any) -> None:
     """The schema is not vacuous: each required piece, removed or misspelled, fails it."""
     data = json.loads(sarif.render(sample_model()))
@@ -65,8 +73,10 @@ def test_rules_are_the_registry_with_their_documentation() -> None:
         assert emitted["help"]["text"] == rule.doc
         assert "What it checks" in emitted["help"]["text"] or rule.family == "parse"
         assert emitted["name"] == rule.name
-        assert emitted["defaultConfiguration"]["level"] == {
-            "error": "error", "warning": "warning", "info": "note"}[rule.severity.value]
+        assert (
+            emitted["defaultConfiguration"]["level"]
+            == {"error": "error", "warning": "warning", "info": "note"}[rule.severity.value]
+        )
 
 
 def test_results_with_rule_level_and_region() -> None:
@@ -74,7 +84,11 @@ def test_results_with_rule_level_and_region() -> None:
     rules = run["tool"]["driver"]["rules"]
     results = run["results"]
     assert [(r["ruleId"], r["level"]) for r in results] == [
-        ("XR001", "error"), ("XR002", "error"), ("GP010", "warning"), ("ZZ999", "note")]
+        ("XR001", "error"),
+        ("XR002", "error"),
+        ("GP010", "warning"),
+        ("ZZ999", "note"),
+    ]
     first = results[0]
     assert rules[first["ruleIndex"]]["id"] == "XR001"
     assert "ruleIndex" not in results[3]  # a code the registry does not have
@@ -84,7 +98,8 @@ def test_results_with_rule_level_and_region() -> None:
     uri = location["artifactLocation"]["uri"]
     assert uri.isascii() and not uri.startswith("/") and unquote(uri) == MATERIALS
     assert first["message"]["text"] == (
-        "broken link: '../tasks/ml_009_memory.md' does not exist (check the path)")
+        "broken link: '../tasks/ml_009_memory.md' does not exist (check the path)"
+    )
     assert run["columnKind"] == "unicodeCodePoints"
     assert "baselineState" not in first
 
@@ -92,8 +107,12 @@ def test_results_with_rule_level_and_region() -> None:
 def test_baseline_state_and_run_properties() -> None:
     run = json.loads(sarif.render(sample_model(baseline=True)))["runs"][0]
     states = [(r["ruleId"], r["baselineState"]) for r in run["results"]]
-    assert states == [("XR001", "new"), ("XR002", "unchanged"), ("GP010", "unchanged"),
-                      ("ZZ999", "unchanged")]
+    assert states == [
+        ("XR001", "new"),
+        ("XR002", "unchanged"),
+        ("GP010", "unchanged"),
+        ("ZZ999", "unchanged"),
+    ]
     baseline = run["properties"]["baseline"]
     assert baseline["coverageDelta"] == -8.3 and baseline["regressed"] is True
     assert baseline["newFindings"] == 1 and baseline["fixedFindings"] == 1

@@ -16,8 +16,7 @@ def _ctx(tmp_path: Path, results: list[ExampleResult] | None) -> RuleContext:
     (tmp_path / "content" / "llm").mkdir(parents=True)
     (tmp_path / PATH).write_text(PAGE, encoding="utf-8")
     analysis = analyse_tree(tmp_path)
-    return RuleContext(analysis.graph, analysis.config, tmp_path,
-                       {"example_results": results})
+    return RuleContext(analysis.graph, analysis.config, tmp_path, {"example_results": results})
 
 
 def _result(status: str, **extra: object) -> ExampleResult:
@@ -26,18 +25,27 @@ def _result(status: str, **extra: object) -> ExampleResult:
 
 def test_each_failing_status_has_its_rule(tmp_path: Path) -> None:
     results = [
-        _result("failed", message="ZeroDivisionError: division by zero (line 6)", error_line=6,
-                detail="Traceback ..."),
+        _result(
+            "failed",
+            message="ZeroDivisionError: division by zero (line 6)",
+            error_line=6,
+            detail="Traceback ...",
+        ),
         _result("timeout", message="no result within the 10 s wall-clock timeout"),
         _result("output-mismatch", message="output differs", detail="--- expected\n+++ actual"),
         _result("limit-exceeded", message="memory limit: MemoryError"),
         _result("needs-module", message="needs torch", missing_module="torch"),
-        _result("works"), _result("skipped"), _result("syntax-error"),
+        _result("works"),
+        _result("skipped"),
+        _result("syntax-error"),
     ]
     findings = run_rules(_ctx(tmp_path, results), ("examples",))
     assert keys(findings, "EX") == [
-        ("EX002", PATH, 6, 1), ("EX003", PATH, 5, 1), ("EX004", PATH, 5, 1),
-        ("EX005", PATH, 5, 1), ("EX006", PATH, 5, 1),
+        ("EX002", PATH, 6, 1),
+        ("EX003", PATH, 5, 1),
+        ("EX004", PATH, 5, 1),
+        ("EX005", PATH, 5, 1),
+        ("EX006", PATH, 5, 1),
     ]
     by_code = {f.code: f for f in findings}
     assert "ZeroDivisionError" in by_code["EX002"].message

@@ -8,16 +8,17 @@ from tests.helpers import analyse_tree, keys
 
 def test_front_matter_errors_fixture() -> None:
     analysis = analyse_tree(FIXTURES / "front-matter-errors")
-    assert keys(analysis.findings) == sorted([
-        ("FM001", "content/llm/материалы.md", 2, 26),  # unclosed quoted string
-        ("FM001", "content/llm/заметки.md", 4, 1),  # tab indentation
-        ("FM002", "content/tasks/llm_001_list.md", 2, 1),  # a list, no TK001 on top of it
-        ("FM003", "content/llm/бомба.md", 9, 16),  # the 51st alias
-    ])
+    assert keys(analysis.findings) == sorted(
+        [
+            ("FM001", "content/llm/материалы.md", 2, 26),  # unclosed quoted string
+            ("FM001", "content/llm/заметки.md", 4, 1),  # tab indentation
+            ("FM002", "content/tasks/llm_001_list.md", 2, 1),  # a list, no TK001 on top of it
+            ("FM003", "content/llm/бомба.md", 9, 16),  # the 51st alias
+        ]
+    )
     messages = {f.span.path: f.message for f in analysis.findings}
     assert messages["content/llm/бомба.md"] == "front matter uses more than 50 aliases"
-    assert messages["content/tasks/llm_001_list.md"] == (
-        "front matter must be a mapping, not list")
+    assert messages["content/tasks/llm_001_list.md"] == ("front matter must be a mapping, not list")
 
 
 def test_a_file_with_bad_front_matter_is_still_audited() -> None:

@@ -41,7 +41,8 @@ def test_messages_name_the_target_and_suggest_an_anchor() -> None:
     by_line = {(f.span.path, f.span.line, f.span.column): f for f in analysis.findings}
     assert by_line[(LLM, 17, 19)].message == (
         "broken link: '../tasks/llm_099_deleted.md' does not exist "
-        "(resolved to content/tasks/llm_099_deleted.md)")
+        "(resolved to content/tasks/llm_099_deleted.md)"
+    )
     typo = by_line[(LLM, 22, 14)]
     assert typo.message == "broken anchor: '#итог' is not a heading of this file"
     assert typo.hint == "did you mean '#итоги'?"
@@ -50,20 +51,26 @@ def test_messages_name_the_target_and_suggest_an_anchor() -> None:
 
 def test_explicit_and_duplicate_anchors() -> None:
     analysis = analyse_tree(FIXTURES / "anchors-explicit-and-duplicate")
-    assert keys(analysis.findings) == sorted([
-        ("XR002", INTERVIEW, 3, 157),  # #пример_2: only two "Пример" headings
-        ("XR002", LLM, 16, 1),  # #1-внимание: the heading's anchor is the explicit #attention
-        ("XR004", LLM, 11, 1),  # second {#summary}
-    ])
+    assert keys(analysis.findings) == sorted(
+        [
+            ("XR002", INTERVIEW, 3, 157),  # #пример_2: only two "Пример" headings
+            ("XR002", LLM, 16, 1),  # #1-внимание: the heading's anchor is the explicit #attention
+            ("XR004", LLM, 11, 1),  # second {#summary}
+        ]
+    )
 
 
 def test_links_to_existing_non_markdown_files_and_folders(tmp_path: Path) -> None:
     root = tmp_path / "p"
     (root / "content/llm/img").mkdir(parents=True)
     (root / "content/llm/img/схема.png").write_bytes(b"\x89PNG")
-    line = ("![схема](img/схема.png) [папка](img/) [нет](img/нет.png) [внешняя](https://x.org)"
-            " [почта](mailto:a@b.c) [сам](#м) [абсолют](/etc/passwd)")
+    line = (
+        "![схема](img/схема.png) [папка](img/) [нет](img/нет.png) [внешняя](https://x.org)"
+        " [почта](mailto:a@b.c) [сам](#м) [абсолют](/etc/passwd)"
+    )
     (root / "content/llm/материалы.md").write_text(f"# М\n\n{line}\n", encoding="utf-8")
     analysis = analyse_tree(root)
-    assert keys(analysis.findings) == [("XR001", LLM, 3, line.index("[нет]") + 1),
-                                       ("XR005", LLM, 3, line.index("[абсолют]") + 1)]
+    assert keys(analysis.findings) == [
+        ("XR001", LLM, 3, line.index("[нет]") + 1),
+        ("XR005", LLM, 3, line.index("[абсолют]") + 1),
+    ]

@@ -22,8 +22,9 @@ def _project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     (root / "content" / "llm").mkdir(parents=True)
     (root / "content-audit.yaml").write_text("content_root: content\n", encoding="utf-8")
-    (root / GOOD).write_text("# Материалы\n\nСмотри [удалённое](нет-такого.md).\n",
-                             encoding="utf-8")
+    (root / GOOD).write_text(
+        "# Материалы\n\nСмотри [удалённое](нет-такого.md).\n", encoding="utf-8"
+    )
     return root
 
 
@@ -34,25 +35,42 @@ def _symlink_loop(bad: Path) -> None:
 
 # name → (file to create under content/llm, bytes or a callable, expected (code, line, col) set)
 CASES: dict[str, tuple[str, object, list[tuple[str, int, int]]]] = {
-    "invalid-utf8": ("cp1251.md", "# Заголовок\n\nБайт: ".encode() + "Пр".encode("cp1251")
-                     + " [x](нет.md)\n".encode(), [("IO002", 3, 7), ("XR001", 3, 10)]),
+    "invalid-utf8": (
+        "cp1251.md",
+        "# Заголовок\n\nБайт: ".encode() + "Пр".encode("cp1251") + " [x](нет.md)\n".encode(),
+        [("IO002", 3, 7), ("XR001", 3, 10)],
+    ),
     "utf16": ("utf16.md", "# Заголовок\n".encode("utf-16"), [("IO002", 1, 1)]),
-    "bom": ("бом.md", "\ufeff# Заголовок\n\n[битая](#нет)\n".encode(),
-            [("IO008", 1, 1), ("XR002", 3, 1)]),
-    "crlf": ("crlf.md", "# Заголовок\r\n\r\nТекст [битая](#нет)\r\n".encode(),
-             [("IO009", 1, 12), ("XR002", 3, 7)]),
-    "unclosed-fence": ("забор.md", "# Код\n\n```python\nprint(1)\n\n## Не заголовок\n".encode(),
-                       [("MD001", 3, 1)]),
+    "bom": (
+        "бом.md",
+        "\ufeff# Заголовок\n\n[битая](#нет)\n".encode(),
+        [("IO008", 1, 1), ("XR002", 3, 1)],
+    ),
+    "crlf": (
+        "crlf.md",
+        "# Заголовок\r\n\r\nТекст [битая](#нет)\r\n".encode(),
+        [("IO009", 1, 12), ("XR002", 3, 7)],
+    ),
+    "unclosed-fence": (
+        "забор.md",
+        "# Код\n\n```python\nprint(1)\n\n## Не заголовок\n".encode(),
+        [("MD001", 3, 1)],
+    ),
     "empty": ("пусто.md", b"", [("IO010", 1, 1)]),
     "whitespace-only": ("пробелы.md", b"  \n\n\t\n", [("IO010", 1, 1)]),
     "binary": ("картинка.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", [("IO003", 3, 1)]),
-    "invalid-yaml": ("yaml.md", "---\ntitle: [незакрыто\n---\n# Т\n".encode(),
-                     [("FM001", 2, 18)]),
-    "escape-root": ("наружу.md", "# Т\n\nСм. [конфиг](../../content-audit.yaml).\n".encode(),
-                    [("XR005", 3, 5)]),
+    "invalid-yaml": ("yaml.md", "---\ntitle: [незакрыто\n---\n# Т\n".encode(), [("FM001", 2, 18)]),
+    "escape-root": (
+        "наружу.md",
+        "# Т\n\nСм. [конфиг](../../content-audit.yaml).\n".encode(),
+        [("XR005", 3, 5)],
+    ),
     "symlink-loop": ("петля-б.md", _symlink_loop, [("IO004", 1, 1)]),
-    "punctuation-heading": ("знаки.md", "# Т\n\n## ???\n\n## «»\n".encode(),
-                            [("MD002", 3, 1), ("MD002", 5, 1)]),
+    "punctuation-heading": (
+        "знаки.md",
+        "# Т\n\n## ???\n\n## «»\n".encode(),
+        [("MD002", 3, 1), ("MD002", 5, 1)],
+    ),
 }
 
 
@@ -85,8 +103,9 @@ def test_bad_input_is_a_finding_and_the_run_goes_on(tmp_path: Path, case: str) -
     extra: list[tuple[str, str, int, int]] = []
     if case == "symlink-loop":
         extra = [("IO004", "content/llm/петля-а.md", 1, 1)]
-    assert sorted(found) == sorted([PLANTED, *extra,
-                                    *((c, bad, line, col) for c, line, col in expected)])
+    assert sorted(found) == sorted(
+        [PLANTED, *extra, *((c, bad, line, col) for c, line, col in expected)]
+    )
     assert code == 1
 
 

@@ -32,8 +32,11 @@ def _tree(tmp_path: Path, body: str = BODY) -> Path:
 
 def test_suppression_comment_covers_the_next_block_only(tmp_path: Path) -> None:
     findings = analyse_tree(_tree(tmp_path)).findings
-    assert keys(findings) == [("XR001", PAGE, 6, 15), ("XR002", PAGE, 4, 38),
-                              ("XR002", PAGE, 12, 8)]
+    assert keys(findings) == [
+        ("XR001", PAGE, 6, 15),
+        ("XR002", PAGE, 4, 38),
+        ("XR002", PAGE, 12, 8),
+    ]
 
 
 def test_ignore_file_comment_and_front_matter(tmp_path: Path) -> None:

@@ -18,8 +18,13 @@ def test_qa_fixture() -> None:
     ]
     doc = next(d for d in analysis.documents if d.path == INTERVIEW)
     assert [(q.level, q.answer is not None and bool(q.answer)) for q in doc.qa] == [
-        ("Basic", True), ("Basic", False), ("Medium", True), ("Killer", False),
-        ("Killer", False)]
+        ("Basic", True),
+        ("Basic", False),
+        ("Medium", True),
+        ("Killer", False),
+        ("Killer", False),
+    ]
     materials = next(d for d in analysis.documents if d.path.endswith("материалы.md"))
     assert [(q.question, q.answer) for q in materials.qa] == [
-        ("Вопрос в материалах?", "Ответ в материалах.")]
+        ("Вопрос в материалах?", "Ответ в материалах.")
+    ]
