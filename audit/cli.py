@@ -18,6 +18,7 @@ from audit.model.finding import Finding, Severity
 
 if TYPE_CHECKING:
     from audit.model.report import ReportModel
+    from audit.writeback import WriteResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -374,11 +375,13 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
             write_text_atomic(Path(args.output), text)
         else:
             sys.stdout.write(text)
+    results: list[WriteResult] = []
     if args.write:
         from audit.writeback import write_regions
 
         digests = {d.path: d.digest for d in audit.analysis.documents}
-        for result in write_regions(loaded.root, audit.trackers, audit.coverage, digests):
+        results = write_regions(loaded.root, audit.trackers, audit.coverage, digests)
+        for result in results:
             if result.refused:
                 print(f"content-audit: {result.path}: {result.refused}", file=sys.stderr)
             elif result.changed:
@@ -386,6 +389,8 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
                     f"content-audit: {result.path}: rewrote {', '.join(result.regions)}",
                     file=sys.stderr,
                 )
+    if args.write and any(result.failed for result in results):
+        return EXIT_ERROR  # the author's text was kept; what was asked was not done
     if not model.summary.passed:
         return EXIT_FINDINGS
     if args.fail_on_regression and model.baseline is not None and model.baseline.regressed:

@@ -22,12 +22,20 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 CHANGED = "file changed on disk since it was read; not written"
 
 
+NO_MARKERS = "no audit markers"
+
+
 @dataclass(frozen=True)
 class WriteResult:
     path: str
     changed: bool
     regions: tuple[str, ...]
     refused: str = ""  # reason when nothing was written
+
+    @property
+    def failed(self) -> bool:
+        """A write that was wanted but refused (a tracker without markers is not a failure)."""
+        return bool(self.refused) and self.refused != NO_MARKERS
 
 
 def _table(tracker: Tracker, coverage: Coverage) -> list[str]:
@@ -95,7 +103,7 @@ def write_regions(
     results = []
     for tracker in trackers:
         if not any(m.name in REGION_NAMES for m in tracker.markers):
-            results.append(WriteResult(tracker.path, False, (), "no audit markers"))
+            results.append(WriteResult(tracker.path, False, (), NO_MARKERS))
             continue
         path = root / tracker.path
         expected = digests.get(tracker.path)

@@ -18,7 +18,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "tracker-seed-quirks"
 
 
 def _report(root: Path) -> dict[str, object]:
-    audit = full_audit(load_config(str(root / "content-audit.yaml")), execute=False)
+    # no parse cache: tests must not write into tests/fixtures
+    audit = full_audit(
+        load_config(str(root / "content-audit.yaml")), execute=False, use_cache=False
+    )
     return json.loads(build_report(audit).model_dump_json())
 
 

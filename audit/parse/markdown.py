@@ -57,6 +57,14 @@ _BRACKET = re.compile(r"[\[\]]")
 _MAYBE_HEADING = re.compile(r"^[ \t>*+\-\d.)]*#{1,6}(?:[ \t]|$)|^[ \t>]*(?:=+|-+)[ \t]*$", re.M)
 # ... and no fenced or indented code block either
 _MAYBE_CODE = re.compile(r"^[ \t>*+\-\d.)]*(?:```|~~~)|^[ \t>]*(?: {4}|\t)", re.M)
+# the list and quote markers opening a line (`> `, `- `, `1. `, `> - `...): what is left is the
+# source form of a nested element (an ATX `#`, a setext underline, a fence, a Q&A marker)
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[*+\-]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*")
+_ATX_OPENING = {
+    level: re.compile(_CONTAINER_PREFIX.pattern + rf"#{{{level}}}(?:[ \t]|$)")
+    for level in range(1, 7)
+}
+_SETEXT_UNDERLINE = re.compile(r"(?:[ \t]*(?:>|(?:[*+\-]|\d{1,9}[.)])[ \t]))*[ \t]*(=+|-+)[ \t]*$")
 
 
 class _PositionedState(BlockState):
@@ -484,10 +492,55 @@ class _Builder:
                 self.text, self.index.offset(first), self.index.offset(last + 1)
             ):
                 return
+            cursor = first  # headings come in source order: each search starts past the last
             for child in _descendants(token):
                 if child.get("type") == "heading":
-                    text = plain_text(child.get("children")).strip()
-                    yield child, self._find_line(first, last, text[:40] or "#")
+                    line, cursor = self._nested_heading_line(child, cursor, last)
+                    yield child, line
+
+    def _nested_heading_line(self, token: Token, cursor: int, last: int) -> tuple[int, int]:
+        """(line of a heading inside a list or quote, where the next search starts).
+
+        The heading is looked for in its source form at or after ``cursor``: an ATX line
+        (`#` x level after the list/quote markers) or a setext underline (`===` / `---`) below
+        its text. A line holding the heading's text is preferred (a `# comment` in nested code
+        is not a heading); the text alone is the last resort. A line is never handed out twice.
+        """
+        level = int(token.get("attrs", {}).get("level", 1))
+        text = plain_text(token.get("children")).strip()
+        needle = text.split("\n", 1)[0][:40]
+        line_text = self.index.line_text
+        if token.get("style") == "setext":
+            underline = "=" if level == 1 else "-"
+            height = text.count("\n") + 1  # a setext heading's text may run over several lines
+            fallback = None
+            for line in range(cursor + 1, last + 1):
+                match = _SETEXT_UNDERLINE.match(line_text(line))
+                if match is None or match.group(1)[0] != underline:
+                    continue
+                start = max(cursor, line - height)
+                if needle in line_text(start):
+                    return start, line + 1
+                if fallback is None:
+                    fallback = (start, line + 1)
+            if fallback is not None:
+                return fallback
+        else:
+            atx = _ATX_OPENING.get(level, _ATX_OPENING[1])
+            fallback = None
+            for line in range(cursor, last + 1):
+                current = line_text(line)
+                if atx.match(current) is None:
+                    continue
+                if needle in current:
+                    return line, line + 1
+                if fallback is None:
+                    fallback = (line, line + 1)
+            if fallback is not None:
+                return fallback
+        line = self._find_line(cursor, last, needle) if needle else cursor
+        line = min(line, last) if line >= cursor else min(cursor, last)
+        return line, line + 1
 
     def _section_at(self, line: int) -> int | None:
         pos = bisect_right(self.heading_lines, line) - 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -157,3 +159,41 @@ def test_property_link_positions_match_brackets(
     text = ("\ufeff" if bom else "") + (body.replace("\n", "\r\n") if crlf else body)
     found = [(line, col) for _t, line, col in starts(text.encode("utf-8"))]
     assert found == bracket_positions(text)
+
+
+# ---------------------------------------------------------------- nested elements, one line each
+def heading_lines(text: str) -> list[tuple[str, int, int]]:
+    return [(h.text, h.span.line, h.span.column) for h in parse_text(text).headings]
+
+
+def test_headings_after_a_lazy_quote_continuation_keep_their_own_lines() -> None:
+    # mistune keeps every line below in the quote (lazy continuation); the two headings share
+    # their text, and were both reported at line 3
+    assert heading_lines("> q\ntext\n##### h3\nSetext\n# h3\n") == [("h3", 3, 1), ("h3", 5, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("- ## a\n- ## a\n- ## a\n", [1, 2, 3]),
+        ("> ## a\n>\n> ## a\n", [1, 3]),
+        ("1. > ## Итоги\n2. > ## Итоги\n", [1, 2]),
+        # the same words in prose before the heading are not the heading
+        ("- про Итоги\n- ## Итоги\n", [2]),
+        ("> про Итоги, ## Итоги\n>\n> ## Итоги\n", [3]),
+        # setext headings are found by their underline
+        ("> x\n>\n> a\n> ===\n>\n> a\n> ---\n", [3, 6]),
+        ("- Итоги\n  -----\n- Итоги\n  =====\n", [1, 3]),
+        # an ATX heading of another level with the same text is not this one
+        ("> ### a\n>\n> ## a\n", [1, 3]),
+    ],
+)
+def test_equal_headings_in_one_list_or_quote_get_their_own_lines(
+    text: str, lines: list[int]
+) -> None:
+    assert [line for _t, line, _c in heading_lines(text)] == lines
+
+
+def test_anchor_suffixes_follow_nested_heading_order() -> None:
+    doc = parse_text("- ## a\n- ## a\n- ## a\n")
+    assert [(h.anchor, h.span.line) for h in doc.headings] == [("a", 1), ("a_1", 2), ("a_2", 3)]

@@ -32,7 +32,9 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "report-hostile-titles"
 
 @pytest.fixture(scope="module")
 def model() -> ReportModel:
-    return build_report(full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False))
+    return build_report(
+        full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False, use_cache=False)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +224,7 @@ def test_without_examples_the_report_says_they_were_not_run(html: str) -> None:
 
 def test_rendering_is_deterministic(model: ReportModel, html: str) -> None:
     again = build_report(
-        full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False)
+        full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False, use_cache=False)
     )
     assert again.graph_view == model.graph_view
     assert render(again) == html
@@ -239,6 +241,7 @@ def test_report_command_writes_html_and_badge(
             str(FIXTURE / "content-audit.yaml"),
             "report",
             "--no-exec",
+            "--no-cache",
             "--output-dir",
             str(out),
         ]

@@ -70,7 +70,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def model() -> ReportModel:
-    return build_report(full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False))
+    return build_report(
+        full_audit(load_config(str(FIXTURE / "content-audit.yaml")), execute=False, use_cache=False)
+    )
 
 
 @pytest.fixture(scope="module")
