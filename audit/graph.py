@@ -298,45 +298,60 @@ def _declare_tasks(graph: TopicGraph, doc: Document) -> None:
             graph.add_edge(section_node(doc.path, heading.anchor), task_node(task_id), "defines")
 
 
+def resolve_link(
+    doc_path: str,
+    link: Link,
+    source: str,
+    content_prefix: str,
+    anchors_of: Callable[[str], set[str] | frozenset[str] | None],
+    exists: Callable[[str], bool],
+) -> ResolvedLink:
+    """Where one link points and what is wrong with it; shared by the graph and the
+    incremental check so the two can never classify a link differently."""
+    if link.kind == "external":
+        return ResolvedLink(link, source, f"url:{link.target}", "", "")
+    if link.kind == "other":
+        return ResolvedLink(link, source, "", "", "")
+    target_path, escapes = link_target(doc_path, link, content_prefix)
+    if escapes:
+        return ResolvedLink(link, source, "", target_path, "escapes-root")
+    problem = link_problem(target_path, link.anchor, anchors_of, exists)
+    is_document = anchors_of(target_path) is not None
+    target = (
+        section_node(target_path, link.anchor)
+        if link.anchor and is_document
+        else doc_node(target_path)
+    )
+    return ResolvedLink(link, source, target, target_path, problem)
+
+
 def _add_links(graph: TopicGraph, doc: Document) -> None:
     def anchors_of(path: str) -> set[str] | None:
         target = graph.documents.get(path)
         return target.anchors() if target is not None else None
 
+    def exists(path: str) -> bool:
+        return (graph.root / path).exists()
+
     for link in doc.links:
         source = graph.where(doc, link.span.line)
+        resolved = resolve_link(doc.path, link, source, graph.content_prefix, anchors_of, exists)
+        graph.links.append(resolved)
+        target, problem = resolved.target, resolved.problem
+        if not target:
+            continue
         if link.kind == "external":
-            url = f"url:{link.target}"
-            graph.node(url, kind="url", url=link.target)
-            graph.add_edge(source, url, "links_to", span=link.span)
-            graph.links.append(ResolvedLink(link, source, url, "", ""))
-            continue
-        if link.kind == "other":
-            graph.links.append(ResolvedLink(link, source, "", "", ""))
-            continue
-        target_path, escapes = link_target(doc.path, link, graph.content_prefix)
-        if escapes:
-            graph.links.append(ResolvedLink(link, source, "", target_path, "escapes-root"))
-            continue
-        problem = link_problem(
-            target_path, link.anchor, anchors_of, lambda path: (graph.root / path).exists()
-        )
-        if target_path in graph.documents:
-            target = doc_node(target_path)
-            if link.anchor:
-                target = section_node(target_path, link.anchor)
-                if problem == "missing-anchor":
-                    graph.node(
-                        target, kind="section", missing=True, path=target_path, anchor=link.anchor
-                    )
-        else:
-            target = doc_node(target_path)
-            if problem == "missing-file":
-                graph.node(target, kind="document", missing=True, path=target_path)
-            else:
-                graph.node(target, kind="file", path=target_path)
-        graph.add_edge(source, target, "links_to", span=link.span, role=link.line_role)
-        graph.links.append(ResolvedLink(link, source, target, target_path, problem))
+            graph.node(target, kind="url", url=link.target)
+        elif problem == "missing-anchor":
+            graph.node(
+                target, kind="section", missing=True, path=resolved.target_path, anchor=link.anchor
+            )
+        elif problem == "missing-file":
+            graph.node(target, kind="document", missing=True, path=resolved.target_path)
+        elif resolved.target_path not in graph.documents:
+            graph.node(target, kind="file", path=resolved.target_path)
+        role = {} if link.kind == "external" else {"role": link.line_role}
+        graph.add_edge(source, target, "links_to", span=link.span, **role)
 
 
 def _add_mentions(graph: TopicGraph, doc: Document) -> None:

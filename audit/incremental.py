@@ -39,13 +39,10 @@ from audit.cache import (
 )
 from audit.config import LoadedConfig
 from audit.graph import (
-    ResolvedLink,
     TaskDeclaration,
     TopicGraph,
-    doc_node,
-    link_problem,
     link_target,
-    section_node,
+    resolve_link,
     task_declarations,
 )
 from audit.model.config import Config
@@ -167,24 +164,16 @@ class IndexGraph(TopicGraph):
 
     def _resolve(self, doc: Document) -> None:
         for link in doc.links:
-            source = self.where(doc, link.span.line)
-            if link.kind == "external":
-                self.links.append(ResolvedLink(link, source, f"url:{link.target}", "", ""))
-                continue
-            if link.kind == "other":
-                self.links.append(ResolvedLink(link, source, "", "", ""))
-                continue
-            target_path, escapes = link_target(doc.path, link, self.content_prefix)
-            if escapes:
-                self.links.append(ResolvedLink(link, source, "", target_path, "escapes-root"))
-                continue
-            problem = link_problem(
-                target_path, link.anchor, self.index.anchors_of, self.index.exists
+            self.links.append(
+                resolve_link(
+                    doc.path,
+                    link,
+                    self.where(doc, link.span.line),
+                    self.content_prefix,
+                    self.index.anchors_of,
+                    self.index.exists,
+                )
             )
-            target = doc_node(target_path)
-            if link.anchor and target_path in self.index.anchors:
-                target = section_node(target_path, link.anchor)
-            self.links.append(ResolvedLink(link, source, target, target_path, problem))
 
 
 def declared_index(entries: Iterable[FileEntry]) -> dict[str, list[TaskDeclaration]]:

@@ -546,6 +546,17 @@ class _Builder:
         pos = bisect_right(self.heading_lines, line) - 1
         return pos if pos >= 0 else None
 
+    def _marker_line(self, cursor: int, last: int, marker: str) -> int:
+        """First line from ``cursor`` on that opens with a Q&A ``marker`` after the list and
+        quote markers (emphasis allowed: ``**Q:**``); else the first holding it; else
+        ``cursor``. Never before ``cursor``, never past ``last`` unless ``cursor`` is."""
+        line_text = self.index.line_text
+        for line in range(cursor, last + 1):
+            current = line_text(line)
+            if current[_prefix_end(current) :].lstrip("*_ \t").startswith(marker):
+                return line
+        return min(self._find_line(cursor, last, marker), max(last, 1))
+
     def _find_line(self, first: int, last: int, needle: str) -> int:
         start = self.index.offset(first)
         end = self.index.offset(last + 1)
@@ -907,6 +918,7 @@ class _QACollector:
     def paragraph(self, text: str, first: int, last: int, quoted: bool = False) -> None:
         lines = text.split("\n")
         b = self.b
+        cursor = first  # markers come in source order: each one is looked for past the last
         for offset, line in enumerate(lines):
             stripped = line.strip()
             q = self._marker(stripped, b.q_markers)
@@ -919,13 +931,14 @@ class _QACollector:
                     self.question = (f"{text_} {stripped}".strip(), span)
                 continue
             marker = q or a or ""
-            line_no = (
-                b._find_line(first + offset if offset else first, last, marker)
-                if not quoted
-                else first
+            # a paragraph's text lines are its source lines (a quote's are not: its blank
+            # lines and markers are gone), so the line is at least first + offset there
+            line_no = b._marker_line(
+                cursor if quoted else max(cursor, first + offset), last, marker
             )
+            cursor = line_no + 1
             line_text = b.index.line_text(line_no)
-            col = line_text.find(marker)
+            col = line_text.find(marker, _prefix_end(line_text))
             if col < 0:
                 col = len(line_text) - len(line_text.lstrip())
             while col > 0 and line_text[col - 1] in "*_":  # **Q:** starts at the emphasis
@@ -950,6 +963,12 @@ class _QACollector:
 
     def finish(self) -> None:
         self._flush()
+
+
+def _prefix_end(line: str) -> int:
+    """Where a line's content starts, after its list and quote markers."""
+    match = _CONTAINER_PREFIX.match(line)
+    return match.end() if match else 0
 
 
 def _descendants(token: Token) -> Iterator[Token]:

@@ -10,7 +10,7 @@ from audit.graph import linked_task_ids
 from audit.model.coverage import Coverage
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
-from audit.model.tracker import Tracker
+from audit.model.tracker import Claim, Tracker
 from audit.rules.registry import Check, RuleContext, register, rule
 
 STAGE = "tracker"
@@ -298,16 +298,13 @@ def claimed_document_missing(ctx: RuleContext) -> Iterator[Finding]:
     Example: `Добавлено в theory.md section 3` with no theory.md and no alias for it.
     Fix: use the real file name, or add an alias in the config (`documents.aliases`).
     """
-    for tracker in _trackers(ctx):
-        for gap in tracker.gaps:
-            for claim in gap.claims:
-                if claim.problem == "missing-document":
-                    yield ctx.finding(
-                        "GP011",
-                        claim.span,
-                        f"claim names '{claim.document_raw}', which is not a "
-                        f"document of the '{tracker.track}' track",
-                    )
+    for tracker, claim in _claims_with_problem(ctx, "missing-document"):
+        yield ctx.finding(
+            "GP011",
+            claim.span,
+            f"claim names '{claim.document_raw}', which is not a "
+            f"document of the '{tracker.track}' track",
+        )
 
 
 @rule("GP012", "ambiguous-alias", Severity.ERROR, stage=STAGE)
@@ -319,16 +316,20 @@ def ambiguous_alias(ctx: RuleContext) -> Iterator[Finding]:
     Example: `materials.md` in a track with `материалы-mlops.md` and `материалы-агенты.md`.
     Fix: write the full file name in the claim, or map the alias explicitly in the config.
     """
+    for tracker, claim in _claims_with_problem(ctx, "ambiguous-alias"):
+        yield ctx.finding(
+            "GP012",
+            claim.span,
+            f"'{claim.document_raw}' matches several documents of the '{tracker.track}' track",
+        )
+
+
+def _claims_with_problem(ctx: RuleContext, problem: str) -> Iterator[tuple[Tracker, Claim]]:
     for tracker in _trackers(ctx):
         for gap in tracker.gaps:
             for claim in gap.claims:
-                if claim.problem == "ambiguous-alias":
-                    yield ctx.finding(
-                        "GP012",
-                        claim.span,
-                        f"'{claim.document_raw}' matches several documents of the "
-                        f"'{tracker.track}' track",
-                    )
+                if claim.problem == problem:
+                    yield tracker, claim
 
 
 @rule("GP016", "gap-claimed-twice", Severity.WARNING, stage=STAGE)
