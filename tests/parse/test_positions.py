@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -197,3 +195,27 @@ def test_equal_headings_in_one_list_or_quote_get_their_own_lines(
 def test_anchor_suffixes_follow_nested_heading_order() -> None:
     doc = parse_text("- ## a\n- ## a\n- ## a\n")
     assert [(h.anchor, h.span.line) for h in doc.headings] == [("a", 1), ("a_1", 2), ("a_2", 3)]
+
+
+def qa_lines(text: str) -> list[tuple[int, int, int | None]]:
+    doc = parse_text(text)
+    return [
+        (q.span.line, q.span.column, q.answer_span.line if q.answer_span else None) for q in doc.qa
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Q&A in a quote were all reported at the quote's first line
+        ("> Q: раз?\n> A: да\n>\n> Q: раз?\n> A: да\n", [(1, 3, 2), (4, 3, 5)]),
+        ("> вступление\n>\n> **Q:** два?\n> **A:** нет\n", [(3, 3, 4)]),
+        ("> - Q: x\n>\n>   A: y\n>\n> - Q: x\n>\n>   A: y\n", [(1, 5, 3), (5, 5, 7)]),
+        # in a paragraph: a marker in the middle of a line is not where the question starts
+        ("Текст, а Q: не тут\nQ: тут?\nA: да\n", [(2, 1, 3)]),
+    ],
+)
+def test_qa_markers_in_quotes_and_paragraphs_get_their_own_lines(
+    text: str, expected: list[tuple[int, int, int | None]]
+) -> None:
+    assert qa_lines(text) == expected
