@@ -51,6 +51,19 @@ class CodeBlock:
     expected_output: str | None = None
     expected_output_line: int = 0
     timeout_s: float | None = None
+    # column in the file of the code's first character (past the fence's indentation and any
+    # list/quote markers): code character k of line n sits at column code_column + k - 1
+    code_column: int = 1
+    # the same per code line when the lines start at different columns (`> x` then `>y`, a
+    # line indented less than its fence); empty when every line starts at code_column
+    code_line_columns: tuple[int, ...] = ()
+
+    def column_of(self, code_line_number: int) -> int:
+        """Column in the file where 1-based line ``code_line_number`` of ``code`` starts
+        (< 1 only when the parser expanded a leading tab of that line into spaces)."""
+        if 1 <= code_line_number <= len(self.code_line_columns):
+            return self.code_line_columns[code_line_number - 1]
+        return self.code_column
 
 
 @dataclass(frozen=True, slots=True)

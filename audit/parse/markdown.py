@@ -12,6 +12,7 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -326,6 +327,12 @@ class _Builder:
         for i, start in enumerate(starts):
             if start < 0:
                 starts[i] = starts[i - 1] if i else 0
+        # mistune can hand a block back after a later one (a quote ending in a list, followed
+        # by a list, comes after that list): in emission order a block's range would end before
+        # it starts and the other would swallow it. Source order (a stable sort) fixes both.
+        order = sorted(range(len(tops)), key=starts.__getitem__)
+        tops = [tops[i] for i in order]
+        starts = [starts[i] for i in order]
         end_offsets = [*starts[1:], len(body)]
         blocks = []
         for token, start, end in zip(tops, starts, end_offsets, strict=True):
@@ -624,12 +631,19 @@ class _Builder:
                 continue
             self._links(token, first, last, "")
             if _MAYBE_CODE.search(self.text, start, end):
+                cursor = first  # blocks come in source order: each search starts past the last
                 for child in _descendants(token):
                     if child.get("type") == "block_code":
-                        first_code = str(child.get("raw", "")).split("\n")[0]
-                        code_line = self._find_line(first, last, first_code)
+                        opening, code_line, cursor = self._nested_code_lines(child, cursor, last)
                         self._code_block(
-                            child, max(first, code_line - 1), last, section, "", None, nested=True
+                            child,
+                            opening,
+                            last,
+                            section,
+                            "",
+                            None,
+                            nested=True,
+                            code_line=code_line,
                         )
             if kind == "list":
                 if keep_blocks:
@@ -701,8 +715,12 @@ class _Builder:
         skip_reason: str,
         follows: int | None,
         nested: bool = False,
+        code_line: int | None = None,
     ) -> int | None:
-        """Record a code block. Returns its index when it is an example (for output pairing)."""
+        """Record a code block. Returns its index when it is an example (for output pairing).
+
+        ``first`` is the opening fence (the first code line of an indented block); a nested
+        block also gives ``code_line``, found by ``_nested_code_lines``."""
         info = str(token.get("attrs", {}).get("info", "") or "")
         code = str(token.get("raw", ""))
         fenced = token.get("style") == "fenced"
@@ -710,24 +728,16 @@ class _Builder:
         if fenced and not nested:
             self._check_fence_closed(token, first, last)
         code_lines = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
-        code_line = first + 1 if fenced else first
+        if code_line is None:
+            code_line = first + 1 if fenced else first
         self.code_line_ranges.append((first, max(first, code_line + code_lines)))
         normalized_info = " ".join(info.split()).lower()
         if normalized_info in [o.lower() for o in examples.output_infos]:
             if follows is not None:
-                previous = self.doc.code_blocks[follows]
-                self.doc.code_blocks[follows] = CodeBlock(
-                    previous.info,
-                    previous.language,
-                    previous.flags,
-                    previous.code,
-                    previous.span,
-                    previous.code_line,
-                    previous.section,
-                    previous.skip_reason,
-                    code,
-                    code_line,
-                    previous.timeout_s,
+                self.doc.code_blocks[follows] = replace(
+                    self.doc.code_blocks[follows],
+                    expected_output=code,
+                    expected_output_line=code_line,
                 )
             return None
         language, flags, timeout = parse_info(info)
@@ -737,7 +747,13 @@ class _Builder:
             if hit:
                 skip_reason = f"info string flag '{hit[0]}'"
         line_text = self.index.line_text(first)
-        column = len(line_text) - len(line_text.lstrip()) + 1
+        if nested:  # past the list and quote markers
+            column = _prefix_end(line_text) + 1
+        else:
+            column = len(line_text) - len(line_text.lstrip()) + 1
+        code_column, line_columns = self._code_columns(code, code_line, column)
+        if nested and not fenced:
+            column = code_column  # no fence: the span is the code's first character
         block = CodeBlock(
             info,
             language,
@@ -750,11 +766,86 @@ class _Builder:
             None,
             0,
             timeout,
+            code_column,
+            line_columns,
         )
         self.doc.code_blocks.append(block)
         if language in examples.languages:
             return len(self.doc.code_blocks) - 1
         return None
+
+    def _code_columns(self, code: str, code_line: int, default: int) -> tuple[int, tuple[int, ...]]:
+        """(column where the code starts in the file, per-line columns when they differ).
+
+        mistune strips the list/quote markers and the fence's indentation from each code line,
+        so a code line is the end of its file line: the column is where that end begins. A line
+        whose leading tab mistune expanded into spaces matches by its text after the blanks.
+        """
+        lines = code.split("\n")
+        if code.endswith("\n") or not code:
+            lines.pop()
+        columns: list[int | None] = []
+        for number, raw in enumerate(lines):
+            in_file = self.index.line_text(code_line + number)
+            column: int | None = None
+            if raw and in_file.endswith(raw):
+                column = len(in_file) - len(raw) + 1
+            else:
+                core = raw.lstrip(" \t")
+                if core and in_file.endswith(core):
+                    column = len(in_file) - len(core) + 1 - (len(raw) - len(core))
+            columns.append(column)
+        known = [c for c in columns if c is not None]
+        first = columns[0] if columns and columns[0] is not None else (known or [default])[0]
+        filled = tuple(first if c is None else c for c in columns)
+        return first, filled if any(c != first for c in filled) else ()
+
+    def _nested_code_lines(self, token: Token, cursor: int, last: int) -> tuple[int, int, int]:
+        """(opening line, first code line, where the next search starts) of a code block inside
+        a list or quote, looked for from ``cursor``: the next fence of its marker after the
+        list/quote markers (one with its info string preferred), or for an indented block the
+        next line ending in its first code line after nothing but markers and blanks."""
+        code = str(token.get("raw", ""))
+        count = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
+        line_text = self.index.line_text
+        if token.get("style") == "fenced":
+            marker = str(token.get("marker") or "```")
+            fence = marker[0] * len(marker)
+            info = str(token.get("attrs", {}).get("info", "") or "").strip()
+            opening = None
+            for line in range(cursor, last + 1):
+                current = line_text(line)
+                rest = current[_prefix_end(current) :]
+                if rest.startswith(fence):
+                    if info in rest[len(fence) :]:
+                        opening = line
+                        break
+                    if opening is None:
+                        opening = line
+            if opening is None:
+                opening = min(cursor, last)
+            code_line = opening + 1
+            after = code_line + count  # the closing fence, when the block has one
+            closing = line_text(after)
+            stripped = closing[_prefix_end(closing) :].rstrip()
+            if after <= last and stripped.startswith(fence) and not stripped.strip(fence[0]):
+                after += 1
+            return opening, code_line, after
+        first_code = code.split("\n", 1)[0]
+        core = first_code.lstrip(" \t")
+        found = None
+        if core:
+            for line in range(cursor, last + 1):
+                current = line_text(line)
+                if current.endswith(core):
+                    before = current[: len(current) - len(core)]
+                    if _prefix_end(before) == len(before):
+                        found = line
+                        break
+            if found is None:
+                found = self._find_line(cursor, last, core)
+        code_line = min(found if found is not None else cursor, max(last, cursor))
+        return code_line, code_line, code_line + max(count, 1)
 
     def _check_fence_closed(self, token: Token, first: int, last: int) -> None:
         marker = str(token.get("marker", "```"))

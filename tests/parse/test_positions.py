@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -219,3 +221,128 @@ def test_qa_markers_in_quotes_and_paragraphs_get_their_own_lines(
     text: str, expected: list[tuple[int, int, int | None]]
 ) -> None:
     assert qa_lines(text) == expected
+
+
+def code_positions(text: str) -> list[tuple[int, int, int, int]]:
+    doc = parse_text(text)
+    return [(b.span.line, b.span.column, b.code_line, b.code_column) for b in doc.code_blocks]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. - ```python\n     x = 007\n     ```\n", [(1, 6, 2, 6)]),
+        # two equal blocks in one list: each at its own fence
+        (
+            "- ```python\n  x = 1\n  ```\n- ```python\n  x = 1\n  ```\n",
+            [(1, 3, 2, 3), (4, 3, 5, 3)],
+        ),
+        # the first code line's text appears earlier in the quote, as prose
+        ("> текст x = 1\n>\n> ```python\n> x = 1\n> ```\n", [(3, 3, 4, 3)]),
+        # empty blocks
+        ("- ```python\n  ```\n- ```python\n  ```\n", [(1, 3, 2, 3), (3, 3, 4, 3)]),
+        # an indented code block in a list item (no fence: the span is the code's first line)
+        ("- пункт\n\n      код\n", [(3, 7, 3, 7)]),
+        (">```python\n>x = 1\n> ```\n", [(1, 2, 2, 2)]),
+        # the top level: the fence's indentation is stripped from the code
+        ("  ```python\n  x = 1\n  ```\n", [(1, 3, 2, 3)]),
+    ],
+)
+def test_nested_code_blocks_fence_and_code_positions(
+    text: str, expected: list[tuple[int, int, int, int]]
+) -> None:
+    assert code_positions(text) == expected
+
+
+def ex001(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, the file's text from that column) of every EX001 in a one-file project."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from audit.graph import TopicGraph
+    from audit.model.config import Config
+    from audit.rules.examples_static import example_syntax_error
+    from audit.rules.registry import RuleContext
+
+    doc = parse_text(text)
+    graph = cast(TopicGraph, SimpleNamespace(documents={doc.path: doc}))
+    lines = normalise_newlines(text).split("\n")
+    return [
+        (f.span.line, f.span.column, lines[f.span.line - 1][f.span.column - 1 :])
+        for f in example_syntax_error(RuleContext(graph, Config(), Path(".")))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. - ```python\n     x = 007\n     ```\n", [(2, 10, "007")]),
+        ("> - ```python\n>   a = 1\n>   x = 007\n>   ```\n", [(3, 9, "007")]),
+        # the quote prefix differs from line to line: `> ` then `>`
+        ("> ```python\n> x = 1\n>y = 007\n> ```\n", [(3, 6, "007")]),
+        # two equal broken blocks in one list: two findings, two lines
+        (
+            "- ```python\n  x = (\n  ```\n- ```python\n  x = (\n  ```\n",
+            [(2, 7, "("), (5, 7, "(")],
+        ),
+        # Cyrillic before the error: columns count characters (CPython 3.11 reports this
+        # tokenizer error in bytes)
+        ('- ```python\n  print("раз", 007)\n  ```\n', [(2, 16, "007)")]),
+        ('> ```python\n> f("раз", (\n> ```\n', [(2, 12, "(")]),
+        # top level, the fence indented by two: the code line is indented by one
+        ("  ```python\n  x = 1\n y = 007\n  ```\n", [(3, 6, "007")]),
+    ],
+)
+def test_ex001_column_is_the_error_in_the_file(
+    text: str, expected: list[tuple[int, int, str]]
+) -> None:
+    assert ex001(text) == expected
+
+
+_PREFIX = st.sampled_from(["", "- ", "1. ", "> ", ">", "> - ", "1. - ", "- > ", "  ", "10. > "])
+_BROKEN = st.sampled_from(["x = 007", "x = (", "print(«ё» 1)", "def f(:", "ё = 1 +", "  y = 1"])
+_FINE = st.sampled_from(["x = 1", "ё = 'слово'", "# коммент", ""])
+
+
+@given(
+    blocks=st.lists(
+        st.tuples(_PREFIX, st.lists(_FINE, max_size=2), _BROKEN, st.lists(_FINE, max_size=2)),
+        min_size=1,
+        max_size=4,
+    ),
+    separator=st.sampled_from(["\n\nТекст.\n\n", "\n"]),
+)
+def test_property_spans_ex001_column_lies_within_its_line(
+    blocks: list[tuple[str, list[str], str, list[str]]], separator: str
+) -> None:
+    """Broken examples nested in lists and quotes (one list or quote holding several when the
+    separator is a bare newline): every EX001 lies inside its line, on a line of its own, and
+    points into the code, not at a fence."""
+    parts = []
+    for prefix, before, broken, after in blocks:
+        pad = "".join(ch if ch == ">" else " " for ch in prefix)  # the container's continuation
+        body = [prefix + "```python", *(pad + c for c in [*before, broken, *after]), pad + "```"]
+        parts.append("\n".join(body))
+    text = separator.join(parts) + "\n"
+    found = ex001(text)
+    lines = text.split("\n")
+    assert len(found) == len(blocks)
+    assert len({line for line, _c, _t in found}) == len(found)
+    for line, column, _rest in found:
+        assert 1 <= column <= len(lines[line - 1]) + 1, (line, column, lines[line - 1])
+        assert "```" not in lines[line - 1]
+
+
+def test_a_block_mistune_emits_after_a_later_one_keeps_its_range() -> None:
+    # when a block follows the list, mistune hands the quote (lines 1-3) back after the list
+    # (lines 4-9): in that order the list's range ended before it started and the quote's
+    # swallowed the list (found by test_property_spans_ex001_column_lies_within_its_line)
+    text = (
+        "> - ```python\n>   x = 007\n>   ```\n"
+        "- ```python\n  x = 007\n  ```\n- ```python\n  x = 007\n  ```\n"
+        "```python\nx = 007\n```\n"
+    )
+    found = sorted((line, column) for line, column, _rest in ex001(text))
+    assert found == [(2, 9), (5, 7), (8, 7), (11, 5)]
+    headings = "> - ## a\n- ## a\n- ## a\n\n## a\n"
+    assert [line for _t, line, _c in heading_lines(headings)] == [1, 2, 3, 5]
