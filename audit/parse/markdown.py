@@ -504,6 +504,8 @@ class _Builder:
                 if child.get("type") == "heading":
                     line, cursor = self._nested_heading_line(child, cursor, last)
                     yield child, line
+                elif child.get("type") == "block_code":  # a `# comment` in it is no heading
+                    cursor = self._nested_code_lines(child, cursor, last)[2]
 
     def _nested_heading_line(self, token: Token, cursor: int, last: int) -> tuple[int, int]:
         """(line of a heading inside a list or quote, where the next search starts).
@@ -553,12 +555,16 @@ class _Builder:
         pos = bisect_right(self.heading_lines, line) - 1
         return pos if pos >= 0 else None
 
-    def _marker_line(self, cursor: int, last: int, marker: str) -> int:
-        """First line from ``cursor`` on that opens with a Q&A ``marker`` after the list and
-        quote markers (emphasis allowed: ``**Q:**``); else the first holding it; else
-        ``cursor``. Never before ``cursor``, never past ``last`` unless ``cursor`` is."""
+    def _marker_line(
+        self, cursor: int, last: int, marker: str, skip: frozenset[int] = frozenset()
+    ) -> int:
+        """First line from ``cursor`` on (``skip`` lines aside) that opens with a Q&A ``marker``
+        after the list and quote markers (emphasis allowed: ``**Q:**``); else the first holding
+        it; else ``cursor``. Never before ``cursor``, never past ``last`` unless ``cursor`` is."""
         line_text = self.index.line_text
         for line in range(cursor, last + 1):
+            if line in skip:
+                continue
             current = line_text(line)
             if current[_prefix_end(current) :].lstrip("*_ \t").startswith(marker):
                 return line
@@ -630,6 +636,7 @@ class _Builder:
                 qa.paragraph(text, first, last)
                 continue
             self._links(token, first, last, "")
+            ranges_before = len(self.code_line_ranges)
             if _MAYBE_CODE.search(self.text, start, end):
                 cursor = first  # blocks come in source order: each search starts past the last
                 for child in _descendants(token):
@@ -682,7 +689,12 @@ class _Builder:
                     doc.blocks.append(
                         Paragraph(text, Span(self.path, first), "quote", section, raw_text)
                     )
-                qa.paragraph(text, first, last, quoted=True)
+                in_code = frozenset(
+                    line
+                    for low, high in self.code_line_ranges[ranges_before:]
+                    for line in range(low, high + 1)
+                )
+                qa.paragraph(text, first, last, quoted=True, skip=in_code)
             else:
                 qa.other_block(first)
         qa.finish()
@@ -1006,7 +1018,16 @@ class _QACollector:
                 return marker
         return None
 
-    def paragraph(self, text: str, first: int, last: int, quoted: bool = False) -> None:
+    def paragraph(
+        self,
+        text: str,
+        first: int,
+        last: int,
+        quoted: bool = False,
+        skip: frozenset[int] = frozenset(),
+    ) -> None:
+        """Q&A markers of a paragraph (or of a quote's paragraphs, joined); ``skip``: lines of
+        code nested in the quote, where a ``Q:`` is code, not a question."""
         lines = text.split("\n")
         b = self.b
         cursor = first  # markers come in source order: each one is looked for past the last
@@ -1025,7 +1046,7 @@ class _QACollector:
             # a paragraph's text lines are its source lines (a quote's are not: its blank
             # lines and markers are gone), so the line is at least first + offset there
             line_no = b._marker_line(
-                cursor if quoted else max(cursor, first + offset), last, marker
+                cursor if quoted else max(cursor, first + offset), last, marker, skip
             )
             cursor = line_no + 1
             line_text = b.index.line_text(line_no)

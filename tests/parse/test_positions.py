@@ -186,6 +186,8 @@ def test_headings_after_a_lazy_quote_continuation_keep_their_own_lines() -> None
         ("- Итоги\n  -----\n- Итоги\n  =====\n", [1, 3]),
         # an ATX heading of another level with the same text is not this one
         ("> ### a\n>\n> ## a\n", [1, 3]),
+        # nor a comment in code nested before it
+        ("- ```python\n  # x\n  ```\n- # x\n", [4]),
     ],
 )
 def test_equal_headings_in_one_list_or_quote_get_their_own_lines(
@@ -212,6 +214,8 @@ def qa_lines(text: str) -> list[tuple[int, int, int | None]]:
         # Q&A in a quote were all reported at the quote's first line
         ("> Q: раз?\n> A: да\n>\n> Q: раз?\n> A: да\n", [(1, 3, 2), (4, 3, 5)]),
         ("> вступление\n>\n> **Q:** два?\n> **A:** нет\n", [(3, 3, 4)]),
+        # a marker in code nested in the quote is code, not the question
+        ("> ```\n> Q: x\n> ```\n> Q: да?\n> A: да\n", [(4, 3, 5)]),
         ("> - Q: x\n>\n>   A: y\n>\n> - Q: x\n>\n>   A: y\n", [(1, 5, 3), (5, 5, 7)]),
         # in a paragraph: a marker in the middle of a line is not where the question starts
         ("Текст, а Q: не тут\nQ: тут?\nA: да\n", [(2, 1, 3)]),
