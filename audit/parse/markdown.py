@@ -500,55 +500,54 @@ class _Builder:
             ):
                 return
             cursor = first  # headings come in source order: each search starts past the last
+            exhausted: set[str] = set()
             for child in _descendants(token):
                 if child.get("type") == "heading":
-                    line, cursor = self._nested_heading_line(child, cursor, last)
+                    line, cursor = self._nested_heading_line(child, cursor, last, exhausted)
                     yield child, line
                 elif child.get("type") == "block_code":  # a `# comment` in it is no heading
-                    cursor = self._nested_code_lines(child, cursor, last)[2]
+                    cursor = self._nested_code_lines(child, cursor, last, exhausted)[2]
 
-    def _nested_heading_line(self, token: Token, cursor: int, last: int) -> tuple[int, int]:
+    def _nested_heading_line(
+        self, token: Token, cursor: int, last: int, exhausted: set[str]
+    ) -> tuple[int, int]:
         """(line of a heading inside a list or quote, where the next search starts).
 
-        The heading is looked for in its source form at or after ``cursor``: an ATX line
-        (`#` x level after the list/quote markers) or a setext underline (`===` / `---`) below
-        its text. A line holding the heading's text is preferred (a `# comment` in nested code
-        is not a heading); the text alone is the last resort. A line is never handed out twice.
+        The heading is the first line at or after ``cursor`` in its source form: an ATX line
+        (`#` x level after the list/quote markers) or the text line above a setext underline
+        (`===` / `---` right below a line of text). The caller steps over nested code, so a
+        `# comment` there is never taken. The heading's text is the last resort; a line is
+        never handed out twice. A form not found from ``cursor`` is not found from any later
+        cursor either: it goes into ``exhausted`` and is not scanned for again (first-match
+        scans keep a block with thousands of headings linear).
         """
         level = int(token.get("attrs", {}).get("level", 1))
         text = plain_text(token.get("children")).strip()
-        needle = text.split("\n", 1)[0][:40]
         line_text = self.index.line_text
-        if token.get("style") == "setext":
-            underline = "=" if level == 1 else "-"
-            height = text.count("\n") + 1  # a setext heading's text may run over several lines
-            fallback = None
-            for line in range(cursor + 1, last + 1):
-                match = _SETEXT_UNDERLINE.match(line_text(line))
-                if match is None or match.group(1)[0] != underline:
-                    continue
-                start = max(cursor, line - height)
-                if needle in line_text(start):
-                    return start, line + 1
-                if fallback is None:
-                    fallback = (start, line + 1)
-            if fallback is not None:
-                return fallback
+        setext = token.get("style") == "setext"
+        form = f"{'setext' if setext else 'atx'}{level}"
+        if form not in exhausted:
+            if setext:
+                underline = "=" if level == 1 else "-"
+                height = text.count("\n") + 1  # a setext heading's text may span lines
+                for line in range(cursor + 1, last + 1):
+                    match = _SETEXT_UNDERLINE.match(line_text(line))
+                    if match is None or match.group(1)[0] != underline:
+                        continue
+                    above = line_text(line - 1)
+                    if above[_prefix_end(above) :].strip():
+                        return max(cursor, line - height), line + 1
+            else:
+                atx = _ATX_OPENING.get(level, _ATX_OPENING[1])
+                for line in range(cursor, last + 1):
+                    if atx.match(line_text(line)) is not None:
+                        return line, line + 1
+            exhausted.add(form)
+            needle = text.split("\n", 1)[0][:40]
+            line = self._find_line(cursor, last, needle) if needle else cursor
         else:
-            atx = _ATX_OPENING.get(level, _ATX_OPENING[1])
-            fallback = None
-            for line in range(cursor, last + 1):
-                current = line_text(line)
-                if atx.match(current) is None:
-                    continue
-                if needle in current:
-                    return line, line + 1
-                if fallback is None:
-                    fallback = (line, line + 1)
-            if fallback is not None:
-                return fallback
-        line = self._find_line(cursor, last, needle) if needle else cursor
-        line = min(line, last) if line >= cursor else min(cursor, last)
+            line = cursor
+        line = min(max(line, cursor), max(last, 1))
         return line, line + 1
 
     def _section_at(self, line: int) -> int | None:
@@ -556,19 +555,29 @@ class _Builder:
         return pos if pos >= 0 else None
 
     def _marker_line(
-        self, cursor: int, last: int, marker: str, skip: frozenset[int] = frozenset()
+        self,
+        cursor: int,
+        last: int,
+        marker: str,
+        exhausted: set[str],
+        skip: frozenset[int] = frozenset(),
     ) -> int:
         """First line from ``cursor`` on (``skip`` lines aside) that opens with a Q&A ``marker``
         after the list and quote markers (emphasis allowed: ``**Q:**``); else the first holding
-        it; else ``cursor``. Never before ``cursor``, never past ``last`` unless ``cursor`` is."""
-        line_text = self.index.line_text
-        for line in range(cursor, last + 1):
-            if line in skip:
-                continue
-            current = line_text(line)
-            if current[_prefix_end(current) :].lstrip("*_ \t").startswith(marker):
-                return line
-        return min(self._find_line(cursor, last, marker), max(last, 1))
+        it; else ``cursor``. Never before ``cursor``, never past ``last`` unless ``cursor`` is.
+        A marker not found from ``cursor`` (written as an entity, say) goes into ``exhausted``
+        and is not scanned for again: 20,000 such lines in one quote took minutes."""
+        if marker not in exhausted:
+            line_text = self.index.line_text
+            for line in range(cursor, last + 1):
+                if line in skip:
+                    continue
+                current = line_text(line)
+                if current[_prefix_end(current) :].lstrip("*_ \t").startswith(marker):
+                    return line
+            exhausted.add(marker)
+            return min(self._find_line(cursor, last, marker), max(last, 1))
+        return min(cursor, max(last, 1))
 
     def _find_line(self, first: int, last: int, needle: str) -> int:
         start = self.index.offset(first)
@@ -639,9 +648,12 @@ class _Builder:
             ranges_before = len(self.code_line_ranges)
             if _MAYBE_CODE.search(self.text, start, end):
                 cursor = first  # blocks come in source order: each search starts past the last
+                exhausted: set[str] = set()
                 for child in _descendants(token):
                     if child.get("type") == "block_code":
-                        opening, code_line, cursor = self._nested_code_lines(child, cursor, last)
+                        opening, code_line, cursor = self._nested_code_lines(
+                            child, cursor, last, exhausted
+                        )
                         self._code_block(
                             child,
                             opening,
@@ -812,29 +824,29 @@ class _Builder:
         filled = tuple(first if c is None else c for c in columns)
         return first, filled if any(c != first for c in filled) else ()
 
-    def _nested_code_lines(self, token: Token, cursor: int, last: int) -> tuple[int, int, int]:
+    def _nested_code_lines(
+        self, token: Token, cursor: int, last: int, exhausted: set[str]
+    ) -> tuple[int, int, int]:
         """(opening line, first code line, where the next search starts) of a code block inside
         a list or quote, looked for from ``cursor``: the next fence of its marker after the
-        list/quote markers (one with its info string preferred), or for an indented block the
-        next line ending in its first code line after nothing but markers and blanks."""
+        list/quote markers (the previous block's closing fence is behind ``cursor``), or for an
+        indented block the next line ending in its first code line after nothing but markers
+        and blanks. A fence not found from ``cursor`` goes into ``exhausted`` and is not
+        scanned for again."""
         code = str(token.get("raw", ""))
         count = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
         line_text = self.index.line_text
         if token.get("style") == "fenced":
             marker = str(token.get("marker") or "```")
             fence = marker[0] * len(marker)
-            info = str(token.get("attrs", {}).get("info", "") or "").strip()
             opening = None
-            for line in range(cursor, last + 1):
+            for line in range(cursor, last + 1) if fence not in exhausted else ():
                 current = line_text(line)
-                rest = current[_prefix_end(current) :]
-                if rest.startswith(fence):
-                    if info in rest[len(fence) :]:
-                        opening = line
-                        break
-                    if opening is None:
-                        opening = line
+                if current[_prefix_end(current) :].startswith(fence):
+                    opening = line
+                    break
             if opening is None:
+                exhausted.add(fence)
                 opening = min(cursor, last)
             code_line = opening + 1
             after = code_line + count  # the closing fence, when the block has one
@@ -1031,6 +1043,7 @@ class _QACollector:
         lines = text.split("\n")
         b = self.b
         cursor = first  # markers come in source order: each one is looked for past the last
+        exhausted: set[str] = set()
         for offset, line in enumerate(lines):
             stripped = line.strip()
             q = self._marker(stripped, b.q_markers)
@@ -1046,7 +1059,7 @@ class _QACollector:
             # a paragraph's text lines are its source lines (a quote's are not: its blank
             # lines and markers are gone), so the line is at least first + offset there
             line_no = b._marker_line(
-                cursor if quoted else max(cursor, first + offset), last, marker, skip
+                cursor if quoted else max(cursor, first + offset), last, marker, exhausted, skip
             )
             cursor = line_no + 1
             line_text = b.index.line_text(line_no)
