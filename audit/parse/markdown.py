@@ -518,11 +518,12 @@ class _Builder:
         (`===` / `---` right below a line of text). The caller steps over nested code, so a
         `# comment` there is never taken. The heading's text is the last resort; a line is
         never handed out twice. A form not found from ``cursor`` is not found from any later
-        cursor either: it goes into ``exhausted`` and is not scanned for again (first-match
-        scans keep a block with thousands of headings linear).
+        cursor either: it goes into ``exhausted`` and is not scanned for again (with the
+        first-match scans, this keeps a block with thousands of headings linear).
         """
         level = int(token.get("attrs", {}).get("level", 1))
         text = plain_text(token.get("children")).strip()
+        needle = text.split("\n", 1)[0][:40]
         line_text = self.index.line_text
         setext = token.get("style") == "setext"
         form = f"{'setext' if setext else 'atx'}{level}"
@@ -538,12 +539,24 @@ class _Builder:
                     if above[_prefix_end(above) :].strip():
                         return max(cursor, line - height), line + 1
             else:
+                # a line holding the text is preferred (an ATX-like line in an HTML block is
+                # not a heading) until one heading's text is not found as written (markup,
+                # entities): from then on the first ATX line of the level is taken
                 atx = _ATX_OPENING.get(level, _ATX_OPENING[1])
+                check = bool(needle) and "?" + form not in exhausted
+                first_atx = None
                 for line in range(cursor, last + 1):
-                    if atx.match(line_text(line)) is not None:
+                    current = line_text(line)
+                    if atx.match(current) is None:
+                        continue
+                    if not check or needle in current:
                         return line, line + 1
+                    if first_atx is None:
+                        first_atx = line
+                if first_atx is not None:
+                    exhausted.add("?" + form)
+                    return first_atx, first_atx + 1
             exhausted.add(form)
-            needle = text.split("\n", 1)[0][:40]
             line = self._find_line(cursor, last, needle) if needle else cursor
         else:
             line = cursor
@@ -839,12 +852,27 @@ class _Builder:
         if token.get("style") == "fenced":
             marker = str(token.get("marker") or "```")
             fence = marker[0] * len(marker)
-            opening = None
+            # the fence is told from a fence-like line in an HTML block by the code below it:
+            # its first non-blank code line must end the file line where it belongs
+            probe = next(((k, ln) for k, ln in enumerate(code.split("\n")) if ln.strip()), None)
+            check = probe is not None and "?" + fence not in exhausted
+            opening = first_fence = None
             for line in range(cursor, last + 1) if fence not in exhausted else ():
                 current = line_text(line)
-                if current[_prefix_end(current) :].startswith(fence):
+                if not current[_prefix_end(current) :].startswith(fence):
+                    continue
+                if first_fence is None:
+                    first_fence = line
+                if not check or probe is None:
                     opening = line
                     break
+                k, expected = probe
+                if line_text(line + 1 + k).endswith(expected.lstrip(" \t")):
+                    opening = line
+                    break
+            if opening is None and first_fence is not None:
+                exhausted.add("?" + fence)  # no line validates: take the first from now on
+                opening = first_fence
             if opening is None:
                 exhausted.add(fence)
                 opening = min(cursor, last)

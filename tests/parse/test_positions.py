@@ -186,8 +186,9 @@ def test_headings_after_a_lazy_quote_continuation_keep_their_own_lines() -> None
         ("- Итоги\n  -----\n- Итоги\n  =====\n", [1, 3]),
         # an ATX heading of another level with the same text is not this one
         ("> ### a\n>\n> ## a\n", [1, 3]),
-        # nor a comment in code nested before it
+        # nor a comment in code nested before it, nor an ATX-like line in an HTML block
         ("- ```python\n  # x\n  ```\n- # x\n", [4]),
+        ("- <div>\n  # y\n  </div>\n- # x\n", [4]),
     ],
 )
 def test_equal_headings_in_one_list_or_quote_get_their_own_lines(
@@ -248,6 +249,12 @@ def code_positions(text: str) -> list[tuple[int, int, int, int]]:
         # an indented code block in a list item (no fence: the span is the code's first line)
         ("- пункт\n\n      код\n", [(3, 7, 3, 7)]),
         (">```python\n>x = 1\n> ```\n", [(1, 2, 2, 2)]),
+        # a fence-like line in an HTML block is not the fence (mistune lets this block run on
+        # lazily into line 7; found by test_property_spans_code_columns_locate_every_code_line)
+        (
+            "> <div>\n> raw *html*\n> </div>\n> ```python\n> \n> ```\n[ref]: материалы.md\n",
+            [(6, 3, 7, 1)],
+        ),
         # the top level: the fence's indentation is stripped from the code
         ("  ```python\n  x = 1\n  ```\n", [(1, 3, 2, 3)]),
     ],
