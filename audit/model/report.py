@@ -9,6 +9,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from audit.model.example import ExampleStatus
 from audit.model.graph_view import GraphViewOut
 
 REPORT_SCHEMA_VERSION: Final = 1
@@ -115,16 +116,7 @@ class ExampleOut(_Model):
     path: str
     line: int
     section: str
-    status: Literal[
-        "works",
-        "failed",
-        "timeout",
-        "output-mismatch",
-        "needs-module",
-        "skipped",
-        "syntax-error",
-        "limit-exceeded",
-    ]
+    status: ExampleStatus
     duration_s: float
     cached: bool
     message: str = ""

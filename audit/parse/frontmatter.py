@@ -88,28 +88,14 @@ def _scan_load(yaml_text: str, lines: int, loader: Any) -> FrontMatter:
         if isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                mark = event.start_mark
-                return FrontMatter(
-                    None,
-                    1,
-                    lines,
-                    f"front matter uses more than {MAX_ALIASES} aliases",
-                    (mark.line + 2) if mark else 2,
-                    (mark.column + 1) if mark else 1,
-                    "FM003",
+                return _too_complex(
+                    event, lines, f"front matter uses more than {MAX_ALIASES} aliases"
                 )
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
-                return FrontMatter(
-                    None,
-                    1,
-                    lines,
-                    f"front matter is nested deeper than {MAX_DEPTH} levels",
-                    (mark.line + 2) if mark else 2,
-                    (mark.column + 1) if mark else 1,
-                    "FM003",
+                return _too_complex(
+                    event, lines, f"front matter is nested deeper than {MAX_DEPTH} levels"
                 )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
@@ -127,3 +113,11 @@ def _scan_load(yaml_text: str, lines: int, loader: Any) -> FrontMatter:
             "FM002",
         )
     return FrontMatter({str(k): v for k, v in data.items()}, 1, lines)
+
+
+def _too_complex(event: Any, lines: int, message: str) -> FrontMatter:
+    """FM003 at the YAML event that crossed a limit (line 1 of the file is the opening ---)."""
+    mark = event.start_mark
+    line = (mark.line + 2) if mark else 2
+    column = (mark.column + 1) if mark else 1
+    return FrontMatter(None, 1, lines, message, line, column, "FM003")
