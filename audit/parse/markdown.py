@@ -69,6 +69,18 @@ _SETEXT_UNDERLINE = re.compile(r"(?:[ \t]*(?:>|(?:[*+\-]|\d{1,9}[.)])[ \t]))*[ \
 
 
 class _PositionedState(BlockState):
+    # where the block quote being parsed starts in ``tokens`` (innermost last): mistune puts a
+    # quote that a following list (or fence, rule, HTML) ended "before the last token", but that
+    # list's parse can append more than one token, and the quote landed after the list
+    quote_starts: list[int]
+
+    def prepend_token(self, token: Token) -> None:
+        starts = getattr(self, "quote_starts", None)
+        if starts and token.get("type") == "block_quote":
+            self.tokens.insert(starts[-1], token)
+        else:
+            super().prepend_token(token)
+
     def add_paragraph(self, text: str) -> None:
         last = self.last_token()
         if last and last["type"] == "paragraph":
@@ -92,6 +104,14 @@ class _PositionedBlockParser(BlockParser):
             token.setdefault("_start", m.start())
         return result
 
+    def parse_block_quote(self, m: re.Match[str], state: BlockState) -> int:
+        starts = state.__dict__.setdefault("quote_starts", [])
+        starts.append(len(state.tokens))
+        try:
+            return super().parse_block_quote(m, state)
+        finally:
+            starts.pop()
+
     def _parse_indent_code_fast(self, state: BlockState) -> Any:
         if state.parent is not None:
             return super()._parse_indent_code_fast(state)
@@ -106,6 +126,8 @@ def _new_markdown() -> mistune.Markdown:
     md = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
     md.block.__class__ = _PositionedBlockParser
     md.block.state_cls = _PositionedState
+    # rule methods were bound when the parser was built, before the class swap
+    md.block._methods["block_quote"] = md.block.parse_block_quote
     return md
 
 
@@ -327,9 +349,9 @@ class _Builder:
         for i, start in enumerate(starts):
             if start < 0:
                 starts[i] = starts[i - 1] if i else 0
-        # mistune can hand a block back after a later one (a quote ending in a list, followed
-        # by a list, comes after that list): in emission order a block's range would end before
-        # it starts and the other would swallow it. Source order (a stable sort) fixes both.
+        # a block handed back after a later one would get a range ending before it starts, and
+        # the other would swallow it: mistune did that to a quote ended by a list (corrected in
+        # _PositionedState.prepend_token); the stable sort keeps source order whatever the cause
         order = sorted(range(len(tops)), key=starts.__getitem__)
         tops = [tops[i] for i in order]
         starts = [starts[i] for i in order]
@@ -879,8 +901,14 @@ class _Builder:
             code_line = opening + 1
             after = code_line + count  # the closing fence, when the block has one
             closing = line_text(after)
-            stripped = closing[_prefix_end(closing) :].rstrip()
-            if after <= last and stripped.startswith(fence) and not stripped.strip(fence[0]):
+            prefix = _prefix_end(closing)
+            stripped = closing[prefix:].rstrip()
+            if (
+                after <= last
+                and stripped.startswith(fence)
+                and not stripped.strip(fence[0])
+                and not closing[:prefix].strip(" \t>")  # `- ```` opens a new item's block
+            ):
                 after += 1
             return opening, code_line, after
         first_code = code.split("\n", 1)[0]

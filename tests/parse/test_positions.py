@@ -189,6 +189,9 @@ def test_headings_after_a_lazy_quote_continuation_keep_their_own_lines() -> None
         # nor a comment in code nested before it, nor an ATX-like line in an HTML block
         ("- ```python\n  # x\n  ```\n- # x\n", [4]),
         ("- <div>\n  # y\n  </div>\n- # x\n", [4]),
+        # mistune put the inner quote (line 1) after the list that ended it (found by
+        # test_property_spans_of_nested_elements_never_share_a_line)
+        ("> > # модель\n> - ```python\n>   print(1)\n>   \n> # модель\n", [1, 5]),
     ],
 )
 def test_equal_headings_in_one_list_or_quote_get_their_own_lines(
@@ -254,6 +257,12 @@ def code_positions(text: str) -> list[tuple[int, int, int, int]]:
         (
             "> <div>\n> raw *html*\n> </div>\n> ```python\n> \n> ```\n[ref]: материалы.md\n",
             [(6, 3, 7, 1)],
+        ),
+        # `- ```` after an unclosed fence in a quote opens the next item's block: it is not
+        # the quote's closing fence (found by test_property_spans_code_columns_...)
+        (
+            "- > ```python\n  > print(1)\n  > \n- ```\n  print(1)\n  \n",
+            [(1, 5, 2, 5), (4, 3, 5, 3)],
         ),
         # the top level: the fence's indentation is stripped from the code
         ("  ```python\n  x = 1\n  ```\n", [(1, 3, 2, 3)]),
