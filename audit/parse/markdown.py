@@ -527,7 +527,8 @@ class _Builder:
                 if child.get("type") == "heading":
                     line, cursor = self._nested_heading_line(child, cursor, last, exhausted)
                     yield child, line
-                elif child.get("type") == "block_code":  # a `# comment` in it is no heading
+                elif child.get("type") in ("block_code", "block_html"):
+                    # a `# comment` in code or a `# x` line in raw HTML is no heading
                     cursor = self._nested_code_lines(child, cursor, last, exhausted)[2]
 
     def _nested_heading_line(
@@ -685,7 +686,9 @@ class _Builder:
                 cursor = first  # blocks come in source order: each search starts past the last
                 exhausted: set[str] = set()
                 for child in _descendants(token):
-                    if child.get("type") == "block_code":
+                    if child.get("type") == "block_html":  # a fence-like line in it is HTML
+                        cursor = self._nested_code_lines(child, cursor, last, exhausted)[2]
+                    elif child.get("type") == "block_code":
                         opening, code_line, cursor = self._nested_code_lines(
                             child, cursor, last, exhausted
                         )
@@ -867,7 +870,8 @@ class _Builder:
         list/quote markers (the previous block's closing fence is behind ``cursor``), or for an
         indented block the next line ending in its first code line after nothing but markers
         and blanks. A fence not found from ``cursor`` goes into ``exhausted`` and is not
-        scanned for again."""
+        scanned for again. A raw HTML block is located like an indented one (its lines are
+        verbatim too), so that the walks can step over it."""
         code = str(token.get("raw", ""))
         count = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
         line_text = self.index.line_text

@@ -258,6 +258,11 @@ def code_positions(text: str) -> list[tuple[int, int, int, int]]:
             "> <div>\n> raw *html*\n> </div>\n> ```python\n> \n> ```\n[ref]: материалы.md\n",
             [(6, 3, 7, 1)],
         ),
+        # nor one in an HTML block followed by the same code as the real block (stepped over)
+        (
+            "> > <div>\n> > </div>\n> > ~~~python\n> > x = 1\n> > \n> ~~~python\n> x = 1\n",
+            [(6, 3, 7, 3)],
+        ),
         # `- ```` after an unclosed fence in a quote opens the next item's block: it is not
         # the quote's closing fence (found by test_property_spans_code_columns_...)
         (
