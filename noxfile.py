@@ -49,7 +49,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, mypy --strict on audit/."""
     session.install("-e", ".[lint]")
-    session.run("ruff", "check", "audit", "tests", "noxfile.py")
+    session.run("ruff", "check", "audit", "bench", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "audit")
     session.run("mypy", "--strict", "audit")
 
@@ -75,9 +75,9 @@ def bench(session: nox.Session) -> None:
             external=True,
             success_codes=list(range(256)),
         )
-    session.run("python", "-m", "audit.bench", *session.posargs)
+    session.run("python", "-m", "bench.check", *session.posargs)
     # the example runner: 200 generated examples, sequential vs pool, cold vs warm cache
-    session.run("python", "-m", "audit.bench_examples")
+    session.run("python", "-m", "bench.examples")
 
 
 @nox.session(python=PYTHON)

@@ -397,7 +397,7 @@ def _edit_step(rng: random.Random, root: Path, step: int) -> str:
 def test_warm_output_equals_no_cache_after_random_edits(tmp_path: Path) -> None:
     """Property-style: after each of a bounded, seeded sequence of edits the warm check prints
     exactly (byte for byte) what a --no-cache check prints."""
-    from audit.corpus import generate
+    from bench.corpus import generate
 
     root = tmp_path / "corpus"
     generate(root, 80, seed=11)

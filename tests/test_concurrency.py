@@ -5,7 +5,7 @@
   files left in the report folder or the cache, and the cache left behind is sound;
 - SIGKILL during a run: the previous report is intact and the next run succeeds from the cache.
 
-Runs use the corpus generator (audit/corpus.py) in tmp_path; signals are sent once the audited
+Runs use the corpus generator (bench/corpus.py) in tmp_path; signals are sent once the audited
 process has used some CPU (it is past interpreter start-up and imports), read from /proc.
 """
 
@@ -40,7 +40,7 @@ def corpus(tmp_path: Path, files: int, seed: int = 11) -> Path:
         [
             sys.executable,
             "-m",
-            "audit.corpus",
+            "bench.corpus",
             str(root),
             "--files",
             str(files),

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from audit.config import load_config
-from audit.corpus import generate
+from bench.corpus import generate
 from audit.pipeline import analyse
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from audit.corpus import generate
+from bench.corpus import generate
 from audit.pipeline import PARALLEL_MIN_FILES
 
 

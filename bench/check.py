@@ -1,7 +1,7 @@
-"""Benchmarks: ``python -m audit.bench`` (or ``nox -s bench``).
+"""Benchmarks: ``python -m bench.check`` (or ``nox -s bench``).
 
 For each corpus size (1,000 and 5,000 files; 20,000 with ``--large``) it generates a seeded
-corpus (``audit.corpus``) under ``build/bench/`` and measures, each as a separate subprocess so
+corpus (``bench.corpus``) under ``build/bench/`` and measures, each as a separate subprocess so
 that peak RSS is the child's own (``os.wait4``):
 
 - reading every file (the floor), mistune parsing alone (the plugins the audit uses);
@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from audit.corpus import generate
+from bench.corpus import generate
 
 OUT = Path("build/bench")
 
@@ -255,7 +255,7 @@ def table(measures: Sequence[Measure]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m audit.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.check", description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--large", action="store_true", help="also 20,000 files")
     parser.add_argument("--seed", type=int, default=7)

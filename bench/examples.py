@@ -1,4 +1,4 @@
-"""Benchmark of the examples stage: ``python -m audit.bench_examples [--count 200] [--jobs N]``.
+"""Benchmark of the examples stage: ``python -m bench.examples [--count 200] [--jobs N]``.
 
 Generates ``count`` examples (two blocks per section, each with an expected output) in a
 temporary project and measures, wall clock: sequential (1 worker) vs the pool, cold vs warm
@@ -100,7 +100,7 @@ def bench_examples(count: int = 200, jobs: int = 0) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m audit.bench_examples")
+    parser = argparse.ArgumentParser(prog="python -m bench.examples")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--json", help="also write the numbers to this file")
