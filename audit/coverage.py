@@ -24,6 +24,7 @@ from audit.model.coverage import (
     GapCoverage,
     RequirementResult,
     ResolvedClaim,
+    TaskTally,
     ThresholdResult,
 )
 from audit.model.example import ExampleResult
@@ -398,6 +399,7 @@ def compute_coverage(
             else coverage.overall
         )
     coverage.task_counts = _task_counts(graph)
+    coverage.task_tallies = _task_tallies(trackers, graph, coverage.task_counts)
     coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
 
@@ -449,6 +451,32 @@ def _task_counts(graph: TopicGraph) -> dict[str, dict[str, int]]:
         counts.setdefault(track, {})
         counts[track][sub] = counts[track].get(sub, 0) + 1
     return counts
+
+
+def _task_tallies(
+    trackers: Sequence[Tracker], graph: TopicGraph, counts: dict[str, dict[str, int]]
+) -> dict[str, TaskTally]:
+    """What a task is, per track: its task files when it has any, else the distinct task ids
+    its materials pages declare in their headings (the published site has no task pages)."""
+    by_headings: dict[str, set[str]] = {}
+    for task_id, decls in graph.tasks.items():
+        for decl in decls:
+            doc = graph.documents.get(decl.path)
+            if decl.by == "heading" and doc is not None and doc.kind == "materials":
+                by_headings.setdefault(doc.track, set()).add(task_id)
+    tallies: dict[str, TaskTally] = {}
+    for track in sorted({t.track for t in trackers}):
+        files = counts.get(track, {})
+        if files:
+            named = {sub: n for sub, n in files.items() if sub}
+            tallies[track] = TaskTally(
+                track, sum(files.values()), "task files", dict(named) if named else None
+            )
+        elif by_headings.get(track):
+            tallies[track] = TaskTally(track, len(by_headings[track]), "materials headings")
+        else:
+            tallies[track] = TaskTally(track, 0, "nothing")
+    return tallies
 
 
 def evaluate_thresholds(coverage: Coverage, config: Config, errors: int) -> list[ThresholdResult]:

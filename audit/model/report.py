@@ -85,6 +85,15 @@ class BucketOut(_Model):
     score: float
 
 
+class TaskCountOut(_Model):
+    """The tasks of a track with a tracker, and what was counted: the tracker's figures are
+    checked against this number (nothing counted: only against each other)."""
+
+    track: str
+    tasks: int = Field(ge=0)
+    counted_from: Literal["task files", "materials headings", "nothing"]
+
+
 class CoverageOut(_Model):
     overall: float
     weighted_overall: float
@@ -92,6 +101,7 @@ class CoverageOut(_Model):
     by_category: list[BucketOut]
     by_priority: list[BucketOut]
     by_track: list[BucketOut]
+    task_counts: list[TaskCountOut] = Field(default_factory=list)
 
 
 class ThresholdOut(_Model):

@@ -22,6 +22,7 @@ from audit.model.report import (
     RequirementOut,
     RuleOut,
     SummaryOut,
+    TaskCountOut,
     ThresholdOut,
 )
 from audit.pipeline import Audit
@@ -163,6 +164,10 @@ def build_report(audit: Audit) -> ReportModel:
             by_category=[BucketOut(**asdict(b)) for b in coverage.by_category],
             by_priority=[BucketOut(**asdict(b)) for b in coverage.by_priority],
             by_track=[BucketOut(**asdict(b)) for b in coverage.by_track],
+            task_counts=[
+                TaskCountOut(track=t.track, tasks=t.count, counted_from=t.basis)
+                for t in coverage.task_tallies.values()
+            ],
         ),
         thresholds=thresholds,
         gaps=gaps,

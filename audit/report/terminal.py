@@ -10,6 +10,7 @@ from rich.table import Table
 
 from audit.model.report import ReportModel
 from audit.report.github import baseline_line
+from audit.report.markdown import task_count_phrase
 
 _STYLE = {"covered": "green", "partial": "yellow", "none": "red", "unknown": "dim"}
 
@@ -55,6 +56,10 @@ def render(model: ReportModel, stream: TextIO) -> None:
         f"findings: {s.errors} errors, {s.warnings} warnings, {s.infos} notes; "
         f"examples: {examples}; {verdict}"
     )
+    if c.task_counts:
+        console.print(
+            escape("tasks counted: " + "; ".join(task_count_phrase(t) for t in c.task_counts))
+        )
     if model.baseline is not None:
         style = "red" if model.baseline.regressed else "green"
         console.print(f"[{style}]{escape(baseline_line(model))}[/]")
