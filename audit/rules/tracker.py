@@ -375,9 +375,8 @@ def tracker_rows_unchecked(ctx: RuleContext) -> Iterator[Finding]:
             "nothing": f"the '{tracker.track}' track has no task files and no task ids in "
             "materials headings",
         }[tally.basis]
-        yield ctx.finding(
-            "GP019", rows[0].span, f"the table's {len(rows)} row counts were not checked: {why}"
-        )
+        counts = "1 row count was" if len(rows) == 1 else f"{len(rows)} row counts were"
+        yield ctx.finding("GP019", rows[0].span, f"the table's {counts} not checked: {why}")
 
 
 @rule("GP011", "claimed-document-missing", Severity.ERROR, stage=STAGE)
