@@ -125,7 +125,9 @@ class GraphOut(_Model):
 class ExampleOut(_Model):
     path: str
     line: int
-    section: str
+    section: str  # the slug of the H2 section the example sits in ("" before any heading)
+    section_title: str = ""  # that heading's text as written
+    first_line: str = ""  # the example's first line of code, shown on hover
     status: ExampleStatus
     duration_s: float
     cached: bool
