@@ -7,7 +7,13 @@ from typing import Literal
 
 from audit.model.tracker import Claim, Gap, Status
 
-TaskBasis = Literal["task files", "materials headings", "nothing"]
+TaskBasis = Literal[
+    "task files",
+    "materials headings",
+    "materials overview tables",
+    "materials headings and overview tables",
+    "nothing",
+]
 
 
 @dataclass(frozen=True, slots=True)

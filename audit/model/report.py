@@ -91,7 +91,13 @@ class TaskCountOut(_Model):
 
     track: str
     tasks: int = Field(ge=0)
-    counted_from: Literal["task files", "materials headings", "nothing"]
+    counted_from: Literal[
+        "task files",
+        "materials headings",
+        "materials overview tables",
+        "materials headings and overview tables",
+        "nothing",
+    ]
 
 
 class CoverageOut(_Model):

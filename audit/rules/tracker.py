@@ -295,7 +295,7 @@ def _measured(tracker: Tracker, tally: TaskTally) -> str:
     if tally.basis == "task files":
         return f"the '{tracker.track}' track has {tally.count} task files"
     return (
-        f"the '{tracker.track}' track's materials headings declare {tally.count} "
+        f"the '{tracker.track}' track's {tally.basis} declare {tally.count} "
         f"task{'' if tally.count == 1 else 's'}"
     )
 
@@ -367,14 +367,18 @@ def tracker_rows_unchecked(ctx: RuleContext) -> Iterator[Finding]:
         rows = [f for f in tracker.figures if f.kind == "subcategory-count"]
         if not rows or tally is None or tally.subcategories:
             continue
-        why = {
-            "task files": f"the '{tracker.track}' track's {tally.count} task files name no "
-            "subcategory",
-            "materials headings": f"the '{tracker.track}' track's {tally.count} tasks are "
-            "declared only in materials headings, which name no subcategory",
-            "nothing": f"the '{tracker.track}' track has no task files and no task ids in "
-            "materials headings",
-        }[tally.basis]
+        if tally.basis == "task files":
+            why = f"the '{tracker.track}' track's {tally.count} task files name no subcategory"
+        elif tally.basis == "nothing":
+            why = (
+                f"the '{tracker.track}' track has no task files and no task ids in materials "
+                "headings"
+            )
+        else:
+            why = (
+                f"the '{tracker.track}' track's {tally.count} tasks are declared only in "
+                f"{tally.basis}, which name no subcategory"
+            )
         counts = "1 row count was" if len(rows) == 1 else f"{len(rows)} row counts were"
         yield ctx.finding("GP019", rows[0].span, f"the table's {counts} not checked: {why}")
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.config import load_config
+from audit.coverage import overview_table_ids
 from audit.pipeline import Audit, full_audit
 from audit.report.build import build_report
 from audit.report.markdown import render as render_markdown
+from tests.helpers import parse_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 FIGURE_CODES = ("GP010", "GP018", "GP019")
@@ -129,3 +131,18 @@ def test_the_seed_shaped_tracker_keeps_its_figure_findings_and_gains_the_contrad
     ]
     contradiction = next(f for f in audit.findings if f.code == "GP018")
     assert contradiction.hint == files
+
+
+def test_overview_table_ids_are_read_from_the_id_column_of_a_kept_table() -> None:
+    # the parse keeps table blocks for trackers only today, so the table is parsed under a
+    # tracker's name; materials pages need the same (audit/parse/markdown.py keep_blocks)
+    doc = parse_text(
+        "# MLOps: учебные материалы\n\n## Обзор задач\n\n"
+        "| ID | Задача | Сложность | Ключевые темы |\n|---|---|---|---|\n"
+        "| mlops_001 | Model Serving | Medium | батчинг |\n"
+        "| `mlops_002` | Feature Store | Hard | онлайн и офлайн |\n"
+        "| см. ниже | Мониторинг | Medium | дрейф |\n\n"
+        "| Подкатегория | Задач |\n|---|---|\n| llm_001 | 1 |\n",
+        "content/mlops/пробелы-в-покрытии.md",
+    )
+    assert overview_table_ids(doc) == {"mlops_001", "mlops_002"}
