@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         "artifact format: md, json, junit, sarif, ...",
     )
     report.add_argument("-o", "--output", help="write the --format output to this file")
+    report.add_argument(
+        "-q", "--quiet", action="store_true", help="text format: print the one-line summary only"
+    )
     report.add_argument("--output-dir", help="write every report artifact into this folder")
     report.add_argument(
         "--no-exec",
@@ -362,7 +365,12 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.format == "text":
-        render_terminal(model, sys.stdout)
+        more = (
+            str(folder / "report.md")
+            if folder is not None
+            else "content-audit report --output-dir DIR writes them all to DIR/report.md"
+        )
+        render_terminal(model, sys.stdout, quiet=args.quiet, more=more)
     else:
         if args.format == "github":
             from audit.report.github import render as render_github

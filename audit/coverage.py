@@ -24,8 +24,11 @@ from audit.model.coverage import (
     GapCoverage,
     RequirementResult,
     ResolvedClaim,
+    TaskBasis,
+    TaskTally,
     ThresholdResult,
 )
+from audit.model.document import Document
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
 from audit.model.requirements import Requirement, RequirementsSpec
@@ -398,6 +401,7 @@ def compute_coverage(
             else coverage.overall
         )
     coverage.task_counts = _task_counts(graph)
+    coverage.task_tallies = _task_tallies(trackers, graph, coverage.task_counts)
     coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
 
@@ -449,6 +453,68 @@ def _task_counts(graph: TopicGraph) -> dict[str, dict[str, int]]:
         counts.setdefault(track, {})
         counts[track][sub] = counts[track].get(sub, 0) + 1
     return counts
+
+
+# an id cell of a materials overview table ("| mlops_001 | Model serving | Medium | ... |")
+_OVERVIEW_ID = re.compile(r"^`?([a-z][a-z0-9]*_\d{3}(?:_[a-z0-9_]*[a-z0-9])?)`?$")
+
+
+def overview_table_ids(doc: Document) -> set[str]:
+    """Task ids in the ID column of the page's tables (the 06 pages' `Обзор задач` tables).
+
+    Read from the tables the parse kept (``Document.blocks``, header row first)."""
+    ids: set[str] = set()
+    for block in doc.blocks:
+        if block.kind != "table" or not block.rows:
+            continue
+        header = [cell.strip().casefold() for cell in block.rows[0]]
+        if "id" not in header:
+            continue
+        column = header.index("id")
+        for row in block.rows[1:]:
+            match = _OVERVIEW_ID.match(row[column].strip()) if column < len(row) else None
+            if match:
+                ids.add(match.group(1))
+    return ids
+
+
+def _task_tallies(
+    trackers: Sequence[Tracker], graph: TopicGraph, counts: dict[str, dict[str, int]]
+) -> dict[str, TaskTally]:
+    """What a task is, per track: its task files when it has any, else the distinct task ids
+    its materials pages declare in their headings and overview tables (the published site has
+    no task pages)."""
+    by_headings: dict[str, set[str]] = {}
+    for task_id, decls in graph.tasks.items():
+        for decl in decls:
+            doc = graph.documents.get(decl.path)
+            if decl.by == "heading" and doc is not None and doc.kind == "materials":
+                by_headings.setdefault(doc.track, set()).add(task_id)
+    by_tables: dict[str, set[str]] = {}
+    for doc in graph.documents.values():
+        if doc.kind == "materials":
+            by_tables.setdefault(doc.track, set()).update(overview_table_ids(doc))
+    tallies: dict[str, TaskTally] = {}
+    for track in sorted({t.track for t in trackers}):
+        files = counts.get(track, {})
+        headings, tables = by_headings.get(track, set()), by_tables.get(track, set())
+        if files:
+            named = {sub: n for sub, n in files.items() if sub}
+            tallies[track] = TaskTally(
+                track, sum(files.values()), "task files", dict(named) if named else None
+            )
+        elif headings or tables:
+            basis: TaskBasis = (
+                "materials headings and overview tables"
+                if headings and tables
+                else "materials headings"
+                if headings
+                else "materials overview tables"
+            )
+            tallies[track] = TaskTally(track, len(headings | tables), basis)
+        else:
+            tallies[track] = TaskTally(track, 0, "nothing")
+    return tallies
 
 
 def evaluate_thresholds(coverage: Coverage, config: Config, errors: int) -> list[ThresholdResult]:

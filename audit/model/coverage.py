@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from audit.model.tracker import Claim, Gap, Status
+
+TaskBasis = Literal[
+    "task files",
+    "materials headings",
+    "materials overview tables",
+    "materials headings and overview tables",
+    "nothing",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,21 @@ class ThresholdResult:
     comparison: str  # ">=" or "<="
 
 
+@dataclass(frozen=True, slots=True)
+class TaskTally:
+    """How many tasks a track has, and what was counted to say so.
+
+    A project either writes one file per task (front matter with a subcategory) or only declares
+    tasks in its materials headings (`## 1. Токенизация (llm_007_tokenization)`), like the
+    published site; a tracker's figures are checked against whichever the track has.
+    """
+
+    track: str
+    count: int
+    basis: TaskBasis
+    subcategories: dict[str, int] | None = None  # None: the tasks name no subcategory
+
+
 @dataclass
 class Coverage:
     gaps: list[GapCoverage] = field(default_factory=list)
@@ -69,3 +93,4 @@ class Coverage:
     examples_executed: bool = False
     thresholds: list[ThresholdResult] = field(default_factory=list)
     task_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # track -> subcat -> n
+    task_tallies: dict[str, TaskTally] = field(default_factory=dict)  # per track of a tracker

@@ -85,6 +85,21 @@ class BucketOut(_Model):
     score: float
 
 
+class TaskCountOut(_Model):
+    """The tasks of a track with a tracker, and what was counted: the tracker's figures are
+    checked against this number (nothing counted: only against each other)."""
+
+    track: str
+    tasks: int = Field(ge=0)
+    counted_from: Literal[
+        "task files",
+        "materials headings",
+        "materials overview tables",
+        "materials headings and overview tables",
+        "nothing",
+    ]
+
+
 class CoverageOut(_Model):
     overall: float
     weighted_overall: float
@@ -92,6 +107,7 @@ class CoverageOut(_Model):
     by_category: list[BucketOut]
     by_priority: list[BucketOut]
     by_track: list[BucketOut]
+    task_counts: list[TaskCountOut] = Field(default_factory=list)
 
 
 class ThresholdOut(_Model):
@@ -115,7 +131,9 @@ class GraphOut(_Model):
 class ExampleOut(_Model):
     path: str
     line: int
-    section: str
+    section: str  # the slug of the H2 section the example sits in ("" before any heading)
+    section_title: str = ""  # that heading's text as written
+    first_line: str = ""  # the example's first line of code, shown on hover
     status: ExampleStatus
     duration_s: float
     cached: bool

@@ -86,6 +86,7 @@ class Figure:
     span: Span
     label: str = ""  # subcategory for subcategory-count
     context: str = ""  # where the figure was written ("heading", "lead", "table", "summary")
+    qualifier: str = ""  # what a coverage figure is about: "для Senior+" in "~85% для Senior+"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,8 @@ _MARKER = re.compile(r"<!--\s*audit:(begin|end)\s+([\w.-]+)\s*-->")
 _WISH = re.compile(r"`?([\w]+)`?\s*(?:->|→|—>)\s*`?([\w]+)`?\s*(?:\((.*)\))?")
 _SECTION_REF = re.compile(r"(?:section|раздел|§)\s*(\d+)", re.IGNORECASE)
 _INLINE_ITEM_SPLIT = re.compile(r"(?:^|\s)-\s+")
+# further figures on a coverage line: "~85%" in "coverage: ~99% для LLM Engineer, ~85% для Senior+"
+_MORE_PERCENT = re.compile(r"~\s*(\d{1,3})\s*%")
 
 
 _DELIMITER_ROW = re.compile(r"^\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?$")
@@ -275,20 +277,34 @@ class _TrackerParser:
             )
 
     def _coverage_summary(self, heading: Heading) -> None:
+        """The first line stating coverage, with every figure on it and what each is about.
+
+        `coverage: ~99% для LLM Engineer, ~85% для Senior+` states two figures; each is checked,
+        and its qualifier stays with it so the finding can say which one is wrong.
+        """
         pattern = re.compile(self.tc.coverage_percent_pattern, re.IGNORECASE)
         for block in self._blocks_between(heading.span.line, heading.end_line):
             for offset, text in enumerate(block.text.split("\n")):
                 match = pattern.search(text)
-                if match:
+                if not match:
+                    continue
+                span = Span(self.doc.path, block.span.line + offset)
+                more = list(_MORE_PERCENT.finditer(text, match.end()))
+                values = [(int(match.group(1)), match.end())]
+                values += [(int(m.group(1)), m.end()) for m in more]
+                for index, (value, end) in enumerate(values):
+                    stop = more[index].start() if index < len(more) else len(text)
+                    qualifier = text[end:stop].strip(" ,;.\t")
                     self.tracker.figures.append(
                         Figure(
                             "coverage-percent",
-                            int(match.group(1)),
-                            Span(self.doc.path, block.span.line + offset),
+                            value,
+                            span,
                             context="summary",
+                            qualifier=qualifier[:80],
                         )
                     )
-                    return
+                return
 
     # ----------------------------------------------------------- priorities
     def _priority_table(self, heading: Heading) -> None:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from audit import __version__
 from audit.claims import count_for_item
 from audit.graph_layout import layout_graph
+from audit.model.document import Document
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.report import (
@@ -22,6 +23,7 @@ from audit.model.report import (
     RequirementOut,
     RuleOut,
     SummaryOut,
+    TaskCountOut,
     ThresholdOut,
 )
 from audit.pipeline import Audit
@@ -42,11 +44,19 @@ def diagnostic(f: Finding) -> Diagnostic:
     )
 
 
-def _example(r: ExampleResult) -> ExampleOut:
+def _example(r: ExampleResult, doc: Document | None) -> ExampleOut:
+    title = first_line = ""
+    if doc is not None:
+        title = next((h.text for h in doc.headings if h.level == 2 and h.anchor == r.section), "")
+        block = next((b for b in doc.code_blocks if b.span.line == r.line), None)
+        if block is not None:
+            first_line = next((ln.strip() for ln in block.code.splitlines() if ln.strip()), "")
     return ExampleOut(
         path=r.path,
         line=r.line,
         section=r.section,
+        section_title=title,
+        first_line=first_line[:200],
         status=r.status,
         duration_s=round(r.duration_s, 3),
         cached=r.cached,
@@ -120,7 +130,7 @@ def build_report(audit: Audit) -> ReportModel:
             )
         )
     diagnostics = [diagnostic(f) for f in audit.findings]
-    examples = [_example(r) for r in audit.example_results or []]
+    examples = [_example(r, graph.documents.get(r.path)) for r in audit.example_results or []]
     by_status: dict[str, int] = {}
     for e in examples:
         by_status[e.status] = by_status.get(e.status, 0) + 1
@@ -163,6 +173,10 @@ def build_report(audit: Audit) -> ReportModel:
             by_category=[BucketOut(**asdict(b)) for b in coverage.by_category],
             by_priority=[BucketOut(**asdict(b)) for b in coverage.by_priority],
             by_track=[BucketOut(**asdict(b)) for b in coverage.by_track],
+            task_counts=[
+                TaskCountOut(track=t.track, tasks=t.count, counted_from=t.basis)
+                for t in coverage.task_tallies.values()
+            ],
         ),
         thresholds=thresholds,
         gaps=gaps,

@@ -23,11 +23,34 @@ def baseline_line(model: ReportModel) -> str:
     )
 
 
+def gap_annotations(model: ReportModel) -> list[str]:
+    """A notice on the heading line of each gap that is not covered, naming what is missing, so
+    the pull request shows the tracker's state where the tracker is edited (the findings about
+    the tracker are annotations already)."""
+    lines = []
+    for g in model.gaps:
+        if g.computed_status == "covered":
+            continue
+        missing = [name for name, r in g.requirements.items() if not r.met]
+        reasons = "; ".join(f"{n}: {g.requirements[n].reason}" for n in missing)
+        number = f"{g.number}. " if g.number is not None else ""
+        title = _escape_property(f"gap {number}{g.title}: {g.computed_status}")
+        text = f"gap '{g.title}' computes as {g.computed_status} ({100 * g.score:.0f}%)" + (
+            f"; missing {reasons}" if reasons else ""
+        )
+        lines.append(
+            f"::notice file={_escape_property(g.tracker)},line={g.line},title={title}::"
+            f"{_escape_data(text)}"
+        )
+    return lines
+
+
 def render(model: ReportModel) -> str:
     lines = [
         github_annotation(d.severity, d.path, d.line, d.column, d.code, d.message, d.hint)
         for d in model.diagnostics
     ]
+    lines += gap_annotations(model)
     if model.baseline is not None:
         for reason in model.baseline.regressions:
             title = _escape_property("content-audit regression")

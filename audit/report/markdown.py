@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.model.report import ReportModel
+from audit.model.report import ReportModel, TaskCountOut
 
 _MARK = {True: "✅", False: "❌"}
 _STATUS = {
@@ -76,6 +76,17 @@ def _baseline(model: ReportModel, max_findings: int) -> list[str]:
     return out
 
 
+def task_count_phrase(t: TaskCountOut) -> str:
+    """`llm` 11 from task files: what the tracker's task figures were checked against."""
+    if t.counted_from == "nothing":
+        return f"{t.track}: nothing to count (figures compared with each other only)"
+    return f"{t.track}: {t.tasks} from {t.counted_from}"
+
+
+def _task_count(t: TaskCountOut) -> str:
+    return _cell(task_count_phrase(t))
+
+
 def render(model: ReportModel, max_findings: int = 50) -> str:
     s, c = model.summary, model.coverage
     verdict = "✅ passed" if s.passed else "❌ failed"
@@ -87,6 +98,8 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
         f"{s.none} none · {s.files} files · {s.errors} errors, {s.warnings} warnings",
         "",
     ]
+    if c.task_counts:
+        out += ["Tasks counted: " + "; ".join(_task_count(t) for t in c.task_counts), ""]
     if not c.examples_executed:
         out += [
             '> Examples were not executed: "working example" means *compiles* (static check only).',

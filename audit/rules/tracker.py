@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from audit.claims import count_for_item, suggest_section
 from audit.coverage import match_priority_rows
 from audit.graph import linked_task_ids
-from audit.model.coverage import Coverage
+from audit.model.coverage import Coverage, TaskTally
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
 from audit.model.tracker import Claim, Tracker
@@ -237,30 +237,31 @@ def priority_row_ambiguous(ctx: RuleContext) -> Iterator[Finding]:
 def hand_written_figure_differs(ctx: RuleContext) -> Iterator[Finding]:
     """A hand-written figure (task count, tasks per subcategory, coverage %) is wrong.
 
-    What it checks: `N задач` in the lead and in the coverage heading against the track's task
-    files; each row of the tasks-per-subcategory table against the tasks' `subcategory`; the
-    stated `coverage ~N%` against the computed coverage of the track (±5 points).
+    What it checks: `N задач` in the lead and in the coverage heading against the track's
+    tasks: its task files, or, when it has none, the task ids its materials headings declare
+    (`## 1. Токенизация (llm_007_tokenization)`); with neither, task counts are not measured
+    (GP018 still compares them with each other). Each row of the tasks-per-subcategory table
+    against the task files' `subcategory`; each stated `coverage ~N%` (`~85% для Senior+`)
+    against the computed coverage of the track (±5 points).
     Why: these numbers are typed once and never updated.
-    Example: a lead saying 93 tasks above a table that sums to 41.
+    Example: a heading saying 12 tasks in a track with 11 task files.
     Fix: correct the figure, or regenerate the table with `content-audit report --write`.
     """
     coverage = _coverage(ctx)
-    counts = coverage.task_counts if coverage else {}
+    if coverage is None:
+        return
     for tracker in _trackers(ctx):
-        track_counts = counts.get(tracker.track, {})
-        total = sum(track_counts.values())
-        table_labels = set()
+        tally = coverage.task_tallies.get(tracker.track)
         for fig in tracker.figures:
-            if fig.kind == "task-count" and fig.value != total:
-                yield ctx.finding(
-                    "GP010",
-                    fig.span,
-                    f"the {fig.context} says {fig.value} tasks; the '{tracker.track}'"
-                    f" track has {total} task files",
-                )
-            elif fig.kind == "subcategory-count":
-                table_labels.add(fig.label)
-                actual = track_counts.get(fig.label, 0)
+            if fig.kind == "task-count" and tally is not None and tally.basis != "nothing":
+                if fig.value != tally.count:
+                    yield ctx.finding(
+                        "GP010",
+                        fig.span,
+                        f"the {fig.context} says {fig.value} tasks; {_measured(tracker, tally)}",
+                    )
+            elif fig.kind == "subcategory-count" and tally is not None and tally.subcategories:
+                actual = tally.subcategories.get(fig.label, 0)
                 if actual != fig.value:
                     yield ctx.finding(
                         "GP010",
@@ -268,24 +269,118 @@ def hand_written_figure_differs(ctx: RuleContext) -> Iterator[Finding]:
                         f"table row '{fig.label}' says {fig.value}; {actual} task "
                         f"files have subcategory '{fig.label}'",
                     )
-            elif fig.kind == "coverage-percent" and coverage is not None:
+            elif fig.kind == "coverage-percent":
                 bucket = next((b for b in coverage.by_track if b.name == tracker.track), None)
                 if bucket is not None and abs(bucket.score - fig.value) > 5:
+                    stated = f"~{fig.value}%" + (f" {fig.qualifier}" if fig.qualifier else "")
                     yield ctx.finding(
                         "GP010",
                         fig.span,
-                        f"the tracker states coverage ~{fig.value}%; computed "
+                        f"the tracker states coverage {stated}; computed "
                         f"coverage of '{tracker.track}' is {bucket.score:.1f}%",
                     )
-        if table_labels:
-            for label, n in sorted(track_counts.items()):
-                if label not in table_labels:
-                    first = next(f for f in tracker.figures if f.kind == "subcategory-count")
+        rows = [f for f in tracker.figures if f.kind == "subcategory-count"]
+        if rows and tally is not None and tally.subcategories:
+            labels = {f.label for f in rows}
+            for label, n in sorted(tally.subcategories.items()):
+                if label not in labels:
                     yield ctx.finding(
                         "GP010",
-                        first.span,
+                        rows[0].span,
                         f"subcategory '{label}' has {n} task file(s) but no row in the table",
                     )
+
+
+def _measured(tracker: Tracker, tally: TaskTally) -> str:
+    if tally.basis == "task files":
+        return f"the '{tracker.track}' track has {tally.count} task files"
+    return (
+        f"the '{tracker.track}' track's {tally.basis} declare {tally.count} "
+        f"task{'' if tally.count == 1 else 's'}"
+    )
+
+
+_PLACES = {"lead": "the lead", "heading": "the heading", "table": "the table's rows"}
+
+
+@rule("GP018", "tracker-figures-contradict", Severity.WARNING, stage=STAGE)
+def tracker_figures_contradict(ctx: RuleContext) -> Iterator[Finding]:
+    """The tracker states different task counts in different places.
+
+    What it checks: the task counts of the lead (`чего НЕТ в 93 задачах`), of the coverage
+    heading (`Текущее покрытие (41 задача)`) and the sum of the coverage table's rows are one
+    number. One finding per tracker names every figure with its lines.
+    Why: a page that says 93 in one place and 41 in another is wrong somewhere whatever the
+    tasks are, and it is the first thing a reader notices; it holds even when the track has
+    nothing the audit can count (GP010 compares each figure with the measured count).
+    Example: a lead saying 93 tasks over a heading and a table that say 41.
+    Fix: decide which figure is right and correct the others.
+    """
+    coverage = _coverage(ctx)
+    for tracker in _trackers(ctx):
+        stated: list[tuple[int, str, str]] = []  # (value, place, lines as written)
+        for fig in tracker.figures:
+            if fig.kind == "task-count" and fig.context in _PLACES:
+                stated.append((fig.value, fig.context, str(fig.span.line)))
+        rows = [f for f in tracker.figures if f.kind == "subcategory-count"]
+        if rows:
+            first, last = rows[0].span.line, rows[-1].span.line
+            lines = str(first) if first == last else f"{first}–{last}"
+            stated.append((sum(f.value for f in rows), "table", lines))
+        values = list(dict.fromkeys(value for value, _place, _lines in stated))
+        if len(values) < 2:
+            continue
+        parts = []
+        for index, value in enumerate(values):
+            places = list(dict.fromkeys(p for v, p, _l in stated if v == value))
+            at = [ln for v, _p, ln in stated if v == value]
+            plural = len(at) > 1 or "–" in at[0]
+            names = [_PLACES[p] for p in places]
+            who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            verb = "says" if len(places) == 1 else "say"
+            unit = " tasks" if index == 0 else ""
+            where = ("lines " if plural else "line ") + ", ".join(at)
+            parts.append(f"{who} {verb} {value}{unit} ({where})")
+        tally = coverage.task_tallies.get(tracker.track) if coverage else None
+        hint = _measured(tracker, tally) if tally is not None and tally.basis != "nothing" else ""
+        first_line = min(int(ln.split("–")[0]) for _v, _p, ln in stated)
+        yield ctx.finding("GP018", Span(tracker.path, first_line), ", ".join(parts), hint)
+
+
+@rule("GP019", "tracker-rows-unchecked", Severity.INFO, stage=STAGE)
+def tracker_rows_unchecked(ctx: RuleContext) -> Iterator[Finding]:
+    """The rows of a tasks-per-subcategory table could not be checked.
+
+    What it checks: nothing is wrong; it says that the table's per-row counts were not
+    compared because the track's tasks name no subcategory (they are declared only in
+    materials headings, or their task files have no `subcategory`), or there are no tasks.
+    Why: a quiet audit must not look like a passed check.
+    Example: a table of 8 subcategories in a track whose tasks live only in materials headings.
+    Fix: nothing to fix in the tracker; write task files with a `subcategory` to have the rows
+    checked.
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    for tracker in _trackers(ctx):
+        tally = coverage.task_tallies.get(tracker.track)
+        rows = [f for f in tracker.figures if f.kind == "subcategory-count"]
+        if not rows or tally is None or tally.subcategories:
+            continue
+        if tally.basis == "task files":
+            why = f"the '{tracker.track}' track's {tally.count} task files name no subcategory"
+        elif tally.basis == "nothing":
+            why = (
+                f"the '{tracker.track}' track has no task files and no task ids in materials "
+                "headings"
+            )
+        else:
+            why = (
+                f"the '{tracker.track}' track's {tally.count} tasks are declared only in "
+                f"{tally.basis}, which name no subcategory"
+            )
+        counts = "1 row count was" if len(rows) == 1 else f"{len(rows)} row counts were"
+        yield ctx.finding("GP019", rows[0].span, f"the table's {counts} not checked: {why}")
 
 
 @rule("GP011", "claimed-document-missing", Severity.ERROR, stage=STAGE)

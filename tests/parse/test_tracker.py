@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from audit.config import load_config
+from audit.model.config import Config
 from audit.model.tracker import Tracker
 from audit.parse.tracker import gap_id, parse_tracker, pipe_rows, split_inline_items
 from audit.pipeline import analyse
+from tests.helpers import parse_text
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "tracker-seed-quirks"
 
@@ -142,3 +144,22 @@ def test_gap_id_is_the_unicode_slug_of_the_title() -> None:
 def test_pipe_rows_read_cells_as_written() -> None:
     raw = "| a | b |\n|---|---|\n| x \\| y | 2 |\n| short |"
     assert pipe_rows(raw) == [(0, ["a", "b"]), (2, ["x | y", "2"]), (3, ["short"])]
+
+
+def test_every_coverage_figure_on_the_line_is_kept_with_its_qualifier() -> None:
+    path = "content/llm/пробелы-в-покрытии.md"
+    doc = parse_text(
+        "# Пробелы\n\n## КРИТИЧЕСКИЕ GAPS\n\n### 1. Agents — НЕТ\n\nЧто спрашивают: - ReAct\n\n"
+        "## Итоговая оценка\n\n"
+        "LLM Engineering текущий coverage: ~99% для LLM Engineer, ~85% для Senior+\n",
+        path,
+    )
+    tracker = parse_tracker(doc, Config(), {path})
+    assert [
+        (f.kind, f.value, f.qualifier, f.span.line)
+        for f in tracker.figures
+        if f.kind == "coverage-percent"
+    ] == [
+        ("coverage-percent", 99, "для LLM Engineer", 11),
+        ("coverage-percent", 85, "для Senior+", 11),
+    ]
