@@ -1,7 +1,8 @@
 """Coverage: which requirements each gap meets (with evidence and reasons), and the roll-ups.
 
-Requirements are data (schema/requirements.yaml); this module only knows how to evaluate the
-four kinds of check they may name.
+Requirements are data (a project's schema/requirements.yaml, else the default shipped in the
+package as audit/data/requirements.yaml); this module only knows how to evaluate the four kinds of
+check they may name.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from audit.claims import find_section, h2_of, levels_present
-from audit.errors import ConfigError
+from audit.errors import AuditError, ConfigError
 from audit.graph import TopicGraph
 from audit.model.config import Config
 from audit.model.coverage import (
@@ -34,37 +36,46 @@ from audit.model.finding import Finding, Severity
 from audit.model.requirements import Requirement, RequirementsSpec
 from audit.model.tracker import Gap, PriorityRow, Status, Tracker
 
-BUILTIN_REQUIREMENTS = Path(__file__).resolve().parent.parent / "schema" / "requirements.yaml"
-_DEFAULT_SPEC = RequirementsSpec(
-    requirements=[
-        Requirement(name="materials", check="claimed_section", document_kind="materials"),
-        Requirement(name="qa_levels", check="qa_all_levels", document_kind="interview"),
-        Requirement(name="working_example", check="working_example"),
-        Requirement(name="practice_task", check="practice_task"),
-    ]
-)
+BUILTIN_REQUIREMENTS = "data/requirements.yaml"  # package data of `audit`
 
 
 def load_requirements(config: Config, root: Path) -> RequirementsSpec:
+    """The configured file, else the project's schema/requirements.yaml, else the copy shipped
+    in the package (read through importlib.resources, so an installed wheel has it too)."""
     path = Path(config.requirements) if config.requirements else root / "schema/requirements.yaml"
     if not path.is_absolute():
         path = root / path
-    if not path.is_file():
-        if config.requirements:
-            raise ConfigError(f"requirements file not found: {config.requirements}")
-        if BUILTIN_REQUIREMENTS.is_file():
-            path = BUILTIN_REQUIREMENTS
-        else:
-            return _DEFAULT_SPEC
+    if path.is_file():
+        return _parse_requirements(_read(path), str(path))
+    if config.requirements:
+        raise ConfigError(f"requirements file not found: {config.requirements}")
+    builtin = resources.files("audit").joinpath(BUILTIN_REQUIREMENTS)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return RequirementsSpec.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
+        text = builtin.read_text(encoding="utf-8")
+    except OSError as exc:  # a broken install: say so rather than guess what "covered" means
+        raise AuditError(
+            f"the built-in requirements (audit/{BUILTIN_REQUIREMENTS}) are missing from the "
+            f"installed package: {exc}; reinstall content-audit or set `requirements:`"
+        ) from exc
+    return _parse_requirements(text, f"audit/{BUILTIN_REQUIREMENTS}")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read requirements: {exc}") from exc
+
+
+def _parse_requirements(text: str, where: str) -> RequirementsSpec:
+    try:
+        return RequirementsSpec.model_validate(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: cannot read requirements: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: requirements key '{key}': {first['msg']}") from None
+        raise ConfigError(f"{where}: requirements key '{key}': {first['msg']}") from None
 
 
 def _norm(text: str) -> str:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from audit.discover import discover, matches
 from audit.model.config import Config
+from tests.unprivileged import command_prefix, hand_over, unprivileged_env, unprivileged_folder
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -95,14 +99,31 @@ def test_symlink_loop_dangling_and_outside_are_sources_with_errors(tmp_path: Pat
     }
 
 
-@pytest.mark.skipif(
-    os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads any file"
-)
-def test_unreadable_file(tmp_path: Path) -> None:
-    tree(tmp_path, {"content/a.md": "# A\n"})
-    (tmp_path / "content/a.md").chmod(0)
-    try:
-        [source] = discover(Config(), tmp_path)
-        assert (source.read_error_code, source.data) == ("IO001", None)
-    finally:
-        (tmp_path / "content/a.md").chmod(0o644)
+DISCOVER = """
+import json, sys
+from pathlib import Path
+from audit.discover import discover
+from audit.model.config import Config
+print(json.dumps([(s.path, s.read_error_code, s.data is None)
+                  for s in discover(Config(), Path(sys.argv[1]))]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_unreadable_file() -> None:
+    """Run as a user whom mode 000 stops (as root: a throwaway uid, see tests/unprivileged.py)."""
+    prefix = command_prefix()
+    with unprivileged_folder() as root:
+        tree(root, {"content/a.md": "# A\n", "content/b.md": "# B\n"})
+        hand_over(root)
+        (root / "content/a.md").chmod(0)
+        done = subprocess.run(
+            [*prefix, sys.executable, "-c", DISCOVER, str(root)],
+            cwd=root,
+            env=unprivileged_env(root),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert json.loads(done.stdout) == [["content/a.md", "IO001", True], ["content/b.md", "", False]]

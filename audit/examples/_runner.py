@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import time
+from types import TracebackType
 from typing import Any
 
 # Landlock constants (linux/landlock.h)
@@ -147,10 +148,19 @@ def _error_line(exc: BaseException, path: str) -> int:
     return line
 
 
+def _from_the_example(exc: BaseException, path: str) -> TracebackType | None:
+    """The traceback from the first frame of the example's document on: the frames above it
+    (this runner's ``exec``) are the audit's machinery, not the reader's code."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != path:
+        tb = tb.tb_next
+    return tb if tb is not None else exc.__traceback__
+
+
 def _describe(exc: BaseException, path: str) -> dict[str, Any]:
     import traceback
 
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    text = "".join(traceback.format_exception(type(exc), exc, _from_the_example(exc, path)))
     event: dict[str, Any] = {
         "ev": "error",
         "kind": "exception",

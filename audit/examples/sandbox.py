@@ -15,8 +15,9 @@ Layers, each detected at run time and recorded in ``ExampleResult.isolation``:
 * ``landlock-fs`` / ``landlock-net`` / ``landlock-signal``: Landlock (applied by the worker via the
   raw syscalls): writes only under the working directory and ``/dev/null``, no TCP bind/connect,
   no signals to processes outside the example;
-* ``unconfined``: added when neither a PID namespace nor Landlock write confinement was available:
-  the example could write anywhere the user can.
+* ``unconfined``: added whenever Landlock write confinement was not applied: the example could
+  write anywhere the audit's user can. A PID namespace does not change that (it bounds processes,
+  not the file system), so ``pidns`` and ``unconfined`` can be recorded together.
 
 Every run, not only a timed-out one, ends with SIGKILL to the process group, the cgroup's
 processes and (without a PID namespace or cgroup) every process carrying the run's environment
@@ -323,7 +324,7 @@ def _execute(sequence: ExampleSequence, options: SandboxOptions, workdir: str) -
             layers.extend(str(x) for x in event.get("layers", []))
         if event.get("ev") == "cgroup":
             layers.append("cgroup-pids")
-    if "pidns" not in layers and "landlock-fs" not in layers:
+    if "landlock-fs" not in layers:  # writes outside the working directory were not prevented
         layers.append("unconfined")
     return _Run(
         events,

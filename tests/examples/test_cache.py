@@ -25,10 +25,34 @@ def stable_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "environment_fingerprint", lambda interpreter: "pinned")
 
 
-def test_environment_fingerprint_is_stable() -> None:
-    assert cache.environment_fingerprint(sys.executable) == cache.environment_fingerprint(
-        sys.executable
+def test_environment_fingerprint_is_stable_and_follows_the_installed_distributions(
+    tmp_path: Path,
+) -> None:
+    """The same interpreter gives the same key twice; installing a distribution changes it, and
+    so does another interpreter (a bare venv has fewer distributions than this one)."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    bare = cache.environment_fingerprint(python)
+    assert cache.environment_fingerprint(python) == bare
+    assert bare != cache.environment_fingerprint(sys.executable)
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.strip()
+    info = Path(purelib) / "example_helper-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: example-helper\nVersion: 1.0\n", encoding="utf-8"
     )
+    installed = cache.environment_fingerprint(python)
+    assert installed != bare
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: example-helper\nVersion: 1.1\n", encoding="utf-8"
+    )
+    assert cache.environment_fingerprint(python) not in (bare, installed)  # an upgrade, too
 
 
 @pytest.fixture

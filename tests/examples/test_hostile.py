@@ -11,14 +11,27 @@ namespace when present; when absent the run is marked "unconfined" (asserted ins
 
 from __future__ import annotations
 
+import os
 import resource
 import socket
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.examples.conftest import RunMarkdown, assert_no_process_left
+from audit.examples.discover import discover_examples
+from audit.examples.sandbox import (
+    Isolation,
+    detect_isolation,
+    interpreter_of,
+    options_from_config,
+    run_sequence,
+)
+from audit.model.config import Config
+from audit.model.example import ExampleResult
+from tests.examples.conftest import RunMarkdown, assert_no_process_left, config_with
+from tests.helpers import parse_text
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc")
 
@@ -30,6 +43,12 @@ def md(code: str, info: str = "python", expected: str | None = None) -> str:
     return text
 
 
+def _run_with(text: str, config: Config, isolation: Isolation) -> list[ExampleResult]:
+    """Run the page's first section with the isolation layers given instead of detected."""
+    sequence = discover_examples([parse_text(text)], config).sequences[0]
+    return run_sequence(sequence, options_from_config(config, isolation))
+
+
 def test_infinite_loop_times_out_and_group_is_killed(run_md: RunMarkdown, token: str) -> None:
     [result] = run_md(md("while True:\n    pass", "python timeout=1"))
     assert result.status == "timeout"
@@ -37,25 +56,43 @@ def test_infinite_loop_times_out_and_group_is_killed(run_md: RunMarkdown, token:
     assert_no_process_left(token)
 
 
-def test_bounded_fork_storm_is_limited_or_reaped(run_md: RunMarkdown, token: str) -> None:
-    code = """
-    import os, time
-    children = 0
-    for _ in range(200):
-        pid = os.fork()
-        if pid == 0:
-            time.sleep(60)
-            os._exit(0)
-        children += 1
-    print(children)
-    """
-    [result] = run_md(md(code), max_processes=32)
-    if "cgroup-pids" in result.isolation:
+FORK_STORM = """
+import os, time
+children = 0
+for _ in range(200):
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(60)
+        os._exit(0)
+    children += 1
+print(children)
+"""
+
+
+def _check_fork_storm(result: ExampleResult, token: str) -> None:
+    """Limited when a limit binds (a pids cgroup, or RLIMIT_NPROC for a user other than root);
+    otherwise all 200 sleepers are created, and still none survives the run."""
+    if "cgroup-pids" in result.isolation or os.geteuid() != 0:
         assert result.status == "limit-exceeded", result
         assert "process limit" in result.message
-    else:  # no pids cgroup: the 200 sleepers are created, then killed with the namespace/group
-        assert result.status in ("works", "limit-exceeded"), result
+    else:  # root without a pids cgroup: nothing limits the count; the run must still reap them
+        assert result.status == "works", result  # printed exactly the expected 200
     assert_no_process_left(token)
+
+
+def test_bounded_fork_storm_is_limited_or_reaped(run_md: RunMarkdown, token: str) -> None:
+    [result] = run_md(md(FORK_STORM, expected="200"), max_processes=32)
+    _check_fork_storm(result, token)
+
+
+def test_bounded_fork_storm_without_a_pids_cgroup(token: str) -> None:
+    """The same storm with the cgroup layer switched off, so the other branch runs here too."""
+    config = config_with(max_processes=32)
+    detected = detect_isolation(interpreter_of(config))
+    no_cgroup = Isolation(detected.prefix, detected.layers, "", detected.landlock)
+    [result] = _run_with(md(FORK_STORM, expected="200"), config, no_cgroup)
+    assert "cgroup-pids" not in result.isolation
+    _check_fork_storm(result, token)
 
 
 def test_allocating_50_gb_hits_the_memory_limit(run_md: RunMarkdown, token: str) -> None:
@@ -113,12 +150,18 @@ def test_files_outside_the_working_directory(
         assert result.status == "failed", result
         assert "PermissionError" in result.message
         assert sentinel.read_text() == "original"
-    else:  # nothing confines writes of a root example here: the run must say so
+    else:  # nothing confined the write: it happened, and the run must say so
         assert "unconfined" in result.isolation
+        assert result.status == "works", result
+        if action == "write":
+            assert sentinel.read_text() == "changed"
+        else:
+            assert not sentinel.exists()
     assert_no_process_left(token)
 
 
-def test_tcp_connection_to_localhost(run_md: RunMarkdown, token: str) -> None:
+def _connect_to_localhost(run: Callable[[str], ExampleResult], token: str) -> ExampleResult:
+    """Without netns or landlock-net nothing stops the example: its bytes reach the listener."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
@@ -127,18 +170,37 @@ def test_tcp_connection_to_localhost(run_md: RunMarkdown, token: str) -> None:
     try:
         code = (
             f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), 2)\n"
-            "s.sendall(b'leak')"
+            "s.sendall(b'leak')\ns.close()"
         )
-        [result] = run_md(md(code))
+        result = run(md(code))
         if {"netns", "landlock-net"} & set(result.isolation):
             assert result.status == "failed", result
             with pytest.raises(BlockingIOError):
                 listener.accept()  # nothing reached us
         else:
-            assert "netns" not in result.isolation and "landlock-net" not in result.isolation
+            assert result.status == "works", result
+            listener.settimeout(5)
+            connection, _ = listener.accept()
+            with connection:
+                connection.settimeout(5)
+                assert connection.recv(16) == b"leak"
     finally:
         listener.close()
     assert_no_process_left(token)
+    return result
+
+
+def test_tcp_connection_to_localhost(run_md: RunMarkdown, token: str) -> None:
+    _connect_to_localhost(lambda text: run_md(text)[0], token)
+
+
+def test_tcp_connection_without_netns_or_landlock(token: str) -> None:
+    """No namespace prefix, no Landlock: the branch where the connection gets through."""
+    config = config_with()
+    result = _connect_to_localhost(
+        lambda text: _run_with(text, config, Isolation(landlock=False))[0], token
+    )
+    assert not {"netns", "landlock-net"} & set(result.isolation)
 
 
 def test_printing_1_gb_is_capped(run_md: RunMarkdown, token: str) -> None:

@@ -10,7 +10,14 @@ import textwrap
 import pytest
 
 from audit.examples.discover import discover_examples
-from audit.examples.sandbox import Isolation, normalise_output, options_from_config, run_sequence
+from audit.examples.sandbox import (
+    Isolation,
+    detect_isolation,
+    interpreter_of,
+    normalise_output,
+    options_from_config,
+    run_sequence,
+)
 from tests.examples.conftest import (
     TOKEN_VAR,
     RunMarkdown,
@@ -18,7 +25,7 @@ from tests.examples.conftest import (
     config_with,
     processes_with,
 )
-from tests.helpers import parse_text
+from tests.helpers import PROJECT, parse_text
 
 TWO_SECTIONS = textwrap.dedent("""\
     # Page
@@ -120,8 +127,32 @@ def test_input_reads_end_of_file(run_md: RunMarkdown) -> None:
 def test_isolation_layers_are_recorded(run_md: RunMarkdown) -> None:
     [result] = run_md("## S\n\n```python\npass\n```\n")
     assert result.isolation[0] == "rlimits"
-    confined = "pidns" in result.isolation or "landlock-fs" in result.isolation
-    assert confined != ("unconfined" in result.isolation)
+    # only Landlock keeps writes inside the working directory; nothing else counts as confined
+    assert ("landlock-fs" in result.isolation) != ("unconfined" in result.isolation)
+
+
+def test_a_pid_namespace_without_landlock_is_still_unconfined(token: str) -> None:
+    """Landlock refused (forced here), namespaces as the machine offers them: the example can
+    write outside its folder, so the run says `unconfined` even when it had a PID namespace."""
+    config = config_with()
+    detected = detect_isolation(interpreter_of(config))
+    forced = Isolation(detected.prefix, detected.layers, detected.cgroup_base, landlock=False)
+    options = options_from_config(config, forced)
+    doc = parse_text("## S\n\n```python\npass\n```\n")
+    [result] = run_sequence(discover_examples([doc], config).sequences[0], options)
+    assert result.status == "works", result
+    assert "landlock-fs" not in result.isolation
+    assert "unconfined" in result.isolation
+    assert set(detected.layers) <= set(result.isolation)  # e.g. pidns and unconfined together
+    assert_no_process_left(token)
+
+
+def test_the_readme_states_the_unconfined_rule() -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    [row] = [line for line in readme.splitlines() if line.startswith("| `unconfined` |")]
+    assert "without `landlock-fs`" in row
+    assert "PID namespace or not" in row
+    assert "neither" not in row  # the old rule ("neither a PID namespace nor Landlock")
 
 
 def _fallback_run(text: str, token: str) -> list:  # type: ignore[type-arg]

@@ -16,13 +16,14 @@ test (speed is measured by `nox -s bench`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import jsonschema
 import pytest
 
 from audit.model.report import ReportModel
+from tests.unprivileged import command_prefix, hand_over, unprivileged_folder
 
 PROJECT = Path(__file__).parent.parent.parent
 HOSTILE = PROJECT / "tests" / "fixtures" / "hostile"
@@ -466,7 +468,10 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def run_audit(root: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[bytes]:
+def run_audit(
+    root: Path, args: tuple[str, ...], prefix: Sequence[str] = ()
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m audit ARGS`` in ``root``; ``prefix`` (setpriv ...) runs it as another user."""
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT),
@@ -474,7 +479,7 @@ def run_audit(root: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[
         "CONTENT_AUDIT_NO_EXEC": "1",
     }
     return subprocess.run(
-        [sys.executable, "-m", "audit", *args],
+        [*prefix, sys.executable, "-m", "audit", *args],
         cwd=root,
         env=env,
         capture_output=True,
@@ -482,10 +487,6 @@ def run_audit(root: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[
         check=False,
         preexec_fn=_limit_memory,
     )
-
-
-def _root_can_read_anything() -> bool:
-    return os.geteuid() == 0
 
 
 def _params() -> list[object]:
@@ -505,18 +506,18 @@ def test_the_corpus_has_at_least_thirty_cases() -> None:
 
 @pytest.mark.parametrize("case", _params())
 def test_hostile_input(case: Case, tmp_path: Path) -> None:
-    root = tmp_path / "project"
-    _write(root, NEIGHBOUR, NEIGHBOUR_TEXT)
-    case.build(root)
-    if case.name == "unreadable-file" and _root_can_read_anything():
-        with open(root / "content/llm/закрыто.md", "rb"):
-            pass  # mode 000 did not stop us: permissions cannot make a file unreadable here
-        pytest.skip(
-            "running as root: mode 000 does not make a file unreadable "
-            "(unreadable non-regular files are covered by fifo-named-md)"
-        )
-
-    proc = run_audit(root, case.command)
+    with contextlib.ExitStack() as stack:
+        prefix: list[str] = []
+        root = tmp_path / "project"
+        if case.name == "unreadable-file":
+            # root reads a file of mode 000: the audit runs as a user whom it stops
+            prefix = command_prefix()
+            root = stack.enter_context(unprivileged_folder()) / "project"
+        _write(root, NEIGHBOUR, NEIGHBOUR_TEXT)
+        case.build(root)
+        if prefix:
+            hand_over(root.parent)
+        proc = run_audit(root, case.command, prefix)
     stderr = proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr, stderr[-3000:]
     assert "internal error" not in stderr, stderr[-3000:]
