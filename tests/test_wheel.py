@@ -116,6 +116,8 @@ def test_the_built_wheel_ships_the_requirements_and_audits_another_tree(
         shipped = archive.read(SHIPPED).decode("utf-8")
     assert shipped == (PROJECT / SHIPPED).read_text(encoding="utf-8")
     assert "audit/report/templates/report.html.j2" in names
+    # dev tooling (benchmarks, the corpus generator) lives in bench/ and never ships
+    assert not [n for n in names if n.startswith("bench/") or "corpus" in n or "bench" in n]
 
     venv = _fresh_venv(tmp_path, wheel)
     tree = fixture_tree("report-two-gaps")
