@@ -17,8 +17,9 @@ that others may read, or that lies inside the checkout is not used: the caches a
 its purpose, the project root and its namespace, so entries copied from another project, from an
 older tool version or from the other cache do not verify either.
 
-Keyed BLAKE2b (RFC 7693) is the MAC: it is a PRF when keyed, so no HMAC construction is needed,
-and it costs what the unkeyed hash it replaces cost (a warm run hashes the same bytes as before).
+HMAC-SHA256 (``hmac.digest``, one call into OpenSSL per entry) is the MAC: the most reviewed
+construction, and measured faster on this project's machines (CPUs with SHA extensions) than both
+keyed BLAKE2b and the unkeyed BLAKE2b it replaces, so a warm run does not get slower.
 
 The same module writes ``.gitignore`` (``*``) into the cache folder when it makes the folder, as
 ruff, pytest and mypy do, so that ``git add .`` never stages a cache.
@@ -27,7 +28,6 @@ ruff, pytest and mypy do, so that ``git add .`` never stages a cache.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import os
 import sys
@@ -38,7 +38,7 @@ KEY_DIR_ENV = "CONTENT_AUDIT_KEY_DIR"
 KEY_FILE = "cache-key"
 _KEY_BYTES = 32
 _TAG_BYTES = 32
-_PERSON = b"content-audit"
+_DERIVE = b"content-audit cache key\x00"
 GITIGNORE = "# Created by content-audit: caches are never committed.\n*\n"
 # what an older content-audit left in a cache folder it made: such a folder may be marked too
 _OWN_NAMES = frozenset({"parse", "examples"})
@@ -160,7 +160,7 @@ class Seal:
         self.label = label  # the cache folder, for the warning
 
     def tag(self, data: bytes) -> bytes:
-        return hashlib.blake2b(data, key=self._key, digest_size=_TAG_BYTES).digest()
+        return hmac.digest(self._key, data, "sha256")
 
     def seal(self, payload: bytes) -> bytes:
         return self.MAGIC + self.tag(payload) + payload
@@ -199,7 +199,7 @@ def seal_for(purpose: str, root: Path, namespace: str, label: str) -> Seal | Non
     if master is None:
         return None
     binding = "\x00".join([purpose, os.path.realpath(root), namespace]).encode("utf-8")
-    key = hashlib.blake2b(binding, key=master, digest_size=_KEY_BYTES, person=_PERSON).digest()
+    key = hmac.digest(master, _DERIVE + binding, "sha256")
     return Seal(key, label)
 
 
