@@ -7,13 +7,19 @@ entries (old namespaces are left behind; deleting the cache folder is always saf
 
 - ``packs/<run>.pack``: the documents one run parsed, pickled one after the other into a single
   file (one ``open`` per run instead of one per document). Each document is sealed on its own
-  (magic + hash), so a damaged byte costs that document, not the pack. A pack is written under a
+  (magic + MAC), so a damaged byte costs that document, not the pack. A pack is written under a
   temporary name and renamed: concurrent runs write different packs and never see half of one.
 - ``state.pickle``: the last run's ``State``: for every file its stat, content digest, where its
   parsed document is, the facts other files read from it (anchors, task declarations), the
   dependency keys its own findings read, and those findings (of ``scope="file"`` rules), plus the
   findings of the global rules with a digest of the facts they read. Written atomically; when two
   runs share the folder the last one wins, and either state is whole and self-consistent.
+
+Trust: the folder is inside the checkout, so a repository can plant files in it. Every entry is
+sealed with a MAC under this user's secret (``audit/cache_folder.py``), bound to the project root
+and the namespace, and nothing is unpickled before its MAC verifies: a planted, copied or damaged
+entry is a miss (one warning line per run), never code. Without a usable key the cache is off.
+The folder gets a ``.gitignore`` of ``*`` when it is made.
 
 Correctness does not rest on the stat shortcut: a file whose stat is not trusted (changed,
 or modified within two seconds of the run that recorded it) is read and hashed again. What is
@@ -40,6 +46,7 @@ from typing import Any
 
 from audit import __version__
 from audit.atomic import write_bytes_atomic
+from audit.cache_folder import Seal, mark_ignored, seal_for
 from audit.errors import AuditError
 from audit.model.config import Config
 from audit.model.document import Document
@@ -47,8 +54,7 @@ from audit.model.finding import Finding
 from audit.model.source import Source
 from audit.model.span import Span
 
-FORMAT = 2
-_MAGIC = b"content-audit-cache\x00"
+FORMAT = 3  # 3: entries sealed with a MAC (audit/cache_folder.py)
 # a file modified this close to the run that recorded it may change again within the same mtime
 # tick: its stat is not trusted for the no-change shortcut (git's "racily clean" problem)
 RACY_NS = 2_000_000_000
@@ -150,20 +156,6 @@ def namespace(config: Config) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def _seal(payload: bytes) -> bytes:
-    return _MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload
-
-
-def _unseal(data: bytes) -> bytes | None:
-    head = len(_MAGIC) + 16
-    if len(data) < head or not data.startswith(_MAGIC):
-        return None
-    payload = data[head:]
-    if hashlib.blake2b(payload, digest_size=16).digest() != data[len(_MAGIC) : head]:
-        return None
-    return payload
-
-
 @dataclass(slots=True)
 class FileEntry:
     """What the last run knew about one file."""
@@ -203,7 +195,11 @@ class ParseCache:
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root
         self.config = config
-        self.dir = root / config.cache_dir / "parse" / namespace(config)
+        self.folder = root / config.cache_dir
+        space = namespace(config)
+        self.dir = self.folder / "parse" / space
+        # None: no usable key, the cache is neither read nor written this run
+        self.seal: Seal | None = seal_for("parse", root, space, config.cache_dir)
         self.hits = 0
         self.misses = 0
         self._pending: dict[str, tuple[str, bytes]] = {}  # path -> (digest, sealed blob)
@@ -293,14 +289,13 @@ class ParseCache:
         self.hits += len(out)
         return out
 
-    @staticmethod
-    def _load_doc(data: bytes, path: str, digest: str) -> Document | None:
-        payload = _unseal(data)
+    def _load_doc(self, data: bytes, path: str, digest: str) -> Document | None:
+        payload = self.seal.unseal(data) if self.seal is not None else None
         if payload is None:
             return None
         try:
-            doc = pickle.loads(payload)
-        except Exception:  # a damaged entry is a miss, never a crash
+            doc = pickle.loads(payload)  # written by this user's content-audit: the MAC verified
+        except Exception:  # a bug, not an attack: still a miss, never a crash
             return None
         if not isinstance(doc, Document) or doc.path != path or doc.digest != digest:
             return None
@@ -308,9 +303,9 @@ class ParseCache:
 
     def put(self, source: Source, pickled: bytes) -> None:
         """Keep one document given as ``dumps(document)`` for the pack ``flush`` writes."""
-        if source.data is None:
+        if source.data is None or self.seal is None:
             return
-        self._pending[source.path] = (source.digest, _seal(pickled))
+        self._pending[source.path] = (source.digest, self.seal.seal(pickled))
 
     def flush(self) -> dict[str, DocRef]:
         """Write this run's documents as one pack; returns path -> location. Failures only cost
@@ -325,6 +320,7 @@ class ParseCache:
             chunks.append(blob)
             located[path] = (name, offset, len(blob))
             offset += len(blob)
+        mark_ignored(self.folder)
         try:
             write_bytes_atomic(self._packs / name, b"".join(chunks), fsync=False)
         except AuditError:
@@ -342,21 +338,26 @@ class ParseCache:
         return self.dir / "state.pickle"
 
     def load_state(self) -> State | None:
+        if self.seal is None:
+            return None
         try:
-            payload = _unseal(self._state_path.read_bytes())
+            payload = self.seal.unseal(self._state_path.read_bytes())
         except OSError:
             return None
         if payload is None:
             return None
         try:
-            state = pickle.loads(payload)
+            state = pickle.loads(payload)  # the MAC verified
         except Exception:
             return None
         return state if isinstance(state, State) else None
 
     def save_state(self, state: State) -> None:
+        if self.seal is None:
+            return
+        mark_ignored(self.folder)
         with contextlib.suppress(AuditError):
-            write_bytes_atomic(self._state_path, _seal(dumps(state)), fsync=False)
+            write_bytes_atomic(self._state_path, self.seal.seal(dumps(state)), fsync=False)
         self._collect(state)
 
     def _collect(self, state: State) -> None:

@@ -30,6 +30,13 @@ settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests (and the processes they start) sign their caches with a key of their own,
+    never the user's (see audit/cache_folder.py)."""
+    os.environ["CONTENT_AUDIT_KEY_DIR"] = str(tmp_path_factory.mktemp("cache-key"))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

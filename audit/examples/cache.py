@@ -5,8 +5,14 @@ interpreter's version; the example environment's fingerprint, i.e. the sorted in
 distributions of the interpreter; the runner options, including the isolation layers and a digest
 of the runner script). Files live under ``<root>/<cache_dir>/examples/<2 hex>/<key>.json``,
 written atomically (temp file + rename), so two audits at once never see half a file: the worst
-case is both running the same sequence and writing the same result. An unreadable or foreign
-file is a miss. Timeouts are not cached: they depend on the machine's load.
+case is both running the same sequence and writing the same result. Timeouts are not cached: they
+depend on the machine's load.
+
+The folder is inside the checkout, and a planted file could turn a failing example into "works":
+each file carries a MAC (``"mac"``, over the canonical JSON of everything else) under this user's
+secret, bound to the project root (``audit/cache_folder.py``). A file that does not verify is a
+miss (one warning line per run); one of another format (an older content-audit) is a silent miss;
+without a usable key the cache is off.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from audit.atomic import write_text_atomic
+from audit.cache_folder import mark_ignored, seal_for
 from audit.errors import AuditError
 from audit.examples.discover import ExampleSequence
 from audit.model.example import ExampleResult
 
-FORMAT = 1
+FORMAT = 2  # 2: sealed with a MAC
 UNCACHED = frozenset({"timeout"})
 _PROBE = (
     "import sys, importlib.metadata as m\n"
@@ -66,20 +73,44 @@ def sequence_key(sequence: ExampleSequence, environment: str, options: dict[str,
     return hashlib.sha256(blob).hexdigest()
 
 
+def _canonical(data: dict[str, Any]) -> bytes:
+    """What the MAC covers: the same bytes before writing and after reading back (tuples and
+    lists both become arrays; floats round-trip)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
 class ExampleCache:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    """Example results of the project at ``root``, in ``<root>/<cache_dir>/examples``."""
+
+    def __init__(self, root: Path, cache_dir: str) -> None:
+        self.root_folder = root / cache_dir
+        self.folder = self.root_folder / "examples"
+        self.seal = seal_for("examples", root, str(FORMAT), cache_dir)
 
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str, sequence: ExampleSequence) -> list[ExampleResult] | None:
-        try:
-            data = json.loads(self._file(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        if self.seal is None:
             return None
         try:
-            if data.get("format") != FORMAT or data.get("key") != key:
+            data = json.loads(self._file(key).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, RecursionError):  # RecursionError: planted deep nesting
+            self.seal.reject()
+            return None
+        if not isinstance(data, dict):
+            self.seal.reject()
+            return None
+        if data.get("format") != FORMAT:
+            return None  # an older content-audit's file: it is rewritten after the run
+        mac = data.pop("mac", None)
+        if not self.seal.verify(_canonical(data), mac):
+            return None
+        try:
+            if data.get("key") != key:
                 return None
             rows = data["results"]
             if len(rows) != len(sequence.examples):
@@ -101,7 +132,7 @@ class ExampleCache:
             return None
 
     def put(self, key: str, results: list[ExampleResult]) -> None:
-        if any(r.status in UNCACHED for r in results):
+        if self.seal is None or any(r.status in UNCACHED for r in results):
             return
         rows = []
         for result in results:
@@ -109,6 +140,9 @@ class ExampleCache:
             row["isolation"] = list(result.isolation)
             row["cached"] = False
             rows.append(row)
-        text = json.dumps({"format": FORMAT, "key": key, "results": rows}, ensure_ascii=False)
+        data: dict[str, Any] = {"format": FORMAT, "key": key, "results": rows}
+        data["mac"] = self.seal.tag(_canonical(data)).hex()
+        text = json.dumps(data, ensure_ascii=False)
+        mark_ignored(self.root_folder)
         with contextlib.suppress(AuditError):  # a read-only cache folder must not fail the run
             write_text_atomic(self._file(key), text)

@@ -41,7 +41,7 @@ def run_examples(
     found = discover_examples(documents, config)
     options = options or options_from_config(config)
     workers = jobs or config.examples.jobs or default_jobs()
-    cache = ExampleCache(root / config.cache_dir / "examples") if use_cache else None
+    cache = ExampleCache(root, config.cache_dir) if use_cache else None
     results: list[ExampleResult] = list(found.skipped)
     pending: list[tuple[ExampleSequence, str]] = []
     total = len(found.sequences)

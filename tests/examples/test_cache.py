@@ -4,6 +4,7 @@ sharing one cache neither fail nor corrupt it."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -133,7 +134,11 @@ def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
     (root / "content").mkdir(parents=True)
     (root / "content" / "page.md").write_text("# Page\n\n" + sections, encoding="utf-8")
     command = [sys.executable, "-m", "audit", "examples", "--format", "json", "-j", "2"]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(PROJECT),
+        "CONTENT_AUDIT_KEY_DIR": os.environ["CONTENT_AUDIT_KEY_DIR"],
+    }
     procs = [
         subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         for _ in range(2)
