@@ -20,6 +20,7 @@ DL = "content/dl/пробелы-в-покрытии.md"
 INTENDED = {
     # (code, path, gap or subject); each is listed in content/README.md ("Намеренные находки")
     ("GP010", LLM, "table row RAG Pipeline"),
+    ("GP018", LLM, "lead and heading 28 vs table rows 29"),
     ("GP003", LLM, "model-architecture-deep-dive"),
     ("GP004", LLM, "model-architecture-deep-dive"),
     ("GP002", LLM, "evaluation-benchmarks"),

@@ -146,3 +146,23 @@ def test_overview_table_ids_are_read_from_the_id_column_of_a_kept_table() -> Non
         "content/mlops/пробелы-в-покрытии.md",
     )
     assert overview_table_ids(doc) == {"mlops_001", "mlops_002"}
+
+
+def test_the_table_alone_against_the_lead_and_heading_reads_as_plural(tmp_path: Path) -> None:
+    """'the table's rows' takes a plural verb even when it is the only place with its figure."""
+    tracker = tmp_path / "content" / "mlsd" / "пробелы-в-покрытии.md"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(
+        "# Пробелы\n\nЧего нет в 3 задачах.\n\n## Текущее покрытие (3 задачи)\n\n"
+        "| Подкатегория | Задач | Покрытие |\n|---|---|---|\n| A | 2 | x |\n| B | 2 | x |\n\n"
+        "## КРИТИЧЕСКИЕ GAPS\n\n### 1. Тема (НЕТ)\n\nОсталось: всё\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "content-audit.yaml").write_text("content_root: content\n", encoding="utf-8")
+    audit = full_audit(
+        load_config(str(tmp_path / "content-audit.yaml")), execute=False, use_cache=False
+    )
+    found = [f for f in audit.findings if f.code == "GP018"]
+    assert [f.message for f in found] == [
+        "the lead and the heading say 3 tasks (lines 3, 5), the table's rows say 4 (lines 9–10)"
+    ]
