@@ -767,7 +767,11 @@ class _Builder:
             exhausted: set[str] = set()
             for child in _descendants(token):
                 if child.get("type") == "heading":
-                    line, cursor = self._nested_heading_line(child, cursor, last, exhausted)
+                    placed = child.get("_line")
+                    if isinstance(placed, int) and first <= placed <= last:
+                        line, cursor = placed, placed + 1  # where the block parser found it
+                    else:
+                        line, cursor = self._nested_heading_line(child, cursor, last, exhausted)
                     yield child, line
                 elif child.get("type") in ("block_code", "block_html"):
                     # a `# comment` in code or a `# x` line in raw HTML is no heading
@@ -931,9 +935,16 @@ class _Builder:
                     if child.get("type") == "block_html":  # a fence-like line in it is HTML
                         cursor = self._nested_code_lines(child, cursor, last, exhausted)[2]
                     elif child.get("type") == "block_code":
-                        opening, code_line, cursor = self._nested_code_lines(
-                            child, cursor, last, exhausted
-                        )
+                        placed = child.get("_line")
+                        if isinstance(placed, int) and first <= placed <= last:
+                            # where the block parser found it; the code starts below a fence
+                            opening = placed
+                            code_line = placed + int(child.get("style") == "fenced")
+                            cursor = placed + 1
+                        else:
+                            opening, code_line, cursor = self._nested_code_lines(
+                                child, cursor, last, exhausted
+                            )
                         self._code_block(
                             child,
                             opening,
