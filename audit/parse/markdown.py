@@ -105,7 +105,7 @@ class _PositionedState(BlockState):
     def add_paragraph(self, text: str) -> None:
         last = self.last_token()
         if last and last["type"] == "paragraph":
-            last["text"] += text
+            _extend_paragraph(last, text)
             return
         token: Token = {"type": "paragraph", "text": text}
         if self.parent is None:
@@ -113,6 +113,14 @@ class _PositionedState(BlockState):
         self._place(token, self.cursor)
         token["_text_at"] = self.cursor
         self.tokens.append(token)
+
+    def append_paragraph(self) -> int | None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            pos = self.find_line_end()
+            _extend_paragraph(last, self.get_text(pos))
+            return pos
+        return None
 
     def child_state(self, src: str, lazy_line_starts: set[int] | None = None) -> BlockState:
         child = super().child_state(src, lazy_line_starts)
@@ -161,6 +169,18 @@ class _PositionedState(BlockState):
     def _place(self, token: Token, offset: int) -> None:
         token["_line"] = self.source_line(offset)
         token["_origin"] = self
+
+
+def _extend_paragraph(token: Token, text: str) -> None:
+    """Add a line to a paragraph. mistune's ``token["text"] += text`` copies the paragraph for
+    every line (quadratic on a paragraph of 40,000 ``[^n]: ...`` lines, each of which the
+    block parser tries as a reference definition first): the lines are kept apart and joined
+    once, when the inline parser reads them."""
+    more = token.get("_more")
+    if more is None:
+        token["_more"] = [text]
+    else:
+        more.append(text)
 
 
 _EMPTY_ITEM = re.compile(r"[ \t]*(?:[*+\-]|\d{1,9}[.)])\s*$")
@@ -353,6 +373,8 @@ class _PositionedMarkdown(mistune.Markdown):
                 tok["children"] = list(self._iter_render(tok["children"], state))
             elif "text" in tok:
                 text = tok.pop("text")
+                if "_more" in tok:
+                    text += "".join(tok.pop("_more"))
                 stripped = text.strip(" \r\n\t\f")  # as mistune's own _iter_render
                 tok["children"] = self.inline(stripped, state.env)
                 if "_text_at" in tok:  # where the inline parser's text starts in the state's
