@@ -229,6 +229,13 @@ def _table_rows_10000() -> str:
     )
 
 
+def _suppressions_50000() -> str:
+    body = "".join(
+        f"<!-- audit: ignore XR001 -->\nАбзац {i}: [нет](нет-{i}.md)\n\n" for i in range(50_000)
+    )
+    return "# Подавления\n\n" + body + "[мимо](нет-файла.md)\n"
+
+
 CASES: list[Case] = [
     # encodings and bytes
     Case(
@@ -374,6 +381,14 @@ CASES: list[Case] = [
         text("content/llm/таблица.md", _table_rows_10000),
         (("XR001", "content/llm/таблица.md", 10_007),),
         count={"XR001": 2, "XR002": 0},
+        slow=True,
+        time_limit_s=60,
+    ),
+    Case(
+        "suppressions-50000",
+        text("content/llm/подавления.md", _suppressions_50000),
+        (("XR001", "content/llm/подавления.md", 150_003),),
+        count={"XR001": 2},
         slow=True,
         time_limit_s=60,
     ),
