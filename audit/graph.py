@@ -147,9 +147,9 @@ class TopicGraph:
     def task_declared(self, task_id: str) -> bool:
         return bool(self.tasks.get(task_id))
 
-    def section_anchors(self, path: str) -> set[str]:
+    def section_anchors(self, path: str) -> frozenset[str]:
         doc = self.documents.get(path)
-        return doc.anchors() if doc else set()
+        return doc.anchors() if doc else frozenset()
 
     def incoming(self, node_id: str, kinds: Iterable[str]) -> list[str]:
         wanted = set(kinds)
@@ -326,7 +326,7 @@ def resolve_link(
 
 
 def _add_links(graph: TopicGraph, doc: Document) -> None:
-    def anchors_of(path: str) -> set[str] | None:
+    def anchors_of(path: str) -> frozenset[str] | None:
         target = graph.documents.get(path)
         return target.anchors() if target is not None else None
 

@@ -159,8 +159,8 @@ class IndexGraph(TopicGraph):
         for doc in self.documents.values():
             self._resolve(doc)
 
-    def section_anchors(self, path: str) -> set[str]:
-        return set(self.index.anchors.get(path, ()))
+    def section_anchors(self, path: str) -> frozenset[str]:
+        return self.index.anchors.get(path, frozenset())
 
     def _resolve(self, doc: Document) -> None:
         for link in doc.links:
@@ -229,7 +229,7 @@ def build_entries(
 
 def index_of(documents: Iterable[Document], root: Path) -> Index:
     docs = list(documents)
-    anchors = {d.path: frozenset(d.anchors()) for d in docs}
+    anchors = {d.path: d.anchors() for d in docs}
     declared: dict[str, list[TaskDeclaration]] = {}
     for doc in docs:
         for decl, _heading in task_declarations(doc):
@@ -323,7 +323,7 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
 
     # 3. the new index, and the keys whose answer changed
     anchors = {p: old[p].anchors for p in digests if p not in parsed}
-    anchors.update({p: frozenset(d.anchors()) for p, d in parsed.items()})
+    anchors.update({p: d.anchors() for p, d in parsed.items()})
     new_declares = {p: old[p].declares for p in digests if p not in parsed}
     new_declares.update({p: declarations(d) for p, d in parsed.items()})
     declared: dict[str, list[TaskDeclaration]] = {}

@@ -131,14 +131,27 @@ class Document:
     file_ignores: frozenset[str] = frozenset()
     updated: str = ""
     findings: list[Finding] = field(default_factory=list)  # parse-level problems
+    # anchors() memo: (the headings list it was computed from, its length, the anchors); every
+    # link to a page asks for them, and rebuilding the set per link made a page of 50,000
+    # headings with a link under each quadratic
+    _anchors: tuple[list[Heading], int, frozenset[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def stem(self) -> str:
         name = self.path.rsplit("/", 1)[-1]
         return name[:-3] if name.endswith(".md") else name
 
-    def anchors(self) -> set[str]:
-        return {h.anchor for h in self.headings}
+    def anchors(self) -> frozenset[str]:
+        """The page's heading anchors, built once (again only if ``headings`` was replaced or
+        grew since)."""
+        memo = self._anchors
+        headings = self.headings
+        if memo is None or memo[0] is not headings or memo[1] != len(headings):
+            memo = (headings, len(headings), frozenset(h.anchor for h in headings))
+            self._anchors = memo
+        return memo[2]
 
     def numbered_sections(self) -> dict[int, int]:
         """Map section number to heading index for the H2 sections of the page."""

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, SupportsIndex
 from urllib.parse import unquote
 
 import mistune
 from mistune.block_parser import BlockParser
-from mistune.core import BlockState
+from mistune.core import BlockState, InlineState
+from mistune.inline_parser import InlineParser
 from mistune.util import unescape as unescape_entities
 
 from audit.model.config import Config
@@ -69,13 +71,32 @@ _SETEXT_UNDERLINE = re.compile(r"(?:[ \t]*(?:>|(?:[*+\-]|\d{1,9}[.)])[ \t]))*[ \
 
 
 class _PositionedState(BlockState):
+    """A block state that knows where its text lies in the file.
+
+    A list item or block quote is parsed from a copy of its lines with the markers stripped, one
+    line of the copy per line of its parent (lazy lines too): ``origin_line`` is the file line
+    of the copy's first line, so an offset in the copy maps back to a file line, and to a column
+    by aligning the copy's line with the end of the file's line (only leading blanks and markers
+    were removed or tab-expanded).
+    """
+
     # where the block quote being parsed starts in ``tokens`` (innermost last): mistune puts a
     # quote that a following list (or fence, rule, HTML) ended "before the last token", but that
     # list's parse can append more than one token, and the quote landed after the list
     quote_starts: list[int]
 
+    def __init__(self, parent: Any | None = None) -> None:
+        super().__init__(parent)
+        self.quote_starts = []
+        self.origin_line = 1
+        # offset of the first line of the block quote whose child state is created next
+        self.child_start: int | None = None
+        # per list being parsed (innermost last): offset of the marker line of its next item
+        self.item_starts: list[int] = []
+        self._line_starts: list[int] | None = None
+
     def prepend_token(self, token: Token) -> None:
-        starts = getattr(self, "quote_starts", None)
+        starts = self.quote_starts
         if starts and token.get("type") == "block_quote":
             self.tokens.insert(starts[-1], token)
         else:
@@ -84,50 +105,293 @@ class _PositionedState(BlockState):
     def add_paragraph(self, text: str) -> None:
         last = self.last_token()
         if last and last["type"] == "paragraph":
-            last["text"] += text
+            _extend_paragraph(last, text)
             return
         token: Token = {"type": "paragraph", "text": text}
         if self.parent is None:
             token["_start"] = self.cursor
+        self._place(token, self.cursor)
+        token["_text_at"] = self.cursor
         self.tokens.append(token)
+
+    def append_paragraph(self) -> int | None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            pos = self.find_line_end()
+            _extend_paragraph(last, self.get_text(pos))
+            return pos
+        return None
+
+    def child_state(self, src: str, lazy_line_starts: set[int] | None = None) -> BlockState:
+        child = super().child_state(src, lazy_line_starts)
+        assert isinstance(child, _PositionedState)
+        start = self.child_start
+        if start is not None:  # a block quote (see extract_block_quote)
+            self.child_start = None
+            child.origin_line = self.source_line(start)
+        elif self.item_starts:  # a list item, from its marker line (the next line if empty)
+            start = self.item_starts[-1]
+            empty = _EMPTY_ITEM.match(self.get_line(start)) is not None
+            child.origin_line = self.source_line(start) + int(empty)
+            # the item's lines were collected up to and including the next item's marker line
+            # (when there is a next item): that line opens it
+            self.item_starts[-1] = self.src.rfind("\n", 0, max(self.cursor - 1, 0)) + 1
+        else:  # no known caller: the line being parsed
+            child.origin_line = self.source_line(self.cursor)
+        return child
+
+    def source_line(self, offset: int) -> int:
+        """The file line of an offset in this state's text."""
+        return self.origin_line + self._line_number(offset)
+
+    def _line_number(self, offset: int) -> int:
+        starts = self._line_starts
+        if starts is None:
+            starts = [0]
+            find = self.src.find
+            pos = find("\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._line_starts = starts
+        return bisect_right(starts, offset) - 1
+
+    def position(self, offset: int, index: LineIndex) -> tuple[int, int]:
+        """(file line, column) of an offset in this state's text."""
+        number = self._line_number(offset)
+        assert self._line_starts is not None
+        line_start = self._line_starts[number]
+        line_end = self.src.find("\n", line_start)
+        own = self.src[line_start : line_end if line_end >= 0 else len(self.src)]
+        line = self.origin_line + number
+        return line, _aligned_column(index.line_text(line), own, offset - line_start) + 1
+
+    def _place(self, token: Token, offset: int) -> None:
+        token["_line"] = self.source_line(offset)
+        token["_origin"] = self
+
+
+def _extend_paragraph(token: Token, text: str) -> None:
+    """Add a line to a paragraph. mistune's ``token["text"] += text`` copies the paragraph for
+    every line (quadratic on a paragraph of 40,000 ``[^n]: ...`` lines, each of which the
+    block parser tries as a reference definition first): the lines are kept apart and joined
+    once, when the inline parser reads them."""
+    more = token.get("_more")
+    if more is None:
+        token["_more"] = [text]
+    else:
+        more.append(text)
+
+
+_EMPTY_ITEM = re.compile(r"[ \t]*(?:[*+\-]|\d{1,9}[.)])\s*$")
+
+
+def _aligned_column(file_line: str, own: str, column: int) -> int:
+    """0-based column in ``file_line`` of character ``column`` of ``own``, the same line as a
+    container's child state holds it: the file line's end, minus leading markers and blanks
+    (a leading tab maybe expanded), minus trailing blanks on an item's last line."""
+    rest = own[column:]
+    at = len(file_line) - len(rest)
+    if at >= 0 and file_line.startswith(rest, at):
+        return at
+    core = rest.rstrip(" \t")
+    at = len(file_line.rstrip(" \t")) - len(core)
+    if at >= 0 and file_line.startswith(core, at):
+        return at
+    found = file_line.find(core) if core else -1
+    return found if found >= 0 else min(column, len(file_line))
+
+
+def _table_cells(token: Token, state: _PositionedState, start: int, pipe: bool) -> None:
+    """Give every cell of a table the offset of its text, splitting the rows as mistune's table
+    plugin does (a pipe table's outer pipes dropped, ``\\|`` not a separator)."""
+    rows: list[list[Token]] = []
+    for part in token.get("children", []) or []:
+        if part.get("type") == "table_head":
+            rows.append(part.get("children", []) or [])
+            rows.append([])  # the alignment row
+        else:
+            rows.extend(row.get("children", []) or [] for row in part.get("children", []) or [])
+    src = state.src
+    line_start = start
+    for cells in rows:
+        line_end = src.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(src)
+        if cells:
+            text_start = line_start
+            text_end = len(src[line_start:line_end].rstrip(" \t")) + line_start
+            if pipe:
+                while src.startswith(" ", text_start) and not src.startswith("|", text_start):
+                    text_start += 1
+                text_start, text_end = text_start + 1, text_end - 1
+            cell_start = text_start
+            k = 0
+            pos = text_start
+            while pos <= text_end and k < len(cells):
+                at_pipe = pos < text_end and src[pos] == "|" and not _escaped(src, pos)
+                if pos == text_end or at_pipe:
+                    raw = src[cell_start:pos]
+                    cells[k]["_text_at"] = cell_start + len(raw) - len(raw.lstrip())
+                    state._place(cells[k], cell_start)
+                    k += 1
+                    cell_start = pos + 1
+                pos += 1
+        line_start = line_end + 1
+
+
+def _escaped(text: str, pos: int) -> bool:
+    backslashes = 0
+    pos -= 1
+    while pos >= 0 and text[pos] == "\\":
+        backslashes += 1
+        pos -= 1
+    return backslashes % 2 == 1
 
 
 class _PositionedBlockParser(BlockParser):
     state_cls = _PositionedState
 
     def parse_method(self, m: re.Match[str], state: BlockState) -> Any:
-        if state.parent is not None:
-            return super().parse_method(m, state)
+        assert isinstance(state, _PositionedState)
         before = len(state.tokens)
         result = super().parse_method(m, state)
+        top = state.parent is None
+        rule = m.lastgroup
         for token in state.tokens[before:]:
-            token.setdefault("_start", m.start())
+            if "_line" in token:
+                continue  # placed by a nested call (a block that ended a list, say)
+            if top:
+                token.setdefault("_start", m.start())
+            state._place(token, m.start())
+            kind = token.get("type")
+            if kind == "heading" and rule == "atx_heading":
+                text = m.group("atx_2")
+                token["_text_at"] = (
+                    m.start("atx_2") + len(text) - len(text.lstrip(string.whitespace))
+                )
+            elif kind == "table" and rule in ("table", "nptable"):
+                _table_cells(token, state, m.start(), rule == "table")
+        return result
+
+    def extract_block_quote(
+        self, m: re.Match[str], state: BlockState
+    ) -> tuple[str, int | None, set[int]]:
+        start = state.cursor
+        result = super().extract_block_quote(m, state)
+        assert isinstance(state, _PositionedState)
+        state.child_start = start  # the child state made next is this quote's
         return result
 
     def parse_block_quote(self, m: re.Match[str], state: BlockState) -> int:
-        starts = state.__dict__.setdefault("quote_starts", [])
+        assert isinstance(state, _PositionedState)
+        starts = state.quote_starts
         starts.append(len(state.tokens))
         try:
             return super().parse_block_quote(m, state)
         finally:
             starts.pop()
 
+    def parse_list(self, m: re.Match[str], state: BlockState) -> int:
+        assert isinstance(state, _PositionedState)
+        state.item_starts.append(m.start())
+        try:
+            return super().parse_list(m, state)
+        finally:
+            state.item_starts.pop()
+
     def _parse_indent_code_fast(self, state: BlockState) -> Any:
-        if state.parent is not None:
-            return super()._parse_indent_code_fast(state)
+        assert isinstance(state, _PositionedState)
         before, start = len(state.tokens), state.cursor
         result = super()._parse_indent_code_fast(state)
         for token in state.tokens[before:]:
-            token.setdefault("_start", start)
+            if "_line" not in token:
+                if state.parent is None:
+                    token.setdefault("_start", start)
+                state._place(token, start)
         return result
+
+
+class _Brackets(list[Any]):
+    """mistune's stack of open ``[``: remembers the last one popped, which is the opener of the
+    link that ``_close_bracket`` appends right after popping it."""
+
+    last: Any = None
+
+    def pop(self, index: SupportsIndex = -1) -> Any:
+        item = super().pop(index)
+        self.last = item
+        return item
+
+
+class _PositionedInlineState(InlineState):
+    def __init__(self, env: MutableMapping[str, Any]) -> None:
+        super().__init__(env)
+        self.brackets = _Brackets()
+
+    def append_token(self, token: Token) -> None:
+        kind = token.get("type")
+        if kind in ("link", "image") and "_at" not in token and "_autolink" not in token:
+            opener = self.brackets.last if isinstance(self.brackets, _Brackets) else None
+            if opener is not None:  # Bracket.start is just past its `[` (or `![`)
+                token["_at"] = int(opener.start) - (2 if kind == "image" else 1)
+        super().append_token(token)
+
+
+class _PositionedInlineParser(InlineParser):
+    """Notes on every link, image and code span the offset where the parser found it (``_at``,
+    in the text the inline parser was given)."""
+
+    state_cls = _PositionedInlineState
+
+    def parse_method(self, m: re.Match[str], state: InlineState) -> int | None:
+        before = len(state.tokens)
+        end: int | None = super().parse_method(m, state)
+        rule = m.lastgroup
+        if not end:
+            return end
+        if rule == "codespan":
+            for token in state.tokens[before:]:
+                if token.get("type") == "codespan":
+                    token.setdefault("_at", m.start())
+        elif rule in ("auto_link", "auto_email"):  # the link text starts past the `<`
+            for token in state.tokens[before:]:
+                if token.get("type") == "link":
+                    token.setdefault("_at", m.start() + 1)
+        elif rule == "strikethrough":  # its content was parsed as a text of its own
+            for token in state.tokens[before:]:
+                for child in _descendants(token):
+                    if "_at" in child:
+                        child["_at"] += m.end()
+        return end
+
+
+class _PositionedMarkdown(mistune.Markdown):
+    def _iter_render(self, tokens: Iterable[Token], state: BlockState) -> Iterable[Token]:
+        for tok in tokens:
+            if "children" in tok:
+                tok["children"] = list(self._iter_render(tok["children"], state))
+            elif "text" in tok:
+                text = tok.pop("text")
+                if "_more" in tok:
+                    text += "".join(tok.pop("_more"))
+                stripped = text.strip(" \r\n\t\f")  # as mistune's own _iter_render
+                tok["children"] = self.inline(stripped, state.env)
+                if "_text_at" in tok:  # where the inline parser's text starts in the state's
+                    tok["_inline_at"] = tok["_text_at"] + len(text) - len(text.lstrip(" \r\n\t\f"))
+            yield tok
 
 
 def _new_markdown() -> mistune.Markdown:
     md = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    md.__class__ = _PositionedMarkdown
     md.block.__class__ = _PositionedBlockParser
     md.block.state_cls = _PositionedState
+    md.inline.__class__ = _PositionedInlineParser
+    md.inline.state_cls = _PositionedInlineState
     # rule methods were bound when the parser was built, before the class swap
     md.block._methods["block_quote"] = md.block.parse_block_quote
+    md.block._methods["list"] = md.block.parse_list
     return md
 
 
@@ -525,7 +789,11 @@ class _Builder:
             exhausted: set[str] = set()
             for child in _descendants(token):
                 if child.get("type") == "heading":
-                    line, cursor = self._nested_heading_line(child, cursor, last, exhausted)
+                    placed = child.get("_line")
+                    if isinstance(placed, int) and first <= placed <= last:
+                        line, cursor = placed, placed + 1  # where the block parser found it
+                    else:
+                        line, cursor = self._nested_heading_line(child, cursor, last, exhausted)
                     yield child, line
                 elif child.get("type") in ("block_code", "block_html"):
                     # a `# comment` in code or a `# x` line in raw HTML is no heading
@@ -689,9 +957,16 @@ class _Builder:
                     if child.get("type") == "block_html":  # a fence-like line in it is HTML
                         cursor = self._nested_code_lines(child, cursor, last, exhausted)[2]
                     elif child.get("type") == "block_code":
-                        opening, code_line, cursor = self._nested_code_lines(
-                            child, cursor, last, exhausted
-                        )
+                        placed = child.get("_line")
+                        if isinstance(placed, int) and first <= placed <= last:
+                            # where the block parser found it; the code starts below a fence
+                            opening = placed
+                            code_line = placed + int(child.get("style") == "fenced")
+                            cursor = placed + 1
+                        else:
+                            opening, code_line, cursor = self._nested_code_lines(
+                                child, cursor, last, exhausted
+                            )
                         self._code_block(
                             child,
                             opening,
@@ -959,18 +1234,26 @@ class _Builder:
         found = list(_link_tokens(token))
         if not found:
             return
-        candidates = _raw_link_candidates(self.text, start, end)
-        # decoded target -> candidate indices (ascending): the first unused match in O(log n)
+        candidates: list[tuple[int, str]] | None = None
         by_target: dict[str, list[int]] = {}
-        for k, (_cand_offset, cand_target) in enumerate(candidates):
-            by_target.setdefault(unquote(unescape_entities(cand_target)), []).append(k)
         used = 0
         ref_from = start
         probe_from = start  # links come in source order: a text search resumes after the last
-        for link_token, image in found:
+        for link_token, image, holder in found:
             url = str(link_token.get("attrs", {}).get("url", ""))
             decoded = unquote(url)
             text = plain_text(link_token.get("children"))
+            place = self._parsed_position(link_token, holder)
+            if place is not None:  # where the parser found it: code and HTML cannot mislead
+                line, column = place
+                self.doc.links.append(self._make_link(text, decoded, line, column, image, role))
+                continue
+            # no recorded position (a token no rule placed): search the block's source
+            if candidates is None:
+                candidates = _raw_link_candidates(self.text, start, end)
+                # decoded target -> candidate indices (ascending): first unused in O(log n)
+                for k, (_cand_offset, cand_target) in enumerate(candidates):
+                    by_target.setdefault(unquote(unescape_entities(cand_target)), []).append(k)
             offset = -1
             raw_target = decoded
             if link_token.get("label") is not None:  # reference link: [text][label], [label]
@@ -993,6 +1276,22 @@ class _Builder:
                     probe_from = probe + 1
             line, column = self.index.position(offset)
             self.doc.links.append(self._make_link(text, raw_target, line, column, image, role))
+
+    def _parsed_position(self, token: Token, holder: Token | None) -> tuple[int, int] | None:
+        """(line, column) of an inline element from the offset the inline parser recorded,
+        or None when there is none, or when the file does not hold the element's first
+        character there (a container transformation the alignment does not know)."""
+        at = token.get("_at")
+        if holder is None or at is None:
+            return None
+        origin, base = holder.get("_origin"), holder.get("_inline_at")
+        if not isinstance(origin, _PositionedState) or base is None:
+            return None
+        line, column = origin.position(int(base) + int(at), self.index)
+        expected = origin.src[int(base) + int(at) : int(base) + int(at) + 1]
+        if self.index.line_text(line)[column - 1 : column] != expected:
+            return None
+        return line, column
 
     def _make_link(
         self, text: str, target: str, line: int, column: int, image: bool, role: str
@@ -1193,18 +1492,21 @@ def _table_rows(token: Token) -> Iterator[list[Token]]:
                 yield [c for c in row.get("children", []) if c.get("type") == "table_cell"]
 
 
-def _link_tokens(token: Token) -> Iterator[tuple[Token, bool]]:
-    stack = [token]
+def _link_tokens(token: Token) -> Iterator[tuple[Token, bool, Token | None]]:
+    """(link or image, whether an image, the block token whose inline text holds it)."""
+    stack: list[tuple[Token, Token | None]] = [(token, None)]
     while stack:
-        current = stack.pop()
+        current, holder = stack.pop()
+        if "_inline_at" in current:
+            holder = current
         kind = current.get("type")
         if kind in ("link", "image"):
-            yield current, kind == "image"
+            yield current, kind == "image", holder
         if kind in ("block_code", "codespan", "block_html", "inline_html"):
             continue
         children = current.get("children")
         if isinstance(children, list):
-            stack.extend(reversed([c for c in children if isinstance(c, dict)]))
+            stack.extend((c, holder) for c in reversed(children) if isinstance(c, dict))
 
 
 def _ref_link_offset(text: str, start: int, end: int, label: str) -> tuple[int, int]:

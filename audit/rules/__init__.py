@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 
+from audit.model.document import Suppression
 from audit.model.finding import Finding, Severity
 from audit.rules import (
     examples_run,
@@ -52,8 +54,9 @@ def apply_policy(ctx: RuleContext, findings: Iterable[Finding]) -> list[Finding]
     disabled = set(ctx.config.rules.disable)
     out: list[Finding] = []
     seen: set[tuple[object, ...]] = set()
+    windows: dict[str, _Windows] = {}
     for finding in findings:
-        if finding.code in disabled or _suppressed(ctx, finding):
+        if finding.code in disabled or _suppressed(ctx, finding, windows):
             continue
         if finding.code in overrides:
             finding = Finding(
@@ -72,14 +75,39 @@ def apply_policy(ctx: RuleContext, findings: Iterable[Finding]) -> list[Finding]
     return out
 
 
-def _suppressed(ctx: RuleContext, finding: Finding) -> bool:
+class _Windows:
+    """A page's suppression comments as line windows sorted by first line, with the running
+    maximum of their last lines: the windows holding a line are found by bisection (a scan
+    of every window per finding was quadratic on a page with thousands of both)."""
+
+    def __init__(self, suppressions: Sequence[Suppression]) -> None:
+        self.items = sorted(suppressions, key=lambda s: (s.first_line, s.last_line))
+        self.firsts = [s.first_line for s in self.items]
+        self.reach: list[int] = []
+        furthest = 0
+        for s in self.items:
+            furthest = max(furthest, s.last_line)
+            self.reach.append(furthest)
+
+    def silences(self, line: int, code: str) -> bool:
+        i = bisect_right(self.firsts, line) - 1
+        while i >= 0 and self.reach[i] >= line:
+            s = self.items[i]
+            if s.last_line >= line and (not s.codes or code in s.codes):
+                return True
+            i -= 1
+        return False
+
+
+def _suppressed(ctx: RuleContext, finding: Finding, windows: dict[str, _Windows]) -> bool:
     doc = ctx.graph.documents.get(finding.span.path)
     if doc is None:
         return False
     if finding.code in doc.file_ignores:
         return True
-    line = finding.span.line
-    return any(
-        s.first_line <= line <= s.last_line and (not s.codes or finding.code in s.codes)
-        for s in doc.suppressions
-    )
+    if not doc.suppressions:
+        return False
+    index = windows.get(doc.path)
+    if index is None:
+        index = windows[doc.path] = _Windows(doc.suppressions)
+    return index.silences(finding.span.line, finding.code)

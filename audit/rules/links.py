@@ -38,15 +38,26 @@ def broken_anchor(ctx: RuleContext) -> Iterator[Finding]:
     Fix: use the anchor the audit suggests, or give the heading an explicit `{#id}`.
     """
     graph = ctx.graph
+    # per target page its anchors sorted, per (page, anchor) the suggestion: sorting a page's
+    # anchors again for every broken link to it was quadratic on a page with many of both
+    ordered: dict[str, list[str]] = {}
+    suggestions: dict[tuple[str, str], str] = {}
     for resolved in graph.links:
         link = resolved.link
         if resolved.problem == "missing-anchor":  # same-file anchors are resolved here too
             where = "this file" if link.kind == "anchor" else resolved.target_path
+            key = (resolved.target_path, link.anchor)
+            if key not in suggestions:
+                anchors = ordered.get(resolved.target_path)
+                if anchors is None:
+                    anchors = sorted(graph.section_anchors(resolved.target_path))
+                    ordered[resolved.target_path] = anchors
+                suggestions[key] = _suggest(anchors, link.anchor)
             yield ctx.finding(
                 "XR002",
                 link.span,
                 f"broken anchor: '#{link.anchor}' is not a heading of {where}",
-                _suggest(graph.section_anchors(resolved.target_path), link.anchor),
+                suggestions[key],
             )
 
 
@@ -84,8 +95,9 @@ parse_finding_rule(
 )
 
 
-def _suggest(anchors: set[str], wanted: str) -> str:
+def _suggest(anchors: list[str], wanted: str) -> str:
+    """The closest anchor of ``anchors`` (sorted: ties go to the first) as a hint, or ""."""
     import difflib
 
-    close = difflib.get_close_matches(wanted, sorted(anchors), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(wanted, anchors, n=1, cutoff=0.5)
     return f"did you mean '#{close[0]}'?" if close else ""

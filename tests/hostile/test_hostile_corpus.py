@@ -23,6 +23,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,9 @@ class Case:
     count: dict[str, int] = field(default_factory=dict)  # code -> exact number of findings
     command: tuple[str, ...] = ("report", "--no-exec", "--no-cache", "-j", "1", "--format", "json")
     slow: bool = False
+    # a bound on the audit's wall time for the cases that test complexity (a quadratic lookup
+    # takes minutes there, a linear one seconds): generous, it is no speed test
+    time_limit_s: float | None = None
 
 
 # ------------------------------------------------------------------------------------- builders
@@ -191,6 +195,49 @@ def _many_headings() -> str:
     )
 
 
+def _same_headings_50000() -> str:
+    # every link resolves to the first heading's anchor: the page's anchors were rebuilt per link
+    heads = "".join("## Раздел\n\n[к разделу](#раздел)\n\n" for _ in range(50_000))
+    return "# Раздел за разделом\n\n" + heads + "[мимо](#нет-такого-раздела)\n"
+
+
+def _links_50000() -> str:
+    lines = "".join(
+        f"Строка {i}: [к разделу](#раздел) и [сосед](сосед.md)\n" for i in range(25_000)
+    )
+    return "# Ссылки\n\n## Раздел\n\n" + lines + "\n[мимо](нет-файла.md)\n"
+
+
+def _footnotes_50000() -> str:
+    refs = "".join(f"Утверждение {i}[^{i}].\n" for i in range(50_000))
+    notes = "".join(f"[^{i}]: Сноска номер {i}.\n" for i in range(50_000))
+    return "# Сноски\n\n" + refs + "\n" + notes + "\n[мимо](нет-файла.md)\n"
+
+
+def _admonitions_10000() -> str:
+    body = "".join(
+        f'!!! note "Заметка {i}"\n    Тело со [ссылкой](#раздел) и `кодом`.\n\n'
+        for i in range(10_000)
+    )
+    return "# Заметки\n\n## Раздел\n\n" + body + "[мимо](нет-файла.md)\n"
+
+
+def _table_rows_10000() -> str:
+    rows = "".join(f"| тема {i} | [к разделу](#раздел) |\n" for i in range(10_000))
+    return (
+        "# Таблица\n\n## Раздел\n\n| Тема | Ссылка |\n|------|--------|\n"
+        + rows
+        + "| конец | [мимо](нет-файла.md) |\n"
+    )
+
+
+def _suppressions_50000() -> str:
+    body = "".join(
+        f"<!-- audit: ignore XR001 -->\nАбзац {i}: [нет](нет-{i}.md)\n\n" for i in range(50_000)
+    )
+    return "# Подавления\n\n" + body + "[мимо](нет-файла.md)\n"
+
+
 CASES: list[Case] = [
     # encodings and bytes
     Case(
@@ -297,6 +344,55 @@ CASES: list[Case] = [
         text("content/llm/повторы.md", _many_headings),
         (("XR002", "content/llm/повторы.md", 3),),
         count={"XR002": 1},
+    ),
+    # one big page: every per-link and per-heading lookup must be built once per page
+    Case(
+        "headings-50000-same-name",
+        text("content/llm/разделы.md", _same_headings_50000),
+        (("XR002", "content/llm/разделы.md", 200_003),),
+        count={"XR002": 1},
+        slow=True,
+        time_limit_s=60,
+    ),
+    Case(
+        "links-50000-lines",
+        text("content/llm/много-ссылок.md", _links_50000),
+        (("XR001", "content/llm/много-ссылок.md", 25_006),),
+        count={"XR001": 2, "XR002": 0},
+        slow=True,
+        time_limit_s=60,
+    ),
+    Case(
+        "footnotes-50000",
+        text("content/llm/сноски.md", _footnotes_50000),
+        (("XR001", "content/llm/сноски.md", 100_005),),
+        count={"XR001": 2},
+        slow=True,
+        time_limit_s=60,
+    ),
+    Case(
+        "admonitions-10000",
+        text("content/llm/заметки.md", _admonitions_10000),
+        (("XR001", "content/llm/заметки.md", 30_005),),
+        count={"XR001": 2, "XR002": 0},
+        slow=True,
+        time_limit_s=60,
+    ),
+    Case(
+        "table-rows-10000",
+        text("content/llm/таблица.md", _table_rows_10000),
+        (("XR001", "content/llm/таблица.md", 10_007),),
+        count={"XR001": 2, "XR002": 0},
+        slow=True,
+        time_limit_s=60,
+    ),
+    Case(
+        "suppressions-50000",
+        text("content/llm/подавления.md", _suppressions_50000),
+        (("XR001", "content/llm/подавления.md", 150_003),),
+        count={"XR001": 2},
+        slow=True,
+        time_limit_s=60,
     ),
     # nesting
     Case(
@@ -517,8 +613,12 @@ def test_hostile_input(case: Case, tmp_path: Path) -> None:
         case.build(root)
         if prefix:
             hand_over(root.parent)
+        started = time.monotonic()
         proc = run_audit(root, case.command, prefix)
+        elapsed = time.monotonic() - started
     stderr = proc.stderr.decode("utf-8", "replace")
+    if case.time_limit_s is not None:
+        assert elapsed < case.time_limit_s, f"{elapsed:.1f} s: not linear in the page's size"
     assert "Traceback" not in stderr, stderr[-3000:]
     assert "internal error" not in stderr, stderr[-3000:]
 

@@ -371,3 +371,48 @@ def test_a_block_mistune_emits_after_a_later_one_keeps_its_range() -> None:
     assert found == [(2, 9), (5, 7), (8, 7), (11, 5)]
     headings = "> - ## a\n- ## a\n- ## a\n\n## a\n"
     assert [line for _t, line, _c in heading_lines(headings)] == [1, 2, 3, 5]
+
+
+# ------------------------------------------------- decoys: link-like text the parser did not link
+def test_a_code_span_before_the_link_does_not_take_its_position() -> None:
+    # the code span's text was found first by the text search: XR001 was reported at 1:8
+    assert starts("Текст `[a](нет2.md)` и [b](нет2.md)\n") == [("нет2.md", 1, 24)]
+
+
+def test_a_fence_nested_in_a_list_item_does_not_take_the_next_items_link() -> None:
+    text = "- пункт\n\n  ```\n  [c](нет3.md)\n  ```\n- [d](нет3.md)\n"
+    # the link-like line in the item's code was found first: reported at 4:3
+    assert starts(text) == [("нет3.md", 6, 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # code spans of more backticks, one holding a backtick, one spanning a line end
+        ("``[x](a.md) ` `` [y](a.md)\n", [("a.md", 1, 18)]),
+        ("`[x](a.md)\n[y](a.md)` и [z](a.md)\n", [("a.md", 2, 14)]),
+        # inline HTML and a raw HTML block holding link-like text
+        ('<span title="[x](a.md)">т</span> [y](a.md)\n', [("a.md", 1, 34)]),
+        ("<div>\n[x](a.md)\n</div>\n\n[y](a.md)\n", [("a.md", 5, 1)]),
+        # a fence in a quote, an indented block in a list item
+        ("> ```\n> [x](a.md)\n> ```\n> [y](a.md)\n", [("a.md", 4, 3)]),
+        ("- т\n\n      [x](a.md)\n\n  [y](a.md)\n", [("a.md", 5, 3)]),
+        # the same link text as a reference definition's label, an image, strikethrough
+        ("`[r]` [r]\n\n[r]: a.md\n", [("a.md", 1, 7)]),
+        ("`![i](a.png)` ![j](a.png)\n", [("a.png", 1, 15)]),
+        ("`[x](a.md)` ~~зачёркнуто [y](a.md)~~\n", [("a.md", 1, 26)]),
+        # a table cell: code before the link in the same cell, an escaped pipe
+        (
+            "| `[x](a.md)` [y](a.md) | \\| [z](b.md) |\n|---|---|\n",
+            [("a.md", 1, 15), ("b.md", 1, 30)],
+        ),
+        # a list item's last line with trailing blanks (mistune strips them)
+        ("- `[x](a.md)` [y](a.md)   \n", [("a.md", 1, 15)]),
+        # a tab after the list marker (mistune expands it)
+        ("-\t`[x](a.md)` [y](a.md)\n", [("a.md", 1, 15)]),
+    ],
+)
+def test_link_like_text_in_code_and_html_is_never_a_position(
+    text: str, expected: list[tuple[str, int, int]]
+) -> None:
+    assert starts(text) == expected

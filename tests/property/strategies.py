@@ -155,6 +155,7 @@ def link(draw: st.DrawFn) -> str:
     target = draw(
         st.one_of(
             st.sampled_from(TARGETS),
+            st.sampled_from(DECOY_TARGETS),
             st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
         )
     )
@@ -169,10 +170,48 @@ def link(draw: st.DrawFn) -> str:
     return f"[{text}]"
 
 
+# link-like text the parser never takes for a link: in a code span no other text can close (a
+# run of five backticks), in a quoted HTML attribute or comment, in fences and HTML blocks. Its
+# text is DECOY_TEXT, its target one that real links use too (so that a text search for the
+# target finds the decoy first)
+DECOY_TEXT = "ловушка"
+DECOY_TARGETS = ["нет.md", "материалы.md", "#якорь", "../tasks/llm_001_rag_pipeline.md"]
+CODE_DECOYS = [
+    "`````[ловушка]({t})`````",
+    "````` [ловушка]({t}) ![ловушка]({t}) `````",
+    '<span title="[ловушка]({t})">т</span>',
+    "<!-- [ловушка]({t}) -->",
+]
+# link-like text that may or may not be a link, depending on its neighbours (a lone backtick
+# elsewhere on the line, math that mistune does not know): only its position is checked
+MAYBE_DECOYS = [
+    "`[код]({t})`",
+    "``[код]({t}) ` ``",
+    "\\([x]({t}) + y^2\\)",
+    "$$[x]({t})$$",
+    "$[x]({t})$",
+    "\\[ [x]({t}) \\]",
+]
+
+
+def decoy(forms: list[str]) -> st.SearchStrategy[str]:
+    return st.builds(str.format, st.sampled_from(forms), t=st.sampled_from(DECOY_TARGETS))
+
+
 @st.composite
 def inline(draw: st.DrawFn) -> str:
     parts = draw(
-        st.lists(st.one_of(words(), link(), st.sampled_from(STRAY)), min_size=1, max_size=6)
+        st.lists(
+            st.one_of(
+                words(),
+                link(),
+                st.sampled_from(STRAY),
+                decoy(CODE_DECOYS),
+                decoy(MAYBE_DECOYS),
+            ),
+            min_size=1,
+            max_size=6,
+        )
     )
     line = " ".join(parts)
     if draw(st.integers(0, 9)) == 0:  # a long line
@@ -218,6 +257,8 @@ def leaf_block() -> st.SearchStrategy[str]:
                 "while True: pass",
                 "print('a' * 3)",
                 "",
+                "# [ловушка](нет.md)\n[ловушка](материалы.md)",
+                "x = '`[ловушка](#якорь)`'",
             ]
         ),
         st.booleans(),
@@ -235,6 +276,8 @@ def leaf_block() -> st.SearchStrategy[str]:
         table,
         st.sampled_from(STRAY),
         st.just("<div>\nraw *html*\n</div>"),
+        st.just("<div>\n[ловушка](нет.md) и `[ловушка](материалы.md)`\n</div>"),
+        st.just("$$\n[x](нет.md)\n$$"),
         st.just(""),
     )
 

@@ -3,7 +3,9 @@
 - no two headings, code blocks, questions or answers share a line (elements inside one list or
   quote are located by scanning forward, never by a text search that can hit an earlier line);
 - a code block's recorded columns put every code line where it is in the file;
-- EX001 points at a line of the block's code, at a column inside that line.
+- EX001 points at a line of the block's code, at a column inside that line;
+- every link starts where its ``[`` (or ``![``, or the text of ``<url>``) is in the file, and
+  link-like text inside code spans, fences and HTML is never a link (nor takes a link's place).
 
 Names contain "spans" so that ``-k spans`` (the fuzz command in the task notes) selects them.
 """
@@ -23,7 +25,7 @@ from audit.model.source import Source
 from audit.parse.markdown import parse
 from audit.rules.examples_static import example_syntax_error
 from audit.rules.registry import RuleContext
-from tests.property.strategies import markdown
+from tests.property.strategies import DECOY_TEXT, markdown
 
 CONFIG = Config()
 PATH = "content/llm/подготовка-к-интервью.md"
@@ -84,3 +86,17 @@ def test_property_spans_ex001_lies_inside_the_code_line(text: str) -> None:
         line, column = finding.span.line, finding.span.column
         assert line in code_lines, (finding, text)
         assert 1 <= column <= len(lines[line - 1]) + 1, (finding, lines[line - 1], text)
+
+
+@given(markdown())
+def test_property_spans_links_start_at_their_own_bracket(text: str) -> None:
+    doc, lines = _parse(text)
+    for link in doc.links:
+        assert link.text != DECOY_TEXT, (link, text)  # link-like text in code is no link
+        line = lines[link.span.line - 1]
+        column = link.span.column
+        head = line[column - 1 : column + 1]
+        own = head.startswith("[") or head == "![" or line[column - 2 : column - 1] == "<"
+        assert column >= 1 and own, (link, line, text)
+        # ... nor does it take a link's place
+        assert not line.startswith(("[" + DECOY_TEXT, "![" + DECOY_TEXT), column - 1), (link, text)

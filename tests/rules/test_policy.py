@@ -48,3 +48,36 @@ def test_config_disables_and_overrides_severity(tmp_path: Path) -> None:
     root = _tree(tmp_path)
     analysis = analyse_tree(root, rules={"disable": ["XR002"], "severity": {"XR001": "info"}})
     assert [(f.code, f.severity) for f in analysis.findings] == [("XR001", Severity.INFO)]
+
+
+DECOYS = """\
+# Материалы
+
+Код `[a](нет.md)` и ссылка [b](нет.md)
+
+<!-- audit: ignore XR001 -->
+- пункт
+
+  ```
+  [c](нет.md)
+  ```
+- [d](нет.md)
+"""
+
+
+def test_suppression_silences_the_real_links_block_and_keeps_the_decoy_lines_link(
+    tmp_path: Path,
+) -> None:
+    # the ignore covers the list (lines 6-11): its real link, line 11, is silenced; the link of
+    # line 3 is reported at its own column, not at the code span's
+    assert keys(analyse_tree(_tree(tmp_path, DECOYS)).findings) == [("XR001", PAGE, 3, 28)]
+
+
+def test_suppression_before_the_decoys_block_keeps_the_nested_link_at_its_line(
+    tmp_path: Path,
+) -> None:
+    body = DECOYS.replace("<!-- audit: ignore XR001 -->\n", "").replace(
+        "Код", "<!-- audit: ignore XR001 -->\nКод"
+    )
+    # the list's link is on line 11, not on the code's line 9
+    assert keys(analyse_tree(_tree(tmp_path, body)).findings) == [("XR001", PAGE, 11, 3)]
