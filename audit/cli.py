@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="parse every file; neither read nor write the incremental cache",
     )
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="first print the discovered configuration (to stderr)",
+    )
 
     report = sub.add_parser("report", help="the full audit: trackers, examples, coverage")
     report.add_argument(
@@ -101,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=["json", "dot", "graphml"], default="json")
     graph.add_argument("-o", "--output", help="write to a file instead of stdout")
 
+    config = sub.add_parser("config", help="the configuration in effect and where it came from")
+    config.add_argument(
+        "--show",
+        action="store_true",
+        help="print the discovered project, config sources and key values (the default)",
+    )
+
     schema = sub.add_parser("schema", help="export the JSON Schemas (config, task front matter)")
     schema.add_argument("--write", action="store_true", help="rewrite stale files in schema/")
     schema.add_argument("--check", action="store_true", help="exit 1 when schema/ is stale")
@@ -151,6 +164,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "schema":
         return _cmd_schema(args)
     loaded = load_config(args.config)
+    if args.command == "config":
+        from audit.config import describe
+
+        sys.stdout.write(describe(loaded))
+        return EXIT_OK
     if args.command == "check":
         return _cmd_check(loaded, args)
     if args.command == "graph":
@@ -211,6 +229,10 @@ def exit_code_for(findings: Sequence[Finding]) -> int:
 def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.report.diagnostics import RENDERERS
 
+    if args.verbose:
+        from audit.config import describe
+
+        sys.stderr.write(describe(loaded))
     selected = _selected(loaded, args.paths)
     if args.no_cache:
         from audit.pipeline import analyse

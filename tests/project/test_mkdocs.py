@@ -1,0 +1,161 @@
+"""A mkdocs project is audited with zero config: mkdocs.yml read as data, its slugify honoured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit.config import describe, load_config
+from audit.project.mkdocs import DataLoader, Tagged, gitignore_globs, read_mkdocs, slug_style_of
+
+SITE = Path(__file__).parent.parent / "fixtures" / "mkdocs-site"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_tags_are_recorded_as_data_and_never_executed(tmp_path: Path) -> None:
+    import yaml
+
+    marker = tmp_path / "executed"
+    text = (
+        "a: !!python/name:material.extensions.emoji.twemoji\n"
+        f"b: !!python/object/apply:os.system ['touch {marker}']\n"
+        "c: !ENV [HOME, /fallback]\n"
+        "d: !!python/name:no_such_module_anywhere.boom\n"
+    )
+    modules_before = set(sys.modules)
+    data = yaml.load(text, Loader=DataLoader)
+    assert not marker.exists()
+    assert not {m for m in set(sys.modules) - modules_before if m.startswith("material")}
+    assert data["a"] == Tagged(
+        "tag:yaml.org,2002:python/name:material.extensions.emoji.twemoji", ""
+    )
+    assert data["a"].name == "material.extensions.emoji.twemoji"
+    assert data["b"].value == [f"touch {marker}"] and data["b"].name == "os.system"
+    assert data["c"] == Tagged("!ENV", ["HOME", "/fallback"])
+    assert data["d"].name == "no_such_module_anywhere.boom"
+    # the plain SafeLoader is untouched by our subclass
+    with pytest.raises(yaml.constructor.ConstructorError):
+        yaml.safe_load("a: !!python/name:os.system\n")
+
+
+@pytest.mark.parametrize(
+    ("setting", "style"),
+    [
+        ("!!python/name:markdown.extensions.toc.slugify", "mkdocs-ascii"),
+        ("!!python/name:markdown.extensions.toc.slugify_unicode", "mkdocs-unicode"),
+        ("!!python/name:pymdownx.slugs.uslugify", "pymdownx-lower"),
+        ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}", "pymdownx-lower"),
+        ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: fold}}", "pymdownx-fold"),
+        ("!!python/object/apply:pymdownx.slugs.slugify []", "pymdownx"),
+        ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {percent_encode: true}}", None),
+        ("!!python/name:my_site.custom_slug", None),
+    ],
+)
+def test_known_slugify_settings_map_to_our_styles(setting: str, style: str | None) -> None:
+    import yaml
+
+    value = yaml.load(f"s: {setting}\n", Loader=DataLoader)["s"]
+    assert slug_style_of(value)[0] == style
+
+
+def test_the_fixture_site_is_discovered_with_no_content_audit_config() -> None:
+    loaded = load_config(cwd=SITE / "docs" / "04-llm-инженерия")  # from a subfolder, upward
+    config = loaded.config
+    assert loaded.root == SITE.resolve() and loaded.source is None
+    assert config.content_root == "docs"
+    assert config.slug_style == "pymdownx-lower"
+    assert config.site.generator == "mkdocs"
+    assert config.site.markdown_extensions == ["tables", "toc", "pymdownx.emoji"]
+    assert config.site.nav is not None and "04-llm-инженерия/пробелы.md" in config.site.nav
+    assert "**/черновики/**" in config.exclude
+    shown = describe(loaded)
+    assert "mkdocs config: " in shown and "pymdownx.slugs.slugify" in shown
+    assert 'slug_style: "pymdownx-lower"    [' + str(SITE.resolve() / "mkdocs.yml") in shown
+
+
+def test_content_audit_keys_override_what_mkdocs_yml_says(tmp_path: Path) -> None:
+    _write(tmp_path / "mkdocs.yml", "site_name: x\ndocs_dir: pages\n")
+    _write(tmp_path / "content-audit.yaml", "slug_style: github\n")
+    loaded = load_config(cwd=tmp_path)
+    assert loaded.config.content_root == "pages"  # from mkdocs.yml
+    assert loaded.config.slug_style == "github"  # explicit wins
+    assert loaded.mkdocs is not None and loaded.source == tmp_path / "content-audit.yaml"
+
+
+def test_mkdocs_defaults_are_mkdocs_defaults(tmp_path: Path) -> None:
+    project = read_mkdocs(_write(tmp_path / "mkdocs.yml", "site_name: x\n"))
+    assert project.docs_dir == "docs" and project.nav is None
+    assert project.slug_style == "mkdocs-ascii"  # toc's own default drops Cyrillic
+    assert project.use_directory_urls is True
+
+
+def test_an_unknown_slugify_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "mkdocs.yml",
+        "site_name: x\nmarkdown_extensions:\n  - toc:\n      slugify: !!python/name:a.b\n",
+    )
+    loaded = load_config(cwd=tmp_path)
+    assert loaded.config.slug_style == "mkdocs-unicode"
+    assert any("a.b" in note for note in loaded.notes)
+
+
+def test_gitignore_lines_become_globs() -> None:
+    assert gitignore_globs(["drafts/", "/a/b.md", "*.tmp.md", "!keep.md"]) == [
+        "**/drafts/**",
+        "a/b.md",
+        "**/*.tmp.md",
+    ]
+
+
+# ---------------------------------------------------------------- the mkdocs oracle
+
+
+def _mkdocs_warnings(tmp_path: Path) -> set[tuple[str, str]]:
+    """(page, link as written) of every link/anchor warning of a real `mkdocs build`."""
+    import re
+
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("pymdownx")
+    pytest.importorskip("material")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml", "-d", str(tmp_path)],
+        cwd=SITE,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    return set(re.findall(r"Doc file '([^']+)' contains a link '([^']+)', but", run.stderr))
+
+
+def test_mkdocs_build_and_the_audit_agree_on_every_broken_link(tmp_path: Path) -> None:
+    from audit.pipeline import analyse
+
+    expected = _mkdocs_warnings(tmp_path / "site")
+    analysis = analyse(load_config(cwd=SITE))
+    by_span = {
+        (r.link.span.path, r.link.span.line, r.link.span.column): r for r in analysis.graph.links
+    }
+    ours = set()
+    for finding in analysis.findings:
+        if finding.code in ("XR001", "XR002", "XR005"):
+            span = finding.span
+            resolved = by_span[(span.path, span.line, span.column)]
+            ours.add((span.path.removeprefix("docs/"), resolved.link.target))
+            # at the right line: the link is written on the line the finding names
+            source = (SITE / span.path).read_text(encoding="utf-8").splitlines()
+            assert resolved.link.target in source[span.line - 1]
+    assert len(expected) == 6  # the fixture plants six; a silent mkdocs would pass vacuously
+    assert ours == expected
