@@ -210,6 +210,43 @@ def _selected(loaded: LoadedConfig, paths: Sequence[str]) -> list[str] | None:
     return out
 
 
+def require_content_root(loaded: LoadedConfig) -> None:
+    """Exit 2 before any work when the content root is missing: an audit of nothing must never
+    pass, and the message says what was looked for and how to set it."""
+    content = loaded.root / loaded.config.content_root
+    if not content.is_dir():
+        raise AuditError(
+            f"content root {content} does not exist{_where_from(loaded)}; set content_root in "
+            "content-audit.yaml (or docs_dir in mkdocs.yml), or run from the project root"
+        )
+
+
+def require_pages(loaded: LoadedConfig, count: int) -> None:
+    """Exit 2 when the content root holds no Markdown file the config includes."""
+    if count:
+        return
+    config = loaded.config
+    content = loaded.root / config.content_root
+    excluded = f", exclude {config.exclude}" if config.exclude else ""
+    raise AuditError(
+        f"no Markdown files found under {content} (include {config.include}{excluded})"
+        f"{_where_from(loaded)}; set content_root / include in content-audit.yaml (or docs_dir "
+        "in mkdocs.yml)"
+    )
+
+
+def _where_from(loaded: LoadedConfig) -> str:
+    if loaded.source is not None:
+        return f" (config {loaded.source})"
+    if loaded.mkdocs is not None:
+        return f" (docs_dir of {loaded.mkdocs.config_file})"
+    return (
+        " (no content-audit.yaml, [tool.content-audit] or mkdocs.yml found from "
+        f"{loaded.root} upward, so the default content_root '{loaded.config.content_root}' "
+        "was used)"
+    )
+
+
 def filter_findings(findings: Sequence[Finding], selected: list[str] | None) -> list[Finding]:
     if selected is None:
         return list(findings)
@@ -233,6 +270,7 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         from audit.config import describe
 
         sys.stderr.write(describe(loaded))
+    require_content_root(loaded)
     selected = _selected(loaded, args.paths)
     if args.no_cache:
         from audit.pipeline import analyse
@@ -243,6 +281,7 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         from audit.incremental import check
 
         all_findings, doc_paths = check(loaded, _jobs(args.jobs))
+    require_pages(loaded, len(doc_paths))
     findings = filter_findings(all_findings, selected)
     files = (
         len(doc_paths)
@@ -305,6 +344,7 @@ def _cmd_graph(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.graph_export import export_graph
     from audit.pipeline import full_audit
 
+    require_content_root(loaded)
     # the whole graph, gaps included; examples are not run for an export
     audit = full_audit(loaded, jobs=_jobs(0), execute=False)
     text = export_graph(audit.analysis.graph, args.format)
@@ -356,6 +396,7 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     if args.output:
         _writable_folder(Path(args.output).absolute().parent, "folder of --output")
 
+    require_content_root(loaded)
     execute = not (args.no_exec or _no_exec_forced())
     progress, close_progress = example_progress() if execute else (None, lambda: None)
     try:
@@ -368,6 +409,7 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         )
     finally:
         close_progress()
+    require_pages(loaded, len(audit.analysis.documents))
     model = build_report(audit)
     if previous is not None:
         from audit.baseline import compare

@@ -223,6 +223,7 @@ def full_audit(
         )
     spec = load_requirements(config, root)
     coverage = compute_coverage(trackers, graph, config, spec, results)
+    coverage.measured = bool(trackers)
     ctx = RuleContext(
         graph,
         config,

@@ -69,3 +69,4 @@ class Coverage:
     examples_executed: bool = False
     thresholds: list[ThresholdResult] = field(default_factory=list)
     task_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # track -> subcat -> n
+    measured: bool = True  # False when no tracker was found: there is nothing to measure

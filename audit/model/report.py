@@ -86,6 +86,10 @@ class BucketOut(_Model):
 
 
 class CoverageOut(_Model):
+    measured: bool = Field(
+        default=True, description="False when no gap tracker was found (nothing to measure)."
+    )
+    note: str = Field(default="", description="Why coverage was not measured.")
     overall: float
     weighted_overall: float
     examples_executed: bool

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from audit import __version__
 from audit.claims import count_for_item
 from audit.graph_layout import layout_graph
+from audit.model.config import Config
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.report import (
@@ -157,6 +158,8 @@ def build_report(audit: Audit) -> ReportModel:
         root=analysis.config.content_root,
         summary=summary,
         coverage=CoverageOut(
+            measured=coverage.measured,
+            note="" if coverage.measured else _unmeasured_note(analysis.config),
             overall=coverage.overall,
             weighted_overall=coverage.weighted_overall,
             examples_executed=coverage.examples_executed,
@@ -185,3 +188,16 @@ def build_report(audit: Audit) -> ReportModel:
             for r in all_rules()
         ],
     )
+
+
+def _unmeasured_note(config: Config) -> str:
+    """What the report says instead of a coverage figure when no tracker was found, naming the
+    coverage thresholds that were therefore neither passed nor failed."""
+    th = config.thresholds
+    skipped = [
+        *(["overall_min"] if th.overall_min is not None else []),
+        *(f"per_priority_min.{name}" for name in sorted(th.per_priority_min)),
+        *(["max_none_per_category"] if th.max_none_per_category is not None else []),
+    ]
+    note = "no gap tracker found: coverage not measured"
+    return f"{note} (not evaluated: {', '.join(skipped)})" if skipped else note

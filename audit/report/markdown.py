@@ -82,9 +82,14 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
     out = [
         f"# content-audit report: {verdict}",
         "",
-        f"**Coverage {c.overall:.1f}%** (weighted by interview frequency: "
-        f"{c.weighted_overall:.1f}%) · {s.gaps} gaps: {s.covered} covered, {s.partial} partial, "
-        f"{s.none} none · {s.files} files · {s.errors} errors, {s.warnings} warnings",
+        (
+            f"**Coverage {c.overall:.1f}%** (weighted by interview frequency: "
+            f"{c.weighted_overall:.1f}%) · {s.gaps} gaps: {s.covered} covered, "
+            f"{s.partial} partial, {s.none} none"
+            if c.measured
+            else f"**{c.note}**"
+        )
+        + f" · {s.files} files · {s.errors} errors, {s.warnings} warnings",
         "",
     ]
     if not c.examples_executed:

@@ -49,9 +49,14 @@ def render(model: ReportModel, stream: TextIO) -> None:
     examples = ", ".join(f"{k} {v}" for k, v in s.examples.items()) or (
         "not executed" if not c.examples_executed else "none"
     )
-    console.print(
+    measured = (
         f"coverage {c.overall:.1f}% (weighted {c.weighted_overall:.1f}%), "
-        f"gaps: {s.covered} covered / {s.partial} partial / {s.none} none; "
+        f"gaps: {s.covered} covered / {s.partial} partial / {s.none} none"
+        if c.measured
+        else escape(c.note)
+    )
+    console.print(
+        f"{measured}; "
         f"findings: {s.errors} errors, {s.warnings} warnings, {s.infos} notes; "
         f"examples: {examples}; {verdict}"
     )
