@@ -70,17 +70,23 @@ def _nx() -> Any:
 
 def link_target(from_path: str, link: Link, content_prefix: str) -> tuple[str, bool]:
     """(target path relative to the project root, whether it leaves the content root) of a
-    relative or same-file anchor link."""
+    relative or same-file anchor link.
+
+    A ``?query`` is not part of the file name. A content root of ``.`` (or ``""``) is the whole
+    project (a GitHub-rendered repository): only ``..`` past the project root leaves it. An
+    absolute path always leaves it (the published site's root is not the file system's)."""
+    prefix = _clean_prefix(content_prefix)
+    raw = link.path.split("?", 1)[0]
     base = posixpath.dirname(from_path)
-    target_path = posixpath.normpath(posixpath.join(base, link.path)) if link.path else from_path
-    inside = target_path == content_prefix or target_path.startswith(content_prefix + "/")
-    escapes = (
-        target_path.startswith("../")
-        or target_path == ".."
-        or posixpath.isabs(link.path)
-        or not inside
-    )
-    return target_path, escapes
+    target_path = posixpath.normpath(posixpath.join(base, raw)) if raw else from_path
+    outside_project = target_path == ".." or target_path.startswith("../")
+    inside = not prefix or target_path == prefix or target_path.startswith(prefix + "/")
+    return target_path, outside_project or posixpath.isabs(raw) or not inside
+
+
+def _clean_prefix(content_prefix: str) -> str:
+    prefix = content_prefix.strip("/")
+    return "" if prefix in ("", ".") else prefix
 
 
 def link_problem(
@@ -204,7 +210,10 @@ class TopicGraph:
         return posixpath.normpath(posixpath.join(base, target_path)) if target_path else from_path
 
     def in_content(self, path: str) -> bool:
-        return path == self.content_prefix or path.startswith(self.content_prefix + "/")
+        prefix = _clean_prefix(self.content_prefix)
+        if not prefix:
+            return path != ".." and not path.startswith("../")
+        return path == prefix or path.startswith(prefix + "/")
 
     def where(self, doc: Document, line: int) -> str:
         """The node an element at ``line`` of ``doc`` belongs to (innermost section or the doc)."""
