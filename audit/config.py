@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from audit.errors import ConfigError
 from audit.model.config import Config
 from audit.project.mkdocs import MKDOCS_NAMES, MkdocsProject, find_mkdocs, read_mkdocs
+from audit.project.roles import RoleAssignment, assign_roles
 
 CONFIG_NAME = "content-audit.yaml"
 
@@ -26,6 +27,7 @@ class LoadedConfig:
     mkdocs: MkdocsProject | None = None  # the mkdocs project the settings were discovered from
     explicit: frozenset[str] = frozenset()  # top-level keys set by the content-audit config
     notes: tuple[str, ...] = ()  # what discovery could not honour
+    roles: tuple[RoleAssignment, ...] = ()  # each tracker/materials/interview page and why
 
 
 def load_config(explicit: str | None = None, cwd: Path | None = None) -> LoadedConfig:
@@ -93,8 +95,15 @@ def _assemble(
     root, content_root = _content_root(root, config.content_root, notes)
     if content_root != config.content_root:
         config = config.model_copy(update={"content_root": content_root})
+    config, roles, role_notes = assign_roles(config, root / content_root)
     return LoadedConfig(
-        config, root, source, project, frozenset(str(k) for k in data), tuple(notes)
+        config,
+        root,
+        source,
+        project,
+        frozenset(str(k) for k in data),
+        (*notes, *role_notes),
+        tuple(roles),
     )
 
 
@@ -208,6 +217,8 @@ def describe(loaded: LoadedConfig) -> str:
         else:
             origin = "default"
         lines.append(f"{key}: {_compact(data[key])}    [{origin}]")
+    lines.append(f"pages with a role: {len(loaded.roles)}")
+    lines.extend(f"  {a.role:<9} {a.path}  ({a.reason})" for a in loaded.roles)
     lines.extend(f"note: {note}" for note in loaded.notes)
     return "\n".join(lines) + "\n"
 

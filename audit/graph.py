@@ -268,9 +268,15 @@ def _add_sections(graph: TopicGraph, doc: Document) -> None:
         graph.add_edge(parent, node, "contains")
 
 
+# a materials page's overview table ("Обзор задач" | ID | Задача | Сложность) lists the page's
+# own tasks (mlops_001...): the ids in that section are declared there, like ids in headings
+OVERVIEW_HEADINGS = ("Обзор задач",)
+
+
 def task_declarations(doc: Document) -> list[tuple[TaskDeclaration, int | None]]:
-    """The task ids ``doc`` declares (its own id for a task file, ids in headings elsewhere),
-    each with the index of the declaring heading (None for the file itself)."""
+    """The task ids ``doc`` declares (its own id for a task file, ids in headings elsewhere, ids
+    in a materials page's task overview section), each with the index of the declaring heading
+    (None for the file itself)."""
     out: list[tuple[TaskDeclaration, int | None]] = []
     if doc.kind == "task":
         fm = doc.front_matter or {}
@@ -279,12 +285,24 @@ def task_declarations(doc: Document) -> list[tuple[TaskDeclaration, int | None]]
         span = doc.front_matter_span or Span(doc.path, 1)
         out.append((TaskDeclaration(task_id, doc.path, span, "file"), None))
     for mention in doc.task_mentions:
-        if mention.heading is None or doc.kind == "tracker":
+        if doc.kind == "tracker":
             continue
-        out.append(
-            (TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"), mention.heading)
-        )
+        heading = mention.heading
+        if heading is None and doc.kind == "materials":
+            heading = _overview_section(doc, mention.span.line)
+        if heading is None:
+            continue
+        out.append((TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"), heading))
     return out
+
+
+def _overview_section(doc: Document, line: int) -> int | None:
+    index = doc.section_of_line(line, level=6)
+    while index is not None:
+        if doc.headings[index].text.strip().startswith(OVERVIEW_HEADINGS):
+            return index
+        index = doc.headings[index].parent
+    return None
 
 
 def _declare_tasks(graph: TopicGraph, doc: Document) -> None:

@@ -28,13 +28,18 @@ class _Strict(BaseModel):
 
 class DocumentsConfig(_Strict):
     materials: list[str] = Field(
-        default=["материалы.md"], description="File names of a track's materials document."
+        default=["материалы.md", "материалы*.md"],
+        description="File names or globs (on the name) of a track's materials pages.",
     )
     interview: list[str] = Field(
-        default=["подготовка-к-интервью.md"], description="File names of interview-prep documents."
+        default=["подготовка-к-интервью.md", "подготовка*.md", "интервью*.md"],
+        description="File names or globs (on the name) of interview-prep pages.",
     )
     tracker: list[str] = Field(
-        default=["пробелы-в-покрытии.md"], description="File names of gap trackers."
+        default=["пробелы-в-покрытии.md", "пробелы*.md"],
+        description="File names or globs (on the name) of gap trackers. Pages of other names "
+        "shaped like a tracker (gap headings with statuses) or an interview page (level "
+        "headings with Q:/A:) get that role too.",
     )
     tasks_dir: str = Field(default="tasks", description="Folder (under the content root) of tasks.")
     aliases: dict[str, str] = Field(
