@@ -68,7 +68,21 @@ def link_escapes_root(ctx: RuleContext) -> Iterator[Finding]:
                 resolved.link.span,
                 f"link '{resolved.link.target}' leaves the content root "
                 f"(resolves to {resolved.target_path})",
+                _relative_hint(ctx, resolved.link.span.path, resolved.link.path),
             )
+
+
+def _relative_hint(ctx: RuleContext, from_path: str, path: str) -> str:
+    """For an absolute link to a page of the content root: the relative link that works
+    wherever the site is served (mkdocs suggests the same)."""
+    raw = path.split("?", 1)[0]
+    if not raw.startswith("/") or raw.startswith("//"):
+        return ""
+    prefix = ctx.config.content_root.strip("/")
+    target = posixpath.normpath(posixpath.join(prefix, raw.lstrip("/")))
+    if target not in ctx.graph.documents:
+        return ""
+    return f"did you mean '{posixpath.relpath(target, posixpath.dirname(from_path) or '.')}'?"
 
 
 @rule("XR006", "page-not-in-nav", Severity.INFO, scope="file")

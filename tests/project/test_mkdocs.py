@@ -140,6 +140,23 @@ def _mkdocs_warnings(tmp_path: Path) -> set[tuple[str, str]]:
     return set(re.findall(r"Doc file '([^']+)' contains a link '([^']+)', but", run.stderr))
 
 
+ENCODED = (
+    "04-llm-инженерия/%D0%BC%D0%B0%D1%82%D0%B5%D1%80%D0%B8%D0%B0%D0%BB%D1%8B.md"
+    "#1-%D1%82%D0%BE%D0%BA%D0%B5%D0%BD%D0%B8%D0%B7%D0%B0%D1%86%D0%B8%D1%8F-llm_007_tokenization"
+)
+# documented differences, each asserted to still exist (so the list cannot go stale)
+MKDOCS_ONLY = {
+    # mkdocs compares the percent-encoded fragment with the decoded heading ids; a browser
+    # decodes it, so the link works on the published site: no finding of ours
+    ("проверка.md", ENCODED),
+}
+OURS_ONLY = {
+    # an absolute path: mkdocs leaves it as is (INFO) and suggests the relative link; for us
+    # it is XR005, because it only works when the site is served from the domain's root
+    ("проверка.md", "/04-llm-инженерия/материалы.md"),
+}
+
+
 def test_mkdocs_build_and_the_audit_agree_on_every_broken_link(tmp_path: Path) -> None:
     from audit.pipeline import analyse
 
@@ -157,5 +174,7 @@ def test_mkdocs_build_and_the_audit_agree_on_every_broken_link(tmp_path: Path) -
             # at the right line: the link is written on the line the finding names
             source = (SITE / span.path).read_text(encoding="utf-8").splitlines()
             assert resolved.link.target in source[span.line - 1]
-    assert len(expected) == 6  # the fixture plants six; a silent mkdocs would pass vacuously
-    assert ours == expected
+    assert len(expected) == 11  # the fixture plants eleven; a silent mkdocs would pass vacuously
+    assert MKDOCS_ONLY <= expected and not MKDOCS_ONLY & ours
+    assert OURS_ONLY <= ours and not OURS_ONLY & expected
+    assert ours - OURS_ONLY == expected - MKDOCS_ONLY
