@@ -134,6 +134,10 @@ def read_mkdocs(path: Path) -> MkdocsProject:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: mkdocs config must be a mapping, not {type(data).__name__}")
     project = MkdocsProject(config_file=path)
+    if "INHERIT" in data:
+        project.notes.append(
+            f"INHERIT: {data['INHERIT']!r} is not followed; only {path.name} itself was read"
+        )
     docs_dir = data.get("docs_dir", "docs")
     if isinstance(docs_dir, str) and docs_dir.strip():
         project.docs_dir = docs_dir.strip()

@@ -175,6 +175,45 @@ def test_mkdocs_build_and_the_audit_agree_on_every_broken_link(tmp_path: Path) -
             source = (SITE / span.path).read_text(encoding="utf-8").splitlines()
             assert resolved.link.target in source[span.line - 1]
     assert len(expected) == 11  # the fixture plants eleven; a silent mkdocs would pass vacuously
-    assert MKDOCS_ONLY <= expected and not MKDOCS_ONLY & ours
-    assert OURS_ONLY <= ours and not OURS_ONLY & expected
+    assert expected >= MKDOCS_ONLY and not MKDOCS_ONLY & ours
+    assert ours >= OURS_ONLY and not OURS_ONLY & expected
     assert ours - OURS_ONLY == expected - MKDOCS_ONLY
+
+
+def test_a_hostile_mkdocs_yml_is_read_quickly_and_safely(tmp_path: Path) -> None:
+    import time
+
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 12):
+        below = "a" if level == 1 else f"l{level - 1}"
+        laughs.append(f"l{level}: &l{level} [{', '.join(['*' + below] * 9)}]")
+    text = "\n".join(
+        ["site_name: x", *laughs, "nav: *l11", "markdown_extensions: *l11", "not_in_nav: *l11"]
+    )
+    _write(tmp_path / "mkdocs.yml", text + "\n")
+    started = time.monotonic()
+    project = read_mkdocs(tmp_path / "mkdocs.yml")
+    assert time.monotonic() - started < 10  # 9**12 pages if the aliases were expanded
+    assert project.nav is not None and len(project.nav) < 200_000
+
+
+def test_config_show_on_the_command_line() -> None:
+    from tests.helpers import run_cli
+
+    run = run_cli(["config", "--show"], SITE)
+    assert run.code == 0
+    assert "mkdocs config: " in run.out and "tracker   04-llm-инженерия/пробелы.md" in run.out
+    verbose = run_cli(["check", "--no-cache", "-v"], SITE)
+    assert "slugify: !!python/object/apply:pymdownx.slugs.slugify" in verbose.err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="audit/parse/markdown.py builds AnchorAllocator(config.slug_style) without "
+    "config.slug_separator; passing it is a one-line change there (not this branch's file)",
+)
+def test_the_toc_separator_reaches_the_anchors() -> None:
+    from tests.helpers import parse_text
+
+    doc = parse_text("# Длинный контекст\n", slug_separator="_")
+    assert doc.headings[0].anchor == "длинный_контекст"
