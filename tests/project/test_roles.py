@@ -107,3 +107,42 @@ def test_every_tracker_of_a_zero_config_site_is_audited(tmp_path: Path) -> None:
         "docs/05-sd/заметки.md",
     ]
     assert report["summary"]["files"] == 10
+
+
+MLOPS_TRACKER = """# MLOps: Пробелы (Gaps)
+
+## КРИТИЧЕСКИЕ GAPS
+
+### 1. Model Serving — ЧАСТИЧНО ЗАПОЛНЕНО
+
+Добавлено в materials.md section 1:
+- Батчинг
+
+Добавлено в interview.md section 1:
+- Interview questions (3 Q&A)
+"""
+
+
+def test_a_trackers_materials_md_and_interview_md_are_the_pages_of_its_own_folder(
+    tmp_path: Path,
+) -> None:
+    from audit.pipeline import full_audit
+
+    _write(tmp_path / "mkdocs.yml", "site_name: x\n")
+    _write(tmp_path / "docs" / "06" / "пробелы.md", MLOPS_TRACKER)
+    _write(tmp_path / "docs" / "06" / "материалы-mlops.md", "# М\n\n## 1. Model Serving\n")
+    _write(tmp_path / "docs" / "06" / "подготовка-mlops.md", INTERVIEW_SHAPED)
+    # two materials pages in one folder stay ambiguous: no guess
+    _write(tmp_path / "docs" / "07" / "пробелы.md", MLOPS_TRACKER)
+    _write(tmp_path / "docs" / "07" / "материалы-a.md", "# A\n\n## 1. Model Serving\n")
+    _write(tmp_path / "docs" / "07" / "материалы-b.md", "# B\n\n## 1. Model Serving\n")
+    audit = full_audit(load_config(cwd=tmp_path), execute=False, use_cache=False)
+    claims = {
+        t.path: [(c.document_raw, c.document, c.problem) for g in t.gaps for c in g.claims]
+        for t in audit.trackers
+    }
+    assert claims["docs/06/пробелы.md"] == [
+        ("materials.md", "docs/06/материалы-mlops.md", ""),
+        ("interview.md", "docs/06/подготовка-mlops.md", ""),
+    ]
+    assert claims["docs/07/пробелы.md"][0] == ("materials.md", "", "ambiguous-alias")
