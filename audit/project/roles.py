@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -108,10 +109,8 @@ def _pages(config: Config, content: Path) -> list[str]:
 
 def _shape(path: Path, config: Config) -> tuple[str, str] | None:
     """(role, why) when the page's opening has the shape of a tracker or an interview page."""
-    try:
-        with open(path, "rb") as handle:
-            text = handle.read(SNIFF_BYTES).decode("utf-8", "replace")
-    except OSError:
+    text = _head(path)
+    if text is None:
         return None
     tc = config.tracker
     statuses = [*tc.statuses.none, *tc.statuses.partial, *tc.statuses.covered]
@@ -132,6 +131,21 @@ def _shape(path: Path, config: Config) -> tuple[str, str] | None:
     if len(found) >= 2 and question.search(text) and answer.search(text):
         return "interview", f"content: level headings {', '.join(sorted(found))} with Q:/A:"
     return None
+
+
+def _head(path: Path) -> str | None:
+    """The opening of a regular file, or None: a named pipe, device or symlink is never opened
+    here (discovery reports them; opening a FIFO would wait for a writer forever)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read(SNIFF_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return None
 
 
 def _marker(markers: list[str]) -> re.Pattern[str]:
