@@ -9,6 +9,7 @@ implementations in ``audit/parse/slugs.py`` (tested against the real functions).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,7 @@ def read_mkdocs(path: Path) -> MkdocsProject:
         project.notes.append(
             f"INHERIT: {data['INHERIT']!r} is not followed; only {path.name} itself was read"
         )
-    docs_dir = data.get("docs_dir", "docs")
+    docs_dir = _env(data.get("docs_dir", "docs"))
     if isinstance(docs_dir, str) and docs_dir.strip():
         project.docs_dir = docs_dir.strip()
     else:
@@ -153,6 +154,21 @@ def read_mkdocs(path: Path) -> MkdocsProject:
         project.nav = pages
     _read_extensions(data.get("markdown_extensions"), project)
     return project
+
+
+def _env(value: Any) -> Any:
+    """mkdocs' ``!ENV NAME`` / ``!ENV [NAME, OTHER, default]``: the first variable that is set,
+    else the last item (reading the environment runs nothing from the file)."""
+    if not isinstance(value, Tagged) or value.tag != "!ENV":
+        return value
+    names = value.value if isinstance(value.value, list) else [value.value]
+    if not names:
+        return None
+    for name in names[:-1] if len(names) > 1 else names:
+        found = os.environ.get(str(name))
+        if found is not None:
+            return found
+    return names[-1] if len(names) > 1 else None
 
 
 def _pattern_lines(value: Any) -> list[str]:

@@ -217,3 +217,15 @@ def test_the_toc_separator_reaches_the_anchors() -> None:
 
     doc = parse_text("# Длинный контекст\n", slug_separator="_")
     assert doc.headings[0].anchor == "длинный_контекст"
+
+
+def test_docs_dir_from_an_env_tag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "mkdocs.yml", "site_name: x\ndocs_dir: !ENV [DOCS_DIR_X, pages]\n")
+    monkeypatch.delenv("DOCS_DIR_X", raising=False)
+    assert read_mkdocs(path).docs_dir == "pages"
+    monkeypatch.setenv("DOCS_DIR_X", "site-src")
+    assert read_mkdocs(path).docs_dir == "site-src"
+    _write(tmp_path / "mkdocs.yml", "site_name: x\ndocs_dir: !ENV DOCS_DIR_UNSET_X\n")
+    monkeypatch.delenv("DOCS_DIR_UNSET_X", raising=False)
+    project = read_mkdocs(path)
+    assert project.docs_dir == "docs" and project.notes  # unset and no default: mkdocs' default
