@@ -410,7 +410,7 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     finally:
         close_progress()
     require_pages(loaded, len(audit.analysis.documents))
-    model = build_report(audit)
+    model = build_report(audit, loaded.roles)
     if previous is not None:
         from audit.baseline import compare
 

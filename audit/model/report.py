@@ -191,6 +191,12 @@ class BaselineOut(_Model):
     regressions: list[str]
 
 
+class PageRoleOut(_Model):
+    path: str
+    role: Literal["tracker", "materials", "interview"]
+    reason: str  # "name matches пробелы*.md", "content: 2 gap heading(s) with a status"
+
+
 class ReportModel(_Model):
     schema_version: Literal[1] = REPORT_SCHEMA_VERSION
     tool: dict[str, str]
@@ -205,3 +211,7 @@ class ReportModel(_Model):
     graph_view: GraphViewOut = Field(default_factory=GraphViewOut)  # layout for the HTML
     rules: list[RuleOut]
     baseline: BaselineOut | None = None
+    page_roles: list[PageRoleOut] = Field(
+        default_factory=list,
+        description="The role each tracker/materials/interview page got, and why.",
+    )

@@ -15,10 +15,12 @@ import stat
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Literal
 
 from audit.model.config import Config
 
-ROLES = ("tracker", "materials", "interview")  # the parser's order of precedence
+Role = Literal["tracker", "materials", "interview"]
+ROLES: tuple[Role, ...] = ("tracker", "materials", "interview")  # the parser's precedence
 SNIFF_BYTES = 32 * 1024  # the shape of a role shows in a page's opening
 MAX_SNIFFED = 20_000  # beyond this many pages, roles come from names only
 
@@ -26,7 +28,7 @@ MAX_SNIFFED = 20_000  # beyond this many pages, roles come from names only
 @dataclass(frozen=True)
 class RoleAssignment:
     path: str  # relative to the content root
-    role: str
+    role: Role
     reason: str
 
 
@@ -35,7 +37,7 @@ def assign_roles(config: Config, content: Path) -> tuple[Config, list[RoleAssign
     docs = config.documents
     globs = {"tracker": docs.tracker, "materials": docs.materials, "interview": docs.interview}
     assignments: list[RoleAssignment] = []
-    by_content: dict[str, dict[str, list[str]]] = {}  # basename -> role -> paths
+    by_content: dict[str, dict[Role, list[str]]] = {}  # basename -> role -> paths
     other_names: dict[str, list[str]] = {}
     notes: list[str] = []
     pages = list(_pages(config, content))
@@ -107,7 +109,7 @@ def _pages(config: Config, content: Path) -> list[str]:
     return out
 
 
-def _shape(path: Path, config: Config) -> tuple[str, str] | None:
+def _shape(path: Path, config: Config) -> tuple[Role, str] | None:
     """(role, why) when the page's opening has the shape of a tracker or an interview page."""
     text = _head(path)
     if text is None:

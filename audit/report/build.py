@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from audit import __version__
@@ -19,6 +20,7 @@ from audit.model.report import (
     ExampleOut,
     GapOut,
     GraphOut,
+    PageRoleOut,
     ReportModel,
     RequirementOut,
     RuleOut,
@@ -26,6 +28,7 @@ from audit.model.report import (
     ThresholdOut,
 )
 from audit.pipeline import Audit
+from audit.project.roles import RoleAssignment
 from audit.rules import REGISTRY, all_rules
 
 
@@ -56,7 +59,9 @@ def _example(r: ExampleResult) -> ExampleOut:
     )
 
 
-def build_report(audit: Audit) -> ReportModel:
+def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportModel:
+    """The report of one audit; ``roles`` are the page roles settled when the config was
+    loaded (the report says which role each page got and why)."""
     analysis, coverage = audit.analysis, audit.coverage
     graph = analysis.graph
     gaps = []
@@ -181,6 +186,10 @@ def build_report(audit: Audit) -> ReportModel:
             unresolved=unresolved,
         ),
         graph_view=layout_graph(graph),
+        page_roles=[
+            PageRoleOut(path=_project_path(analysis.config, r.path), role=r.role, reason=r.reason)
+            for r in roles
+        ],
         rules=[
             RuleOut(
                 code=r.code, name=r.name, severity=r.severity.value, summary=r.summary, doc=r.doc
@@ -201,3 +210,9 @@ def _unmeasured_note(config: Config) -> str:
     ]
     note = "no gap tracker found: coverage not measured"
     return f"{note} (not evaluated: {', '.join(skipped)})" if skipped else note
+
+
+def _project_path(config: Config, rel_to_content: str) -> str:
+    """A content-relative path as the rest of the report writes paths (project-relative)."""
+    prefix = config.content_root.strip("/")
+    return rel_to_content if prefix in ("", ".") else f"{prefix}/{rel_to_content}"

@@ -136,6 +136,11 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
                 f"{b.score:.1f}% |"
             )
         out.append("")
+    if model.page_roles:
+        out += ["<details><summary>Page roles</summary>", "", "| page | role | why |"]
+        out.append("|---|---|---|")
+        out += [f"| {_cell(r.path)} | {r.role} | {_cell(r.reason)} |" for r in model.page_roles]
+        out += ["", "</details>", ""]
     if model.diagnostics:
         out += ["## Findings", ""]
         by_file: dict[str, list[str]] = {}

@@ -146,3 +146,20 @@ def test_a_trackers_materials_md_and_interview_md_are_the_pages_of_its_own_folde
         ("interview.md", "docs/06/подготовка-mlops.md", ""),
     ]
     assert claims["docs/07/пробелы.md"][0] == ("materials.md", "", "ambiguous-alias")
+
+
+def test_the_report_says_which_role_each_page_got_and_why(tmp_path: Path) -> None:
+    import json
+
+    from tests.helpers import run_cli
+
+    root = _site(tmp_path)
+    report = json.loads(run_cli(["report", "--no-exec", "--format", "json"], root).out)
+    roles = {r["path"]: (r["role"], r["reason"]) for r in report["page_roles"]}
+    assert roles["docs/05-sd/вопросы.md"] == (
+        "interview",
+        "content: level headings Basic, Killer with Q:/A:",
+    )
+    assert len(roles) == 7
+    md = run_cli(["report", "--no-exec", "--format", "md"], root).out
+    assert "| docs/05-sd/заметки.md | tracker | content: 2 gap heading(s) with a status |" in md
