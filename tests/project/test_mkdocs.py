@@ -229,3 +229,21 @@ def test_docs_dir_from_an_env_tag(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("DOCS_DIR_UNSET_X", raising=False)
     project = read_mkdocs(path)
     assert project.docs_dir == "docs" and project.notes  # unset and no default: mkdocs' default
+
+
+def test_a_pyproject_table_next_to_mkdocs_yml_overrides_it(tmp_path: Path) -> None:
+    _write(tmp_path / "mkdocs.yml", "site_name: x\ndocs_dir: pages\n")
+    _write(tmp_path / "pyproject.toml", '[tool.content-audit]\nslug_style = "github"\n')
+    loaded = load_config(cwd=tmp_path)
+    assert (loaded.config.content_root, loaded.config.slug_style) == ("pages", "github")
+
+
+def test_the_issue_scenario_check_audits_every_page_from_the_site_root() -> None:
+    from tests.helpers import run_cli
+
+    run = run_cli(["check", "--no-cache"], SITE)
+    assert run.code == 1
+    # 7 pages; docs/черновики/ is excluded by exclude_docs, as mkdocs excludes it
+    assert run.out.endswith("7 files checked: 11 errors, 0 warnings, 1 note\n")
+    assert "черновики" not in run.out
+    assert "XR003" not in run.out  # planned ids in пробелы.md, overview ids in материалы-mlops.md
