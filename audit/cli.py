@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="parse every file; neither read nor write the incremental cache",
     )
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="first print the discovered configuration (to stderr)",
+    )
 
     report = sub.add_parser("report", help="the full audit: trackers, examples, coverage")
     report.add_argument(
@@ -104,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=["json", "dot", "graphml"], default="json")
     graph.add_argument("-o", "--output", help="write to a file instead of stdout")
 
+    config = sub.add_parser("config", help="the configuration in effect and where it came from")
+    config.add_argument(
+        "--show",
+        action="store_true",
+        help="print the discovered project, config sources and key values (the default)",
+    )
+
     schema = sub.add_parser("schema", help="export the JSON Schemas (config, task front matter)")
     schema.add_argument("--write", action="store_true", help="rewrite stale files in schema/")
     schema.add_argument("--check", action="store_true", help="exit 1 when schema/ is stale")
@@ -154,6 +167,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "schema":
         return _cmd_schema(args)
     loaded = load_config(args.config)
+    if args.command == "config":
+        from audit.config import describe
+
+        sys.stdout.write(describe(loaded))
+        return EXIT_OK
     if args.command == "check":
         return _cmd_check(loaded, args)
     if args.command == "graph":
@@ -195,6 +213,43 @@ def _selected(loaded: LoadedConfig, paths: Sequence[str]) -> list[str] | None:
     return out
 
 
+def require_content_root(loaded: LoadedConfig) -> None:
+    """Exit 2 before any work when the content root is missing: an audit of nothing must never
+    pass, and the message says what was looked for and how to set it."""
+    content = loaded.root / loaded.config.content_root
+    if not content.is_dir():
+        raise AuditError(
+            f"content root {content} does not exist{_where_from(loaded)}; set content_root in "
+            "content-audit.yaml (or docs_dir in mkdocs.yml), or run from the project root"
+        )
+
+
+def require_pages(loaded: LoadedConfig, count: int) -> None:
+    """Exit 2 when the content root holds no Markdown file the config includes."""
+    if count:
+        return
+    config = loaded.config
+    content = loaded.root / config.content_root
+    excluded = f", exclude {config.exclude}" if config.exclude else ""
+    raise AuditError(
+        f"no Markdown files found under {content} (include {config.include}{excluded})"
+        f"{_where_from(loaded)}; set content_root / include in content-audit.yaml (or docs_dir "
+        "in mkdocs.yml)"
+    )
+
+
+def _where_from(loaded: LoadedConfig) -> str:
+    if loaded.source is not None:
+        return f" (config {loaded.source})"
+    if loaded.mkdocs is not None:
+        return f" (docs_dir of {loaded.mkdocs.config_file})"
+    return (
+        " (no content-audit.yaml, [tool.content-audit] or mkdocs.yml found from "
+        f"{loaded.root} upward, so the default content_root '{loaded.config.content_root}' "
+        "was used)"
+    )
+
+
 def filter_findings(findings: Sequence[Finding], selected: list[str] | None) -> list[Finding]:
     if selected is None:
         return list(findings)
@@ -214,6 +269,11 @@ def exit_code_for(findings: Sequence[Finding]) -> int:
 def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.report.diagnostics import RENDERERS
 
+    if args.verbose:
+        from audit.config import describe
+
+        sys.stderr.write(describe(loaded))
+    require_content_root(loaded)
     selected = _selected(loaded, args.paths)
     if args.no_cache:
         from audit.pipeline import analyse
@@ -224,6 +284,7 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         from audit.incremental import check
 
         all_findings, doc_paths = check(loaded, _jobs(args.jobs))
+    require_pages(loaded, len(doc_paths))
     findings = filter_findings(all_findings, selected)
     files = (
         len(doc_paths)
@@ -286,6 +347,7 @@ def _cmd_graph(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.graph_export import export_graph
     from audit.pipeline import full_audit
 
+    require_content_root(loaded)
     # the whole graph, gaps included; examples are not run for an export
     audit = full_audit(loaded, jobs=_jobs(0), execute=False)
     text = export_graph(audit.analysis.graph, args.format)
@@ -337,6 +399,7 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     if args.output:
         _writable_folder(Path(args.output).absolute().parent, "folder of --output")
 
+    require_content_root(loaded)
     execute = not (args.no_exec or _no_exec_forced())
     progress, close_progress = example_progress() if execute else (None, lambda: None)
     try:
@@ -349,7 +412,8 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         )
     finally:
         close_progress()
-    model = build_report(audit)
+    require_pages(loaded, len(audit.analysis.documents))
+    model = build_report(audit, loaded.roles)
     if previous is not None:
         from audit.baseline import compare
 

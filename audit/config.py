@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from pydantic import ValidationError
 
 from audit.errors import ConfigError
 from audit.model.config import Config
+from audit.project.mkdocs import MKDOCS_NAMES, MkdocsProject, find_mkdocs, read_mkdocs
+from audit.project.roles import RoleAssignment, assign_roles
 
 CONFIG_NAME = "content-audit.yaml"
 
@@ -20,11 +23,18 @@ CONFIG_NAME = "content-audit.yaml"
 class LoadedConfig:
     config: Config
     root: Path  # the project root: paths in output are relative to it
-    source: Path | None  # the file the config came from (None = defaults)
+    source: Path | None  # the file the config came from (None = defaults or mkdocs.yml only)
+    mkdocs: MkdocsProject | None = None  # the mkdocs project the settings were discovered from
+    explicit: frozenset[str] = frozenset()  # top-level keys set by the content-audit config
+    notes: tuple[str, ...] = ()  # what discovery could not honour
+    roles: tuple[RoleAssignment, ...] = ()  # each tracker/materials/interview page and why
 
 
 def load_config(explicit: str | None = None, cwd: Path | None = None) -> LoadedConfig:
-    """Explicit path first, then content-audit.yaml or pyproject.toml from cwd upward."""
+    """Explicit path first, then from cwd upward the nearest folder with content-audit.yaml, a
+    ``[tool.content-audit]`` table or a mkdocs.yml. A content-audit config wins; a mkdocs.yml
+    next to it (or alone) supplies what the site already says (docs_dir, slugify, nav...), and
+    the content-audit keys override that."""
     start = (cwd or Path.cwd()).resolve()
     if explicit:
         path = Path(explicit)
@@ -32,23 +42,29 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> LoadedC
             path = start / path
         if not path.is_file():
             raise ConfigError(f"config file not found: {explicit}")
-        return _load_file(path)
+        if path.name in MKDOCS_NAMES:
+            return _assemble(path.parent, None, {}, None, path)
+        data, node = _read_file(path)
+        return _assemble(path.parent, path, data, node, find_mkdocs(path.parent))
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
+        mkdocs_file = find_mkdocs(folder)
         if candidate.is_file():
-            return _load_file(candidate)
+            data, node = _read_file(candidate)
+            return _assemble(folder, candidate, data, node, mkdocs_file)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             table = _pyproject_table(pyproject)
             if table is not None:
-                return LoadedConfig(_validate(table, pyproject, None), folder, pyproject)
-    return LoadedConfig(Config(), start, None)
+                return _assemble(folder, pyproject, table, None, mkdocs_file)
+        if mkdocs_file is not None:
+            return _assemble(folder, None, {}, None, mkdocs_file)
+    return _assemble(start, None, {}, None, None)
 
 
-def _load_file(path: Path) -> LoadedConfig:
+def _read_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     if path.name == "pyproject.toml":
-        table = _pyproject_table(path)
-        return LoadedConfig(_validate(table or {}, path, None), path.parent, path)
+        return _pyproject_table(path) or {}, None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -62,7 +78,61 @@ def _load_file(path: Path) -> LoadedConfig:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: the config must be a mapping, not {type(data).__name__}")
-    return LoadedConfig(_validate(data, path, node), path.parent, path)
+    return data, node
+
+
+def _assemble(
+    root: Path,
+    source: Path | None,
+    data: dict[str, Any],
+    node: yaml.Node | None,
+    mkdocs_file: Path | None,
+) -> LoadedConfig:
+    project = read_mkdocs(mkdocs_file) if mkdocs_file is not None else None
+    merged = _merge(project.overlay(), data) if project is not None else data
+    config = _validate(merged, source or mkdocs_file or root, node)
+    notes = list(project.notes) if project is not None else []
+    root, content_root = _content_root(root, config.content_root, notes)
+    if content_root != config.content_root:
+        config = config.model_copy(update={"content_root": content_root})
+    config, roles, role_notes = assign_roles(config, root / content_root)
+    return LoadedConfig(
+        config,
+        root,
+        source,
+        project,
+        frozenset(str(k) for k in data),
+        (*notes, *role_notes),
+        tuple(roles),
+    )
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _content_root(root: Path, raw: str, notes: list[str]) -> tuple[Path, str]:
+    """(project root, content root relative to it as a clean POSIX path, "." for the root).
+
+    ``.``, ``./`` and an absolute path all work: a GitHub-rendered repository's pages are its
+    root. An absolute content root outside the project becomes the project root itself."""
+    text = raw.strip() or "."
+    path = Path(text)
+    if path.is_absolute():
+        resolved = path.resolve()
+        try:
+            rel = resolved.relative_to(root.resolve())
+        except ValueError:
+            notes.append(f"content_root {raw} is outside {root}: paths are shown relative to it")
+            return resolved, "."
+        return root, rel.as_posix() or "."
+    return root, posixpath.normpath(text.replace("\\", "/"))
 
 
 def _pyproject_table(path: Path) -> dict[str, Any] | None:
@@ -111,3 +181,49 @@ def _yaml_line(node: yaml.Node, loc: list[str]) -> int | None:
         else:
             return line
     return line
+
+
+_SHOWN_KEYS = (
+    "content_root",
+    "include",
+    "exclude",
+    "slug_style",
+    "slug_separator",
+    "task_id_pattern",
+    "documents",
+    "site",
+)
+
+
+def describe(loaded: LoadedConfig) -> str:
+    """What was discovered and from where (``content-audit config --show``, ``check -v``):
+    a user whose audit looks wrong first needs to see which project it thinks it audits."""
+    config, project = loaded.config, loaded.mkdocs
+    lines = [f"project root: {loaded.root}"]
+    lines.append(f"content-audit config: {loaded.source or 'none (defaults)'}")
+    if project is not None:
+        lines.append(f"mkdocs config: {project.config_file}")
+        lines.append(f"slugify: {project.slugify_source}")
+    content = (loaded.root / config.content_root).resolve()
+    state = "" if content.is_dir() else "  (does not exist)"
+    lines.append(f"content root: {content}{state}")
+    overlay = project.overlay() if project is not None else {}
+    data = config.model_dump(mode="json")
+    for key in _SHOWN_KEYS:
+        if key in loaded.explicit:
+            origin = str(loaded.source)
+        elif key in overlay:
+            origin = str(project.config_file) if project is not None else "default"
+        else:
+            origin = "default"
+        lines.append(f"{key}: {_compact(data[key])}    [{origin}]")
+    lines.append(f"pages with a role: {len(loaded.roles)}")
+    lines.extend(f"  {a.role:<9} {a.path}  ({a.reason})" for a in loaded.roles)
+    lines.extend(f"note: {note}" for note in loaded.notes)
+    return "\n".join(lines) + "\n"
+
+
+def _compact(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

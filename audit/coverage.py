@@ -531,6 +531,8 @@ def _task_tallies(
 def evaluate_thresholds(coverage: Coverage, config: Config, errors: int) -> list[ThresholdResult]:
     th = config.thresholds
     out: list[ThresholdResult] = []
+    if not coverage.measured:  # no tracker: a coverage threshold can neither pass nor fail
+        return _errors_threshold(th.max_errors, errors)
     if th.overall_min is not None:
         out.append(
             ThresholdResult(
@@ -560,11 +562,13 @@ def evaluate_thresholds(coverage: Coverage, config: Config, errors: int) -> list
                     "<=",
                 )
             )
-    if th.max_errors is not None:
-        out.append(
-            ThresholdResult("max_errors", th.max_errors, errors, errors <= th.max_errors, "<=")
-        )
-    return out
+    return out + _errors_threshold(th.max_errors, errors)
+
+
+def _errors_threshold(max_errors: int | None, errors: int) -> list[ThresholdResult]:
+    if max_errors is None:
+        return []
+    return [ThresholdResult("max_errors", max_errors, errors, errors <= max_errors, "<=")]
 
 
 def findings_error_count(findings: Sequence[Finding]) -> int:

@@ -25,7 +25,8 @@ FIELD_NOTES: dict[str, str] = {
     "include": "Glob patterns (relative to the content root) of the Markdown files to audit.",
     "exclude": "Glob patterns of files to leave out.",
     "slug_style": "How heading anchors are computed: like mkdocs' toc (keeping Cyrillic, or "
-    "ASCII only) or like GitHub.",
+    "ASCII only), like pymdownx.slugs.slugify (case none, lower, lower-ascii, fold) or like "
+    "GitHub. Read from mkdocs.yml's toc slugify when there is one.",
     "task_id_pattern": "Regular expression of a task id; any match in prose is a task reference.",
     "cache_dir": "Folder (under the project root) of the parse and example-result caches.",
     "levels.names": "Canonical interview levels, in order; every Q&A section needs each.",

@@ -70,17 +70,23 @@ def _nx() -> Any:
 
 def link_target(from_path: str, link: Link, content_prefix: str) -> tuple[str, bool]:
     """(target path relative to the project root, whether it leaves the content root) of a
-    relative or same-file anchor link."""
+    relative or same-file anchor link.
+
+    A ``?query`` is not part of the file name. A content root of ``.`` (or ``""``) is the whole
+    project (a GitHub-rendered repository): only ``..`` past the project root leaves it. An
+    absolute path always leaves it (the published site's root is not the file system's)."""
+    prefix = _clean_prefix(content_prefix)
+    raw = link.path.split("?", 1)[0]
     base = posixpath.dirname(from_path)
-    target_path = posixpath.normpath(posixpath.join(base, link.path)) if link.path else from_path
-    inside = target_path == content_prefix or target_path.startswith(content_prefix + "/")
-    escapes = (
-        target_path.startswith("../")
-        or target_path == ".."
-        or posixpath.isabs(link.path)
-        or not inside
-    )
-    return target_path, escapes
+    target_path = posixpath.normpath(posixpath.join(base, raw)) if raw else from_path
+    outside_project = target_path == ".." or target_path.startswith("../")
+    inside = not prefix or target_path == prefix or target_path.startswith(prefix + "/")
+    return target_path, outside_project or posixpath.isabs(raw) or not inside
+
+
+def _clean_prefix(content_prefix: str) -> str:
+    prefix = content_prefix.strip("/")
+    return "" if prefix in ("", ".") else prefix
 
 
 def link_problem(
@@ -204,7 +210,10 @@ class TopicGraph:
         return posixpath.normpath(posixpath.join(base, target_path)) if target_path else from_path
 
     def in_content(self, path: str) -> bool:
-        return path == self.content_prefix or path.startswith(self.content_prefix + "/")
+        prefix = _clean_prefix(self.content_prefix)
+        if not prefix:
+            return path != ".." and not path.startswith("../")
+        return path == prefix or path.startswith(prefix + "/")
 
     def where(self, doc: Document, line: int) -> str:
         """The node an element at ``line`` of ``doc`` belongs to (innermost section or the doc)."""
@@ -259,9 +268,15 @@ def _add_sections(graph: TopicGraph, doc: Document) -> None:
         graph.add_edge(parent, node, "contains")
 
 
+# a materials page's overview table ("Обзор задач" | ID | Задача | Сложность) lists the page's
+# own tasks (mlops_001...): the ids in that section are declared there, like ids in headings
+OVERVIEW_HEADINGS = ("Обзор задач",)
+
+
 def task_declarations(doc: Document) -> list[tuple[TaskDeclaration, int | None]]:
-    """The task ids ``doc`` declares (its own id for a task file, ids in headings elsewhere),
-    each with the index of the declaring heading (None for the file itself)."""
+    """The task ids ``doc`` declares (its own id for a task file, ids in headings elsewhere, ids
+    in a materials page's task overview section), each with the index of the declaring heading
+    (None for the file itself)."""
     out: list[tuple[TaskDeclaration, int | None]] = []
     if doc.kind == "task":
         fm = doc.front_matter or {}
@@ -270,12 +285,24 @@ def task_declarations(doc: Document) -> list[tuple[TaskDeclaration, int | None]]
         span = doc.front_matter_span or Span(doc.path, 1)
         out.append((TaskDeclaration(task_id, doc.path, span, "file"), None))
     for mention in doc.task_mentions:
-        if mention.heading is None or doc.kind == "tracker":
+        if doc.kind == "tracker":
             continue
-        out.append(
-            (TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"), mention.heading)
-        )
+        heading = mention.heading
+        if heading is None and doc.kind == "materials":
+            heading = _overview_section(doc, mention.span.line)
+        if heading is None:
+            continue
+        out.append((TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"), heading))
     return out
+
+
+def _overview_section(doc: Document, line: int) -> int | None:
+    index = doc.section_of_line(line, level=6)
+    while index is not None:
+        if doc.headings[index].text.strip().startswith(OVERVIEW_HEADINGS):
+            return index
+        index = doc.headings[index].parent
+    return None
 
 
 def _declare_tasks(graph: TopicGraph, doc: Document) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import posixpath
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -179,6 +180,31 @@ def _analyse(loaded: LoadedConfig, jobs: int, stages: Sequence[str], cache: bool
     return Analysis(config, root, documents, graph, findings, ctx.extras)
 
 
+_ROLE_ALIASES = (("materials.md", "materials"), ("interview.md", "interview"))
+
+
+def tracker_config(tracker: Document, config: Config, documents: Sequence[Document]) -> Config:
+    """The config one tracker is read with: its ``materials.md`` / ``interview.md`` (the names
+    trackers write) point at the materials / interview page of its own folder when the
+    configured alias target is not there and exactly one page of that role is
+    (``материалы-mlops.md``, ``подготовка-mlops.md``)."""
+    folder = posixpath.dirname(tracker.path)
+    aliases = dict(config.documents.aliases)
+    changed = False
+    for alias, role in _ROLE_ALIASES:
+        target = aliases.get(alias, alias)
+        if any(d.path == posixpath.join(folder, target) for d in documents):
+            continue
+        pages = [d for d in documents if d.kind == role and posixpath.dirname(d.path) == folder]
+        if len(pages) == 1:
+            aliases[alias] = posixpath.basename(pages[0].path)
+            changed = True
+    if not changed:
+        return config
+    documents_config = config.documents.model_copy(update={"aliases": aliases})
+    return config.model_copy(update={"documents": documents_config})
+
+
 @dataclass
 class Audit:
     """The full audit: static analysis plus trackers, examples and coverage."""
@@ -213,7 +239,11 @@ def full_audit(
     analysis = analyse(loaded, jobs, cache=use_cache)
     config, root, graph = analysis.config, analysis.root, analysis.graph
     known = {d.path for d in analysis.documents}
-    trackers = [parse_tracker(d, config, known) for d in analysis.documents if d.kind == "tracker"]
+    trackers = [
+        parse_tracker(d, tracker_config(d, config, analysis.documents), known)
+        for d in analysis.documents
+        if d.kind == "tracker"
+    ]
     results: list[ExampleResult] | None = None
     if execute:
         from audit.examples.runner import run_examples
@@ -223,6 +253,7 @@ def full_audit(
         )
     spec = load_requirements(config, root)
     coverage = compute_coverage(trackers, graph, config, spec, results)
+    coverage.measured = bool(trackers)
     ctx = RuleContext(
         graph,
         config,

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from audit.config import load_config
-from bench.corpus import generate
 from audit.pipeline import analyse
+from bench.corpus import generate
 
 
 def tree_digest(root: Path) -> str:

@@ -51,7 +51,7 @@ def test_config_table_escapes_pipes_and_shows_patterns_as_written() -> None:
     row = next(
         line for line in config_markdown().splitlines() if line.startswith("| `task_id_pattern` |")
     )
-    assert r"`\b(?:llm\|dl\|mlsd\|ml\|cv\|nlp)_\d{3}_[a-z0-9_]*[a-z0-9]`" in row
+    assert r"`\b(?:llm\|dl\|mlsd\|ml\|cv\|nlp\|mlops\|agents)_\d{3}(?!\d)" in row
     assert row.count(" | ") == 3  # four cells: no unescaped pipe split a cell
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from bench.corpus import generate
 from audit.pipeline import PARALLEL_MIN_FILES
+from bench.corpus import generate
 
 
 def run_check(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:

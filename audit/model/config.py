@@ -10,7 +10,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SlugStyle = Literal["mkdocs-unicode", "mkdocs-ascii", "github"]
+SlugStyle = Literal[
+    "mkdocs-unicode",
+    "mkdocs-ascii",
+    "github",
+    "pymdownx",
+    "pymdownx-lower",
+    "pymdownx-lower-ascii",
+    "pymdownx-fold",
+]
 SeverityName = Literal["error", "warning", "info"]
 
 
@@ -20,13 +28,18 @@ class _Strict(BaseModel):
 
 class DocumentsConfig(_Strict):
     materials: list[str] = Field(
-        default=["материалы.md"], description="File names of a track's materials document."
+        default=["материалы.md", "материалы*.md"],
+        description="File names or globs (on the name) of a track's materials pages.",
     )
     interview: list[str] = Field(
-        default=["подготовка-к-интервью.md"], description="File names of interview-prep documents."
+        default=["подготовка-к-интервью.md", "подготовка*.md", "интервью*.md"],
+        description="File names or globs (on the name) of interview-prep pages.",
     )
     tracker: list[str] = Field(
-        default=["пробелы-в-покрытии.md"], description="File names of gap trackers."
+        default=["пробелы-в-покрытии.md", "пробелы*.md"],
+        description="File names or globs (on the name) of gap trackers. Pages of other names "
+        "shaped like a tracker (gap headings with statuses) or an interview page (level "
+        "headings with Q:/A:) get that role too.",
     )
     tasks_dir: str = Field(default="tasks", description="Folder (under the content root) of tasks.")
     aliases: dict[str, str] = Field(
@@ -130,12 +143,40 @@ class RulesConfig(_Strict):
     severity: dict[str, SeverityName] = Field(default_factory=dict, description="Overrides.")
 
 
+class SiteConfig(_Strict):
+    generator: Literal["none", "mkdocs"] = Field(
+        default="none",
+        description="Site generator the pages are built with (set when a mkdocs.yml is found).",
+    )
+    config_file: str = Field(default="", description="The generator's config file, if any.")
+    use_directory_urls: bool = Field(
+        default=True, description="mkdocs' use_directory_urls (pages published as folder/)."
+    )
+    nav: list[str] | None = Field(
+        default=None,
+        description="Pages of the site navigation (relative to the content root); null = no "
+        "nav, every page is listed.",
+    )
+    not_in_nav: list[str] = Field(
+        default_factory=list, description="Pages allowed outside the nav (mkdocs' not_in_nav)."
+    )
+    markdown_extensions: list[str] = Field(
+        default_factory=list,
+        description="Markdown extensions the site enables (which dialect features are on).",
+    )
+
+
 class Config(_Strict):
     content_root: str = Field(default="content", description="Folder holding the knowledge base.")
     include: list[str] = Field(default=["**/*.md"])
     exclude: list[str] = Field(default_factory=list)
     slug_style: SlugStyle = "mkdocs-unicode"
-    task_id_pattern: str = r"\b(?:llm|dl|mlsd|ml|cv|nlp)_\d{3}_[a-z0-9_]*[a-z0-9]"
+    slug_separator: str = Field(
+        default="-", min_length=1, description="Word separator of anchors (toc's `separator`)."
+    )
+    task_id_pattern: str = (
+        r"\b(?:llm|dl|mlsd|ml|cv|nlp|mlops|agents)_\d{3}(?!\d)(?:_[a-z0-9_]*[a-z0-9])?"
+    )
     cache_dir: str = ".content-audit-cache"
     requirements: str = Field(
         default="", description="Path of a requirements YAML; empty = schema/requirements.yaml."
@@ -149,3 +190,4 @@ class Config(_Strict):
     thresholds: Thresholds = Thresholds()
     weights: WeightsConfig = WeightsConfig()
     rules: RulesConfig = RulesConfig()
+    site: SiteConfig = SiteConfig()

@@ -94,3 +94,4 @@ class Coverage:
     thresholds: list[ThresholdResult] = field(default_factory=list)
     task_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # track -> subcat -> n
     task_tallies: dict[str, TaskTally] = field(default_factory=dict)  # per track of a tracker
+    measured: bool = True  # False when no tracker was found: there is nothing to measure

@@ -101,6 +101,10 @@ class TaskCountOut(_Model):
 
 
 class CoverageOut(_Model):
+    measured: bool = Field(
+        default=True, description="False when no gap tracker was found (nothing to measure)."
+    )
+    note: str = Field(default="", description="Why coverage was not measured.")
     overall: float
     weighted_overall: float
     examples_executed: bool
@@ -205,6 +209,12 @@ class BaselineOut(_Model):
     regressions: list[str]
 
 
+class PageRoleOut(_Model):
+    path: str
+    role: Literal["tracker", "materials", "interview"]
+    reason: str  # "name matches пробелы*.md", "content: 2 gap heading(s) with a status"
+
+
 class ReportModel(_Model):
     schema_version: Literal[1] = REPORT_SCHEMA_VERSION
     tool: dict[str, str]
@@ -219,3 +229,7 @@ class ReportModel(_Model):
     graph_view: GraphViewOut = Field(default_factory=GraphViewOut)  # layout for the HTML
     rules: list[RuleOut]
     baseline: BaselineOut | None = None
+    page_roles: list[PageRoleOut] = Field(
+        default_factory=list,
+        description="The role each tracker/materials/interview page got, and why.",
+    )

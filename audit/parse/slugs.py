@@ -5,46 +5,98 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import partial
 
 from audit.model.config import SlugStyle
 
 _PUNCT = re.compile(r"[^\w\s-]")
 _SPACES = re.compile(r"[-\s]+")
-_GITHUB_DROP = re.compile(r"[^\w\- ]")
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
 
 
-def slug_mkdocs_unicode(text: str) -> str:
+def slug_mkdocs_unicode(text: str, separator: str = "-") -> str:
     """Python-Markdown ``toc.slugify_unicode``: keeps Cyrillic, lowercases, drops punctuation."""
     value = _PUNCT.sub("", text).strip().lower()
-    return _SPACES.sub("-", value)
+    return _spaces(separator).sub(separator, value)
 
 
-def slug_mkdocs_ascii(text: str) -> str:
+def slug_mkdocs_ascii(text: str, separator: str = "-") -> str:
     """Python-Markdown ``toc.slugify`` (the mkdocs default): non-ASCII letters are dropped."""
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = _PUNCT.sub("", value).strip().lower()
-    return _SPACES.sub("-", value)
+    return _spaces(separator).sub(separator, value)
 
 
-def slug_github(text: str) -> str:
-    """GitHub's anchors: lowercase, punctuation dropped, every space becomes a hyphen."""
-    return _GITHUB_DROP.sub("", text.strip().lower()).replace(" ", "-")
+def _spaces(separator: str) -> re.Pattern[str]:
+    if separator == "-":
+        return _SPACES
+    return re.compile(rf"[{re.escape(separator)}\s]+")
 
 
-SLUGGERS: dict[str, Callable[[str], str]] = {
+_TAGS = re.compile(r"</?[^>]*>")
+_PYMDOWNX_DROP = re.compile(r"[^\w\- ]")
+_ASCII_UPPER = re.compile(r"[A-Z]")
+
+
+def slug_pymdownx(text: str, separator: str = "-", case: str = "none") -> str:
+    """``pymdownx.slugs.slugify(case=...)``: NFC, tags stripped, each single space becomes the
+    separator (runs are not collapsed, unlike toc: ``a — b`` gives ``a--b``)."""
+    value = _TAGS.sub("", unicodedata.normalize("NFC", text)).strip()
+    if case == "lower":
+        value = value.lower()
+    elif case == "lower-ascii":
+        value = _ASCII_UPPER.sub(lambda m: m.group(0).lower(), value)
+    elif case == "fold":
+        value = value.casefold()
+    return _PYMDOWNX_DROP.sub("", value).replace(" ", separator)
+
+
+# github-slugger strips these general categories (Unicode 13 tables; Python's are newer, which
+# only matters for characters assigned since), except ' ', '-' and anything Alphabetic
+_GITHUB_STRIP = frozenset(
+    {"No", "Pe", "Pf", "Pi", "Ps", "Po", "Pd", "Sc", "Sk", "Sm", "So", "Cc", "Co", "Cf", "Cn"}
+    | {"Zs", "Zl", "Zp"}
+)
+
+
+def _github_keeps(char: str) -> bool:
+    if char in " -":
+        return True
+    category = unicodedata.category(char)
+    if category not in _GITHUB_STRIP:
+        return True
+    # Alphabetic symbols (circled letters) are kept by github-slugger
+    return category == "So" and unicodedata.normalize("NFKC", char).isalpha()
+
+
+def slug_github(text: str, separator: str = "-") -> str:
+    """GitHub's anchors (github-slugger): lowercase, punctuation, symbols and emoji dropped by
+    Unicode category, every space becomes a hyphen (no collapsing, no trimming)."""
+    return "".join(c for c in text.lower() if _github_keeps(c)).replace(" ", "-")
+
+
+SLUGGERS: dict[str, Callable[..., str]] = {
     "mkdocs-unicode": slug_mkdocs_unicode,
     "mkdocs-ascii": slug_mkdocs_ascii,
     "github": slug_github,
+    "pymdownx": partial(slug_pymdownx, case="none"),
+    "pymdownx-lower": partial(slug_pymdownx, case="lower"),
+    "pymdownx-lower-ascii": partial(slug_pymdownx, case="lower-ascii"),
+    "pymdownx-fold": partial(slug_pymdownx, case="fold"),
 }
+
+
+def slugger(style: str, separator: str = "-") -> Callable[[str], str]:
+    """The slug function of a style with the toc separator bound."""
+    return partial(SLUGGERS[style], separator=separator)
 
 
 class AnchorAllocator:
     """Makes anchors unique within one page: ``_1``, ``_2`` (mkdocs) or ``-1``, ``-2`` (github)."""
 
-    def __init__(self, style: SlugStyle) -> None:
+    def __init__(self, style: SlugStyle, separator: str = "-") -> None:
         self.style = style
-        self.slug = SLUGGERS[style]
+        self.slug = slugger(style, separator)
         self.taken: set[str] = set()
         self._next: dict[str, int] = {}
 

@@ -86,4 +86,6 @@ def render_badge(label: str, value: str, color: str) -> str:
 
 def render(model: ReportModel) -> str:
     overall = model.coverage.overall
+    if not model.coverage.measured:  # no tracker: never a red 0% nor a green anything
+        return render_badge("coverage", "not measured", "#9f9f9f")
     return render_badge("coverage", percent_text(overall), color_for(overall))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from audit import __version__
 from audit.claims import count_for_item
 from audit.graph_layout import layout_graph
+from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding
@@ -19,6 +21,7 @@ from audit.model.report import (
     ExampleOut,
     GapOut,
     GraphOut,
+    PageRoleOut,
     ReportModel,
     RequirementOut,
     RuleOut,
@@ -27,6 +30,7 @@ from audit.model.report import (
     ThresholdOut,
 )
 from audit.pipeline import Audit
+from audit.project.roles import RoleAssignment
 from audit.rules import REGISTRY, all_rules
 
 
@@ -65,7 +69,9 @@ def _example(r: ExampleResult, doc: Document | None) -> ExampleOut:
     )
 
 
-def build_report(audit: Audit) -> ReportModel:
+def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportModel:
+    """The report of one audit; ``roles`` are the page roles settled when the config was
+    loaded (the report says which role each page got and why)."""
     analysis, coverage = audit.analysis, audit.coverage
     graph = analysis.graph
     gaps = []
@@ -167,6 +173,8 @@ def build_report(audit: Audit) -> ReportModel:
         root=analysis.config.content_root,
         summary=summary,
         coverage=CoverageOut(
+            measured=coverage.measured,
+            note="" if coverage.measured else _unmeasured_note(analysis.config),
             overall=coverage.overall,
             weighted_overall=coverage.weighted_overall,
             examples_executed=coverage.examples_executed,
@@ -192,6 +200,10 @@ def build_report(audit: Audit) -> ReportModel:
             unresolved=unresolved,
         ),
         graph_view=layout_graph(graph),
+        page_roles=[
+            PageRoleOut(path=_project_path(analysis.config, r.path), role=r.role, reason=r.reason)
+            for r in roles
+        ],
         rules=[
             RuleOut(
                 code=r.code, name=r.name, severity=r.severity.value, summary=r.summary, doc=r.doc
@@ -199,3 +211,22 @@ def build_report(audit: Audit) -> ReportModel:
             for r in all_rules()
         ],
     )
+
+
+def _unmeasured_note(config: Config) -> str:
+    """What the report says instead of a coverage figure when no tracker was found, naming the
+    coverage thresholds that were therefore neither passed nor failed."""
+    th = config.thresholds
+    skipped = [
+        *(["overall_min"] if th.overall_min is not None else []),
+        *(f"per_priority_min.{name}" for name in sorted(th.per_priority_min)),
+        *(["max_none_per_category"] if th.max_none_per_category is not None else []),
+    ]
+    note = "no gap tracker found: coverage not measured"
+    return f"{note} (not evaluated: {', '.join(skipped)})" if skipped else note
+
+
+def _project_path(config: Config, rel_to_content: str) -> str:
+    """A content-relative path as the rest of the report writes paths (project-relative)."""
+    prefix = config.content_root.strip("/")
+    return rel_to_content if prefix in ("", ".") else f"{prefix}/{rel_to_content}"

@@ -93,9 +93,14 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
     out = [
         f"# content-audit report: {verdict}",
         "",
-        f"**Coverage {c.overall:.1f}%** (weighted by interview frequency: "
-        f"{c.weighted_overall:.1f}%) · {s.gaps} gaps: {s.covered} covered, {s.partial} partial, "
-        f"{s.none} none · {s.files} files · {s.errors} errors, {s.warnings} warnings",
+        (
+            f"**Coverage {c.overall:.1f}%** (weighted by interview frequency: "
+            f"{c.weighted_overall:.1f}%) · {s.gaps} gaps: {s.covered} covered, "
+            f"{s.partial} partial, {s.none} none"
+            if c.measured
+            else f"**{c.note}**"
+        )
+        + f" · {s.files} files · {s.errors} errors, {s.warnings} warnings",
         "",
     ]
     if c.task_counts:
@@ -144,6 +149,11 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
                 f"{b.score:.1f}% |"
             )
         out.append("")
+    if model.page_roles:
+        out += ["<details><summary>Page roles</summary>", "", "| page | role | why |"]
+        out.append("|---|---|---|")
+        out += [f"| {_cell(r.path)} | {r.role} | {_cell(r.reason)} |" for r in model.page_roles]
+        out += ["", "</details>", ""]
     if model.diagnostics:
         out += ["## Findings", ""]
         by_file: dict[str, list[str]] = {}

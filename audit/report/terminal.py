@@ -125,9 +125,14 @@ def summary_line(model: ReportModel) -> str:
     examples = ", ".join(f"{k} {v}" for k, v in s.examples.items()) or (
         "not executed" if not c.examples_executed else "none"
     )
-    return (
+    measured = (
         f"coverage {c.overall:.1f}% (weighted {c.weighted_overall:.1f}%), "
-        f"gaps: {s.covered} covered / {s.partial} partial / {s.none} none; "
+        f"gaps: {s.covered} covered / {s.partial} partial / {s.none} none"
+        if c.measured
+        else c.note
+    )
+    return (
+        f"{measured}; "
         f"findings: {s.errors} errors, {s.warnings} warnings, {s.infos} notes; "
         f"examples: {examples}; {'passed' if s.passed else 'failed'}"
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import re
+import textwrap
 import warnings
 from collections.abc import Iterator
 
@@ -9,13 +12,23 @@ from audit.model.finding import Finding, Severity
 from audit.model.span import Span
 from audit.rules.registry import RuleContext, rule
 
+# include placeholders of the doc toolchains: pymdownx.snippets `--8<-- "file"`, mdx_include
+# `{!> file !}` / `{! file !}`, and FastAPI's docs `{* file *}`; the included code is elsewhere
+_INCLUDE = re.compile(
+    r"""^[ \t]*(?:-{1,}8<-{1,}[ \t]*(?:["'][^"'\n]*["'])?|\{!>?[^\n]*?!\}|\{\*[^\n]*?\*\})[ \t]*$"""
+)
+_SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
+_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT  # notebook/asyncio REPL-style examples
+
 
 @rule("EX001", "example-syntax-error", Severity.ERROR, scope="file")
 def example_syntax_error(ctx: RuleContext) -> Iterator[Finding]:
     """A Python example does not compile.
 
     What it checks: every fenced `python`/`py` block that is not opted out compiles with
-    `compile()`; the error is reported at its line and column in the Markdown file.
+    `compile()` (top-level `await` allowed, an excerpt indented as a whole dedented first, include
+    placeholders such as `--8<-- "file"`, `{!> file !}` and `{* file *}` standing for code that
+    is elsewhere); the error is reported at its line and column in the Markdown file.
     Why: a reader copying the example gets a SyntaxError; it can never count as working.
     Example: a block with `print("x"` (unclosed parenthesis).
     Fix: correct the code, or mark a deliberately partial sketch `python skip`.
@@ -25,12 +38,21 @@ def example_syntax_error(ctx: RuleContext) -> Iterator[Finding]:
         for block in doc.code_blocks:
             if block.language not in languages or block.skip_reason:
                 continue
+            code = _without_includes(block.code)
+            dedented = textwrap.dedent(code)
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    compile(block.code, f"{doc.path}:{block.code_line}", "exec", dont_inherit=True)
+                    compile(
+                        dedented,
+                        f"{doc.path}:{block.code_line}",
+                        "exec",
+                        flags=_FLAGS,
+                        dont_inherit=True,
+                    )
             except SyntaxError as exc:
-                number, offset = _error_position(block.code, exc)
+                number, offset = _error_position(dedented, exc)
+                offset += _removed_indent(code, dedented, number)
                 column = max(1, block.column_of(number) + offset - 1)
                 yield ctx.finding(
                     "EX001",
@@ -43,6 +65,66 @@ def example_syntax_error(ctx: RuleContext) -> Iterator[Finding]:
                     Span(doc.path, block.code_line, max(1, block.code_column)),
                     f"example does not compile: {exc}",
                 )
+
+
+@rule("EX007", "example-include-placeholder", Severity.INFO, scope="file")
+def example_include_placeholder(ctx: RuleContext) -> Iterator[Finding]:
+    """A Python example includes code from another file, which the audit does not check.
+
+    What it checks: lines of a runnable example that are include placeholders of a docs
+    toolchain (`--8<-- "file"` of pymdownx.snippets, `{!> file !}` of mdx_include, `{* file *}`
+    of FastAPI's docs). The rest of the example is still compiled (EX001), each placeholder
+    standing for code that is elsewhere.
+    Why: the included file is not part of the page; a syntax error in it is not reported, and
+    reporting the placeholder itself as a syntax error would be wrong.
+    Example: a fence holding only `--8<-- "examples/rag.py"`.
+    Fix: nothing to fix; check the included file with your test suite.
+    """
+    languages = set(ctx.config.examples.languages)
+    for doc in ctx.graph.documents.values():
+        for block in doc.code_blocks:
+            if block.language not in languages or block.skip_reason:
+                continue
+            lines = block.code.split("\n")
+            for index in _include_lines(lines):
+                number, line = index + 1, lines[index]
+                yield ctx.finding(
+                    "EX007",
+                    Span(doc.path, block.code_line + number - 1, block.column_of(number)),
+                    f"include placeholder '{line.strip()}': the included code is not checked",
+                )
+
+
+def _include_lines(lines: list[str]) -> list[int]:
+    """Indexes of include placeholder lines, the block form of snippets included (a line
+    ``--8<--`` alone opens and closes a list of file names)."""
+    out: list[int] = []
+    in_block = False
+    for index, line in enumerate(lines):
+        if _SNIPPET_BLOCK.match(line):
+            in_block = not in_block
+            out.append(index)
+        elif in_block or _INCLUDE.match(line):
+            out.append(index)
+    return out
+
+
+def _without_includes(code: str) -> str:
+    """The code with each include placeholder line replaced by ``pass`` at its indentation
+    (the line count stays, so error lines stay right)."""
+    lines = code.split("\n")
+    for index in _include_lines(lines):
+        line = lines[index]
+        lines[index] = line[: len(line) - len(line.lstrip())] + "pass"
+    return "\n".join(lines)
+
+
+def _removed_indent(code: str, dedented: str, number: int) -> int:
+    """How many characters dedenting took off the start of code line ``number``."""
+    before, after = code.split("\n"), dedented.split("\n")
+    if not 1 <= number <= min(len(before), len(after)) or not after[number - 1].strip():
+        return 0
+    return len(before[number - 1]) - len(after[number - 1])
 
 
 def _error_position(code: str, exc: SyntaxError) -> tuple[int, int]:

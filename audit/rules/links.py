@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from audit.model.finding import Finding, Severity
+from audit.model.span import Span
 from audit.rules.registry import RuleContext, parse_finding_rule, rule
 
 
@@ -22,7 +24,7 @@ def broken_file_link(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "XR001",
                 resolved.link.span,
-                f"broken link: '{resolved.link.path}' does not exist "
+                f"broken link: '{resolved.link.path.split('?', 1)[0]}' does not exist "
                 f"(resolved to {resolved.target_path})",
             )
 
@@ -77,7 +79,53 @@ def link_escapes_root(ctx: RuleContext) -> Iterator[Finding]:
                 resolved.link.span,
                 f"link '{resolved.link.target}' leaves the content root "
                 f"(resolves to {resolved.target_path})",
+                _relative_hint(ctx, resolved.link.span.path, resolved.link.path),
             )
+
+
+def _relative_hint(ctx: RuleContext, from_path: str, path: str) -> str:
+    """For an absolute link to a page of the content root: the relative link that works
+    wherever the site is served (mkdocs suggests the same)."""
+    raw = path.split("?", 1)[0]
+    if not raw.startswith("/") or raw.startswith("//"):
+        return ""
+    prefix = ctx.config.content_root.strip("/")
+    target = posixpath.normpath(posixpath.join(prefix, raw.lstrip("/")))
+    if target not in ctx.graph.documents:
+        return ""
+    return f"did you mean '{posixpath.relpath(target, posixpath.dirname(from_path) or '.')}'?"
+
+
+@rule("XR006", "page-not-in-nav", Severity.INFO, scope="file")
+def page_not_in_nav(ctx: RuleContext) -> Iterator[Finding]:
+    """A page of the site is not in its navigation (mkdocs' `nav`).
+
+    What it checks: when the site config has a `nav`, every audited page is listed in it or
+    matches `not_in_nav` (like mkdocs' "pages exist in the docs directory, but are not included
+    in the nav" message).
+    Why: readers only reach such a page through a link or the search.
+    Example: `docs/04-llm/пробелы.md` missing from the `nav:` of mkdocs.yml.
+    Fix: add the page to `nav`, or list it under `not_in_nav`.
+    """
+    from audit.discover import matches
+    from audit.project.mkdocs import gitignore_globs
+
+    site = ctx.config.site
+    if site.nav is None:
+        return
+    listed = {posixpath.normpath(page) for page in site.nav}
+    allowed = gitignore_globs(site.not_in_nav)
+    prefix = ctx.config.content_root.strip("/")
+    prefix = "" if prefix == "." else prefix + "/"
+    for path in ctx.graph.documents:
+        page = path[len(prefix) :] if prefix and path.startswith(prefix) else path
+        if page in listed or matches(page, allowed):
+            continue
+        yield ctx.finding(
+            "XR006",
+            Span(path, 1),
+            f"page '{page}' is not in the nav of {site.config_file or 'the site config'}",
+        )
 
 
 parse_finding_rule(

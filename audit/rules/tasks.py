@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from pydantic import ValidationError
@@ -12,9 +14,13 @@ from audit.model.span import Span
 from audit.model.task import TaskFrontMatter
 from audit.rules.registry import RuleContext, rule
 
+_TASK_COLUMNS = ("задач", "task", "id")  # header cells of a table column that names tasks
+
 
 def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bool:
-    """True when a tracker names the id as a task still to write (recommendation, wish list...)."""
+    """True when a tracker names the id as a task still to write: under a wish-list or priority
+    heading, after `Рекомендация:` or `Осталось:` (in the paragraph, one of its items, or the
+    list right after it), or in the task column of a table (a priority table's task cell)."""
     if doc.kind != "tracker":
         return False
     tracker = ctx.config.tracker
@@ -23,17 +29,56 @@ def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bo
         title = doc.headings[index].text
         if any(title.startswith(h) for h in tracker.cross_reference_headings):
             return True
-        import re
-
         if re.match(tracker.priority_heading_pattern, title):
             return True
         index = doc.headings[index].parent
-    for block in doc.blocks:
-        if block.span.line <= mention.span.line and block.kind == "paragraph":
-            last = block.span.line + block.text.count("\n")
-            if mention.span.line <= last + 1 and any(
-                block.text.lstrip().startswith(w) for w in tracker.recommendation_words
-            ):
+    if mention.heading is not None:
+        return False
+    position = _block_at(doc, mention.span.line)
+    if position is None:
+        return False
+    block = doc.blocks[position]
+    leads = (*tracker.recommendation_words, *tracker.remaining_words)
+    if block.kind == "table":
+        return _in_task_column(block.rows, mention.task_id)
+    if _after_lead(block.text, mention.task_id, leads):
+        return True
+    if block.kind == "list" and position > 0:
+        before = doc.blocks[position - 1]
+        return before.kind == "paragraph" and before.text.lstrip().startswith(leads)
+    return False
+
+
+def _block_at(doc: Document, line: int) -> int | None:
+    """Index of the kept block (trackers keep theirs) that holds ``line``: the last one that
+    starts at or before it, unless a heading comes between."""
+    starts = [block.span.line for block in doc.blocks]
+    position = bisect_right(starts, line) - 1
+    if position < 0:
+        return None
+    start = starts[position]
+    if any(start < h.span.line <= line for h in doc.headings):
+        return None
+    return position
+
+
+def _after_lead(text: str, task_id: str, leads: tuple[str, ...]) -> bool:
+    """The id comes after a lead word in the same paragraph or list item."""
+    for part in text.split("\n"):
+        at = part.find(task_id)
+        if at >= 0 and any(0 <= part.find(lead) < at for lead in leads):
+            return True
+    return False
+
+
+def _in_task_column(rows: tuple[tuple[str, ...], ...], task_id: str) -> bool:
+    if not rows:
+        return False
+    header = rows[0]
+    for row in rows[1:]:
+        for column, cell in enumerate(row):
+            named = column < len(header) and header[column].strip().casefold()
+            if task_id in cell and named and named.startswith(_TASK_COLUMNS):
                 return True
     return False
 
@@ -44,7 +89,8 @@ def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks: every token matching the task id pattern (prose, tables, code spans,
     front matter `related`/`prerequisites`) outside fenced code; ids a tracker lists as
-    recommended or wished-for are planned, not errors.
+    planned (after `Рекомендация:` or `Осталось:`, in a priority table's task cell, under a
+    wish-list heading) are not errors.
     Why: readers look for a task that does not exist; coverage counts a phantom.
     Example: `см. llm_099_agents` with no `content/tasks/llm_099_agents.md`.
     Fix: write the task, correct the id, or move it into the tracker's recommendations.

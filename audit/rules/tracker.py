@@ -337,7 +337,8 @@ def tracker_figures_contradict(ctx: RuleContext) -> Iterator[Finding]:
             plural = len(at) > 1 or "–" in at[0]
             names = [_PLACES[p] for p in places]
             who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            verb = "says" if places in (["lead"], ["heading"]) else "say"  # "the table's rows" is plural
+            # "the table's rows" is plural
+            verb = "says" if places in (["lead"], ["heading"]) else "say"
             unit = " tasks" if index == 0 else ""
             where = ("lines " if plural else "line ") + ", ".join(at)
             parts.append(f"{who} {verb} {value}{unit} ({where})")

@@ -325,7 +325,7 @@ def test_ex001_column_is_the_error_in_the_file(
 
 
 _PREFIX = st.sampled_from(["", "- ", "1. ", "> ", ">", "> - ", "1. - ", "- > ", "  ", "10. > "])
-_BROKEN = st.sampled_from(["x = 007", "x = (", "print(«ё» 1)", "def f(:", "ё = 1 +", "  y = 1"])
+_BROKEN = st.sampled_from(["x = 007", "x = (", "print(«ё» 1)", "def f(:", "ё = 1 +", "  y = ("])
 _FINE = st.sampled_from(["x = 1", "ё = 'слово'", "# коммент", ""])
 
 
