@@ -582,7 +582,7 @@ class _Builder:
         self.path = doc.path
         self.index = LineIndex(text)
         self.text = text
-        self.anchors = AnchorAllocator(config.slug_style)
+        self.anchors = AnchorAllocator(config.slug_style, config.slug_separator)
         self.level_names = {n.lower(): n for n in config.levels.names}
         for alias, canonical in config.levels.aliases.items():
             self.level_names[alias.lower()] = canonical

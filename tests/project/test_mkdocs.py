@@ -207,11 +207,6 @@ def test_config_show_on_the_command_line() -> None:
     assert "slugify: !!python/object/apply:pymdownx.slugs.slugify" in verbose.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="audit/parse/markdown.py builds AnchorAllocator(config.slug_style) without "
-    "config.slug_separator; passing it is a one-line change there (not this branch's file)",
-)
 def test_the_toc_separator_reaches_the_anchors() -> None:
     from tests.helpers import parse_text
 
