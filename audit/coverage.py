@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 
 from audit.claims import find_section, h2_of, levels_present
 from audit.errors import ConfigError
+from audit.evidence import EvidenceFinder, ItemTerms, check_terms, item_terms
 from audit.graph import TopicGraph
 from audit.model.config import Config
 from audit.model.coverage import (
@@ -152,6 +154,76 @@ def resolve_claims(gap: Gap, graph: TopicGraph) -> tuple[ResolvedClaim, ...]:
     return tuple(out)
 
 
+MAX_CROSS_CHECKS = 500  # other items of the gap tried on a section before it is called off-topic
+
+
+def with_evidence(
+    gap: Gap, claims: tuple[ResolvedClaim, ...], graph: TopicGraph, finder: EvidenceFinder
+) -> tuple[ResolvedClaim, ...]:
+    """Each claim with its items looked for, and whether its section is about the gap: one of
+    the gap's checkable items (this claim's first, then the others') or its title is found
+    there. A gap with nothing checkable at all is taken at its word."""
+    title = item_terms(gap.title, finder.level_words)
+    out = []
+    for rc in claims:
+        if not rc.resolved or rc.heading is None:
+            out.append(rc)
+            continue
+        doc = graph.documents[rc.document]
+        evidence = tuple(
+            finder.check(item.text, item.span.line, doc, rc.heading) for item in rc.claim.items
+        )
+        out.append(replace(rc, items=evidence))
+    result = []
+    for rc in out:
+        if not rc.resolved or rc.heading is None:
+            result.append(rc)
+            continue
+        credited, note = _about_gap(rc, out, title, graph, finder)
+        result.append(replace(rc, credited=credited, credit_note=note))
+    return tuple(result)
+
+
+def _about_gap(
+    rc: ResolvedClaim,
+    claims: list[ResolvedClaim],
+    title: ItemTerms,
+    graph: TopicGraph,
+    finder: EvidenceFinder,
+) -> tuple[bool, str]:
+    assert rc.heading is not None
+    states = [e.state for e in rc.items]
+    if "unchecked" in states:
+        return True, "section text not readable; taken as claimed"
+    own = next((e for e in rc.items if e.state == "found"), None)
+    if own is not None:
+        return True, f"item '{own.text[:60]}' found"
+    doc = graph.documents[rc.document]
+    index = finder.index(doc, rc.heading)
+    checkable = title.state == "checkable" or any(e.state in ("found", "missing") for e in rc.items)
+    if index is not None and title.state == "checkable":
+        probe = check_terms("", rc.claim.span.line, title, index)
+        if probe.state == "found":
+            return True, "title terms found"
+    tried = 0
+    for other in claims:
+        if other is rc:
+            continue
+        for item in other.claim.items:
+            if tried >= MAX_CROSS_CHECKS:
+                break
+            ev = finder.check(item.text, item.span.line, doc, rc.heading, terms_only=True)
+            if ev.state in ("generic", "uncheckable"):
+                continue
+            checkable = True
+            tried += 1
+            if ev.state == "found":
+                return True, f"item '{item.text[:60]}' of another claim found"
+    if not checkable and all(e.state in ("generic", "uncheckable") for e in rc.items):
+        return True, "nothing checkable for this gap; taken as claimed"
+    return False, "none of the gap's items nor its title terms are found in the section"
+
+
 _TaskIndex = dict[object, list[tuple[str, object]]]
 
 
@@ -212,7 +284,7 @@ def _requirement(
         doc = graph.documents.get(path)
         return doc is not None and (req.document_kind == "any" or doc.kind == req.document_kind)
 
-    relevant = [c for c in claims if c.resolved and kind_ok(c.document)]
+    relevant = [c for c in claims if c.resolved and c.credited and kind_ok(c.document)]
     if req.check == "claimed_section":
         if relevant:
             return RequirementResult(
@@ -246,7 +318,7 @@ def _requirement(
             )
         return RequirementResult(req.name, False, (), _why_no_claim(claims, req.document_kind))
     if req.check == "working_example":
-        sections = [c for c in claims if c.resolved]
+        sections = [c for c in claims if c.resolved and c.credited]
         if req.document_kind != "any":
             sections = relevant
         return _working_example(req, sections, graph, config, examples)
@@ -264,6 +336,13 @@ def _requirement(
 
 
 def _why_no_claim(claims: tuple[ResolvedClaim, ...], kind: str) -> str:
+    off_topic = [c for c in claims if c.resolved and not c.credited]
+    if off_topic:
+        c = off_topic[0]
+        return (
+            f"claimed {c.document}#{c.section_anchor} holds nothing of this gap "
+            "(none of its items nor its title terms are found there)"
+        )
     broken = [c for c in claims if not c.resolved]
     if broken:
         c = broken[0]
@@ -349,8 +428,14 @@ def compute_coverage(
     spec: RequirementsSpec,
     example_results: Sequence[ExampleResult] | None = None,
     error_count: int = 0,
+    root: Path | None = None,
 ) -> Coverage:
-    """The coverage stage's one door."""
+    """The coverage stage's one door.
+
+    With ``root``, each claimed item is looked for in its section (``audit/evidence.py``) and a
+    section counts for a gap only when it holds something of that gap; without it (no files to
+    read) claims are taken as written, as before."""
+    finder = EvidenceFinder(root, config) if root is not None else None
     examples: dict[str, list[ExampleResult]] | None = None
     if example_results is not None:
         examples = {}
@@ -363,6 +448,8 @@ def compute_coverage(
         row_tasks = _row_tasks_by_gap(tracker, rows)
         for gap in tracker.gaps:
             claims = resolve_claims(gap, graph)
+            if finder is not None:
+                claims = with_evidence(gap, claims, graph, finder)
             tasks = _gap_tasks(gap, graph, by_gap, row_tasks)
             results = tuple(
                 _requirement(r, gap, claims, graph, config, tasks, examples)

@@ -33,6 +33,8 @@ INTENDED = {
     ("GP007", LLM, "Prompt Caching"),
     ("GP005", LLM, "llm_007_tokenization -> dl_003_positional"),
     ("GP006", LLM, "llm_022_tool_calling"),
+    # the interview's MoE section never mentions CoE, which the item names (issue 14)
+    ("CL001", LLM, "chain-of-experts-coe"),
 }
 
 
