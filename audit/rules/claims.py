@@ -97,3 +97,41 @@ def claim_item_uncheckable(ctx: RuleContext) -> Iterator[Finding]:
             Span(rc.claim.span.path, evidence.line),
             f"gap '{gap_cov.gap.title}': {evidence.reason}: '{evidence.text[:70]}'",
         )
+
+
+@rule("CL003", "claimed-section-off-topic", Severity.WARNING, stage=STAGE)
+def claimed_section_off_topic(ctx: RuleContext) -> Iterator[Finding]:
+    """A claimed section holds nothing of the gap, so it earns the gap no credit.
+
+    What it checks: a section counts for a gap's requirements only when one of the gap's
+    checkable claim items, or its title terms, is found there. A section claimed by two gaps
+    where one finds nothing of its own is named with the gap it does belong to.
+    Why: a tracker can point at a real, well-filled section about something else (the MoE
+    section for a Chain-of-Experts gap) and the gap would be credited with its Q&A and code.
+    Example: `### 3. Chain-of-Experts` claiming the MoE sections, which never mention it.
+    Fix: write the gap's own content and claim it, or remove the claim.
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    credited: dict[tuple[str, int], list[str]] = {}
+    for gap_cov in coverage.gaps:
+        for rc in gap_cov.claims:
+            if rc.resolved and rc.credited and rc.heading is not None:
+                credited.setdefault((rc.document, rc.heading), []).append(gap_cov.gap.title)
+    for gap_cov in coverage.gaps:
+        for rc in gap_cov.claims:
+            if not rc.resolved or rc.credited or rc.heading is None:
+                continue
+            others = [
+                t for t in credited.get((rc.document, rc.heading), []) if t != gap_cov.gap.title
+            ]
+            shared = (
+                f"; it is claimed by gap '{others[0]}', whose items are there" if others else ""
+            )
+            yield ctx.finding(
+                "CL003",
+                rc.claim.span,
+                f"gap '{gap_cov.gap.title}' gets no credit from {_where(rc)}: none of its items "
+                f"nor its title terms are found there{shared}",
+            )
