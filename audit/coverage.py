@@ -28,6 +28,7 @@ from audit.model.coverage import (
     ResolvedClaim,
     ThresholdResult,
 )
+from audit.model.evidence import RemainingEvidence
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
 from audit.model.requirements import Requirement, RequirementsSpec
@@ -227,6 +228,48 @@ def _about_gap(
 
 
 _TaskIndex = dict[object, list[tuple[str, object]]]
+_TASK_WORDS = re.compile(r"(?<!\w)(?:задач\w*|task\w*|exercise\w*)", re.IGNORECASE)
+# words of an item that asks for "a task for this gap" rather than a task on a named topic
+_TASK_GENERIC = re.compile(
+    r"(?<!\w)(?:отдельн\w*|практическ\w*|ещё|еще|одн\w*|нов\w*|separate|practice|practical|"
+    r"hands-on|one|new|a|ContentBlock)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _remaining(
+    gap: Gap,
+    claims: tuple[ResolvedClaim, ...],
+    graph: TopicGraph,
+    finder: EvidenceFinder,
+    by_gap: _TaskIndex,
+) -> tuple[RemainingEvidence, ...]:
+    """'Осталось:' items that look done: a task is asked for and one declares the gap in its
+    front matter, or the item's terms are now found in a section the gap is credited with."""
+    declared = [t for t, track in by_gap.get(gap.id, ()) if not track or track == gap.track]
+    out = []
+    for n, text in enumerate(gap.remaining):
+        line = gap.remaining_lines[n] if n < len(gap.remaining_lines) else gap.span.line
+        if _TASK_WORDS.search(text):
+            if declared and not _TASK_WORDS.sub(" ", _TASK_GENERIC.sub(" ", text)).strip(
+                " .,;:()-"
+            ):
+                decl = graph.task_file(declared[0])
+                path = decl.path if decl is not None else ""
+                out.append(RemainingEvidence(text, line, task=declared[0], task_path=path))
+            continue
+        for rc in claims:
+            if not (rc.resolved and rc.credited and rc.heading is not None):
+                continue
+            doc = graph.documents[rc.document]
+            ev = finder.check(text, line, doc, rc.heading)
+            # every term (two at least), not half of the words: 'may be done' is not a guess
+            every = len(ev.terms) >= 2 and all(t.line is not None for t in ev.terms)
+            if ev.state == "found" and every:
+                where = f"{rc.document}:{min(ev.evidence_lines, default=0)}"
+                out.append(RemainingEvidence(text, line, done_in=where))
+                break
+    return tuple(out)
 
 
 def _tasks_by_gap(graph: TopicGraph) -> _TaskIndex:
@@ -461,6 +504,7 @@ def compute_coverage(
             met_weight = sum(
                 r.weight for r, res in zip(spec.requirements, results, strict=True) if res.met
             )
+            remaining = _remaining(gap, claims, graph, finder, by_gap) if finder is not None else ()
             priority = _priority(gap, tracker, rows)
             weight = _weight(gap, priority, config)
             coverage.gaps.append(
@@ -473,6 +517,7 @@ def compute_coverage(
                     priority,
                     weight,
                     tasks,
+                    remaining,
                 )
             )
     coverage.by_category = _buckets(coverage.gaps, lambda g: f"{g.gap.track}: {g.gap.category}")

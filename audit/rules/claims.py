@@ -135,3 +135,78 @@ def claimed_section_off_topic(ctx: RuleContext) -> Iterator[Finding]:
                 f"gap '{gap_cov.gap.title}' gets no credit from {_where(rc)}: none of its items "
                 f"nor its title terms are found there{shared}",
             )
+
+
+@rule("CL004", "remaining-task-exists", Severity.WARNING, stage=STAGE)
+def remaining_task_exists(ctx: RuleContext) -> Iterator[Finding]:
+    """An `Осталось:` item asks for a practice task that already exists.
+
+    What it checks: an item of a gap's remaining list that mentions a task (`задача`, `task`)
+    while a task file declares the gap in its front matter (`gap: <id>`).
+    Why: the to-do list says the work is missing when it is done; readers plan by it.
+    Example: `Осталось: - Отдельная практическая задача (ContentBlock)` with `tasks/ml_001_x.md`
+    carrying `gap: moe-routing`.
+    Fix: remove the item (the hint names the task file).
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    for gap_cov in coverage.gaps:
+        for rem in gap_cov.remaining:
+            if rem.task:
+                yield ctx.finding(
+                    "CL004",
+                    Span(gap_cov.gap.tracker, rem.line),
+                    f"gap '{gap_cov.gap.title}' still lists '{rem.text[:60]}' as remaining, "
+                    f"but task {rem.task} exists ({rem.task_path})",
+                )
+
+
+@rule("CL005", "priority-row-task-exists", Severity.WARNING, stage=STAGE)
+def priority_row_task_exists(ctx: RuleContext) -> Iterator[Finding]:
+    """A priority table row asks to add a task that already exists.
+
+    What it checks: the task id in each row of a `Priority N` table has no task file yet
+    (`Рекомендация:` lines are GP004).
+    Why: the table is the plan of tasks to write; a written one left in it hides the real
+    backlog.
+    Example: `| Agentic Patterns | Medium | llm_014_agentic_patterns |` with the file present.
+    Fix: remove the row, or mark it done.
+    """
+    trackers = ctx.extras.get("trackers", [])
+    for tracker in trackers:
+        for row in tracker.priority_rows:
+            if not row.task_id:
+                continue
+            decl = ctx.graph.task_file(row.task_id)
+            if decl is not None:
+                yield ctx.finding(
+                    "CL005",
+                    row.span,
+                    f"priority row '{row.gap_name}' asks to add {row.task_id}, which already "
+                    f"exists ({decl.path})",
+                )
+
+
+@rule("CL006", "remaining-item-may-be-done", Severity.INFO, stage=STAGE)
+def remaining_item_may_be_done(ctx: RuleContext) -> Iterator[Finding]:
+    """An `Осталось:` item's terms are now found in a section the gap claims.
+
+    What it checks: each remaining item (not about a task) looked for, like a claim item, in
+    the sections the gap is credited with.
+    Why: the item may be done; the tracker should then move it to a claim.
+    Example: `Осталось: - Load-balancing loss` while the claimed MoE section explains it.
+    Fix: move the item under `Добавлено в`, or say what is really still missing.
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    for gap_cov in coverage.gaps:
+        for rem in gap_cov.remaining:
+            if rem.done_in:
+                yield ctx.finding(
+                    "CL006",
+                    Span(gap_cov.gap.tracker, rem.line),
+                    f"gap '{gap_cov.gap.title}': remaining item '{rem.text[:60]}' may be done: "
+                    f"its terms are found at {rem.done_in}",
+                )
