@@ -17,7 +17,14 @@ from pydantic import ValidationError
 
 from audit.claims import find_section, h2_of, levels_present
 from audit.errors import ConfigError
-from audit.evidence import EvidenceFinder, ItemTerms, check_terms, item_terms
+from audit.evidence import (
+    EvidenceFinder,
+    ItemTerms,
+    SectionIndex,
+    Term,
+    check_terms,
+    item_terms,
+)
 from audit.graph import TopicGraph
 from audit.model.config import Config
 from audit.model.coverage import (
@@ -28,7 +35,8 @@ from audit.model.coverage import (
     ResolvedClaim,
     ThresholdResult,
 )
-from audit.model.evidence import RemainingEvidence
+from audit.model.document import Document
+from audit.model.evidence import RemainingEvidence, UnclaimedSection
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
 from audit.model.requirements import Requirement, RequirementsSpec
@@ -520,6 +528,8 @@ def compute_coverage(
                     remaining,
                 )
             )
+    if finder is not None:
+        coverage.gaps = _with_unclaimed(coverage.gaps, graph, finder, spec)
     coverage.by_category = _buckets(coverage.gaps, lambda g: f"{g.gap.track}: {g.gap.category}")
     coverage.by_priority = _buckets(coverage.gaps, lambda g: g.priority)
     coverage.by_track = _buckets(coverage.gaps, lambda g: g.gap.track)
@@ -534,6 +544,81 @@ def compute_coverage(
     coverage.task_counts = _task_counts(graph)
     coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
+
+
+def _with_unclaimed(
+    gaps: list[GapCoverage], graph: TopicGraph, finder: EvidenceFinder, spec: RequirementsSpec
+) -> list[GapCoverage]:
+    """Gaps declared none or partial, with the sections of their track whose heading matches
+    the gap's title (through the synonyms) or names its task, that no gap is credited with."""
+    credited = {
+        (rc.document, rc.heading)
+        for g in gaps
+        for rc in g.claims
+        if rc.resolved and rc.credited and rc.heading is not None
+    }
+    groups = [item_terms(" ".join(group)).terms for group in spec.synonyms]
+    task_ids = re.compile(finder.config.task_id_pattern)
+    out = []
+    for g in gaps:
+        if g.gap.declared_status not in ("none", "partial"):
+            out.append(g)
+            continue
+        title = item_terms(g.gap.title, finder.level_words).terms
+        tasks = set(g.gap.recommended_tasks) | set(g.tasks)
+        folder = g.gap.tracker.rsplit("/", 1)[0]
+        candidates: list[tuple[Document, int, tuple[str, ...], bool]] = []
+        for doc in graph.documents.values():
+            if doc.kind not in ("materials", "interview") or doc.path.rsplit("/", 1)[0] != folder:
+                continue
+            for index, heading in enumerate(doc.headings):
+                if heading.level != 2:
+                    continue
+                taken = (doc.path, index) in credited
+                named_tasks = tuple(t for t in tasks if t in heading.text)
+                if named_tasks:
+                    candidates.append((doc, index, named_tasks, taken))
+                    continue
+                text = task_ids.sub(" ", heading.title or heading.text)
+                probe = SectionIndex(heading.span.line, heading.span.line)
+                probe.add_line(heading.span.line, text, "heading")
+                candidates.append((doc, index, _title_match(title, groups, probe), taken))
+        # a title word found in many headings (LLM in an LLM track) names the track, not the gap
+        spread: dict[str, int] = {}
+        for _doc, _index, matched, _taken in candidates:
+            for word in matched:
+                spread[word] = spread.get(word, 0) + 1
+        found = []
+        for doc, index, matched, taken in candidates:
+            if taken:
+                continue
+            kept = tuple(w for w in matched if spread[w] <= 2 or w in tasks)
+            if kept and (len(kept) * 2 >= len(title) or set(kept) & tasks):
+                heading = doc.headings[index]
+                found.append(
+                    UnclaimedSection(
+                        doc.path, index, heading.text, heading.span.line, heading.number, kept
+                    )
+                )
+        out.append(replace(g, unclaimed=tuple(found)) if found else g)
+    return out
+
+
+def _title_match(
+    title: tuple[Term, ...], groups: list[tuple[Term, ...]], probe: SectionIndex
+) -> tuple[str, ...]:
+    """Title terms found in a heading, each directly or through a synonym."""
+    if not title:
+        return ()
+    hits = []
+    for term in title:
+        candidates = [term]
+        for group in groups:
+            if any(t.key == term.key or (t.loose and t.loose == term.loose) for t in group):
+                candidates.extend(group)
+        if any(probe.line_of(c) is not None for c in candidates):
+            hits.append(term.text)
+    return tuple(hits)
 
 
 def _weight(gap: Gap, priority: str, config: Config) -> float:

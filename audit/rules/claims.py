@@ -210,3 +210,32 @@ def remaining_item_may_be_done(ctx: RuleContext) -> Iterator[Finding]:
                     f"gap '{gap_cov.gap.title}': remaining item '{rem.text[:60]}' may be done: "
                     f"its terms are found at {rem.done_in}",
                 )
+
+
+@rule("CL007", "unclaimed-section-matches-gap", Severity.WARNING, stage=STAGE)
+def unclaimed_section_matches_gap(ctx: RuleContext) -> Iterator[Finding]:
+    """A gap declared missing or partial has a section about it that nobody claims.
+
+    What it checks: for gaps declared `НЕТ` or partial, the H2 sections of the track's
+    materials and interview pages that no gap is credited with, whose heading matches the
+    gap's title (directly or through the RU↔EN `synonyms` of schema/requirements.yaml) or
+    names one of its tasks.
+    Why: the content exists but the tracker undersells it, so the coverage is understated.
+    Example: `### 5. Quantization (НЕТ)` while materials has `## 4. Квантизация весов`.
+    Fix: add the claim the hint suggests, then re-check the status.
+    """
+    coverage = _coverage(ctx)
+    if coverage is None:
+        return
+    for gap_cov in coverage.gaps:
+        for sec in gap_cov.unclaimed:
+            name = sec.document.rsplit("/", 1)[-1]
+            where = f"section {sec.number}" if sec.number is not None else f"'{sec.title}'"
+            yield ctx.finding(
+                "CL007",
+                gap_cov.gap.span,
+                f"gap '{gap_cov.gap.title}' is declared {gap_cov.gap.declared_status}, but "
+                f"{sec.document}:{sec.line} '{sec.title}' is about it "
+                f"(matched: {', '.join(sec.matched)}) and no gap claims it",
+                f"add 'Добавлено в {name} {where}:' with what it holds",
+            )
