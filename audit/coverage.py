@@ -454,7 +454,8 @@ def _working_example(
                 statuses[result.status] = statuses.get(result.status, 0) + 1
                 if result.status == "works":
                     return RequirementResult(req.name, True, (example_id,), "", "executed")
-    label = "executed" if examples is not None else "static: compiles (examples not executed)"
+    # unmet: nothing compiled or worked, so the label must not say "compiles"
+    label = "executed" if examples is not None else "static check (examples not executed)"
     if not sections:
         return RequirementResult(
             req.name, False, (), "no claimed section to hold an example", label

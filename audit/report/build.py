@@ -7,6 +7,7 @@ from dataclasses import asdict
 from audit import __version__
 from audit.claims import count_for_item
 from audit.graph_layout import layout_graph
+from audit.model.evidence import ItemEvidence
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.report import (
@@ -22,6 +23,7 @@ from audit.model.report import (
     RequirementOut,
     RuleOut,
     SummaryOut,
+    TermOut,
     ThresholdOut,
 )
 from audit.pipeline import Audit
@@ -55,6 +57,31 @@ def _example(r: ExampleResult) -> ExampleOut:
     )
 
 
+def _item_out(
+    text: str, count: int | None, actual: int | None, ev: ItemEvidence | None, document: str
+) -> ClaimItemOut:
+    if ev is None:
+        return ClaimItemOut(text=text, count=count, actual=actual)
+    from audit.rules.claims import describe_missing
+
+    reason = ev.reason
+    if ev.state == "missing":
+        reason = "missing " + describe_missing(ev)
+    elif ev.state == "generic":
+        reason = "generic item: not term-checked"
+    return ClaimItemOut(
+        text=text,
+        count=count,
+        actual=actual,
+        line=ev.line,
+        state=ev.state,
+        found=None if ev.state in ("generic", "uncheckable", "unchecked") else ev.state == "found",
+        terms=[TermOut(term=t.term, line=t.line) for t in ev.terms],
+        evidence=[f"{document}:{n}" for n in ev.evidence_lines] if ev.state == "found" else [],
+        reason=reason,
+    )
+
+
 def build_report(audit: Audit) -> ReportModel:
     analysis, coverage = audit.analysis, audit.coverage
     graph = analysis.graph
@@ -64,7 +91,8 @@ def build_report(audit: Audit) -> ReportModel:
         for rc in g.claims:
             doc = graph.documents.get(rc.document)
             items = []
-            for item in rc.claim.items:
+            evidence = dict(enumerate(rc.items))
+            for n, item in enumerate(rc.claim.items):
                 actual = None
                 if (
                     item.count is not None
@@ -73,7 +101,7 @@ def build_report(audit: Audit) -> ReportModel:
                     and rc.heading is not None
                 ):
                     actual = count_for_item(doc, rc.heading, item, rc.claim, analysis.config)
-                items.append(ClaimItemOut(text=item.text, count=item.count, actual=actual))
+                items.append(_item_out(item.text, item.count, actual, evidence.get(n), rc.document))
             section = (
                 str(rc.claim.section_number)
                 if rc.claim.section_number is not None
@@ -91,6 +119,8 @@ def build_report(audit: Audit) -> ReportModel:
                     resolved=rc.resolved,
                     reason=rc.reason,
                     line=rc.claim.span.line,
+                    credited=rc.credited,
+                    credit_note=rc.credit_note,
                 )
             )
         gaps.append(
@@ -117,6 +147,9 @@ def build_report(audit: Audit) -> ReportModel:
                 score=round(g.score, 4),
                 tasks=list(g.tasks),
                 recommended_tasks=list(g.gap.recommended_tasks),
+                unproven_items=sum(
+                    1 for rc in g.claims for ev in rc.items if ev.state == "missing"
+                ),
             )
         )
     diagnostics = [diagnostic(f) for f in audit.findings]

@@ -17,7 +17,7 @@ _STYLE = {"covered": "green", "partial": "yellow", "none": "red", "unknown": "di
 def render(model: ReportModel, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=False, width=120)
     table = Table(title="Gaps", show_lines=False)
-    for column in ("#", "gap", "category", "declared", "computed", "score", "missing"):
+    for column in ("#", "gap", "category", "declared", "computed", "score", "unproven", "missing"):
         table.add_column(column)
     for g in model.gaps:
         missing = "; ".join(f"{n}: {r.reason}" for n, r in g.requirements.items() if not r.met)
@@ -28,6 +28,7 @@ def render(model: ReportModel, stream: TextIO) -> None:
             f"[{_STYLE[g.declared_status]}]{g.declared_status}[/]",
             f"[{_STYLE[g.computed_status]}]{g.computed_status}[/]",
             f"{100 * g.score:.0f}%",
+            str(g.unproven_items or ""),
             missing[:90],
         )
     if model.gaps:
