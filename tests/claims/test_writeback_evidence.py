@@ -8,7 +8,10 @@ from pathlib import Path
 from tests.claims.helpers import TRACKER
 from tests.helpers import run_cli
 
-REGION = "\n## Итоговая оценка покрытия\n\n<!-- audit:begin coverage-summary -->\nстарое\n<!-- audit:end coverage-summary -->\n"
+REGION = (
+    "\n## Итоговая оценка покрытия\n\n"
+    "<!-- audit:begin coverage-summary -->\nстарое\n<!-- audit:end coverage-summary -->\n"
+)
 
 
 def test_write_counts_the_off_topic_gap_as_not_started(
