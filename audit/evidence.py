@@ -35,6 +35,10 @@ from audit.model.document import Document
 from audit.model.evidence import EvidenceKind, ItemEvidence, KindHit, TermHit
 
 MAX_ITEM_TERMS = 40  # more distinct terms than this: a paragraph, not an item
+# an item that names things and has this many distinctive ordinary words needs one of them
+RARE_WORDS_WITH_NAMES = 2
+MIN_SECTIONS_FOR_COMMON = 4  # "a word most sections mention" needs a few sections to mean much
+MAX_SECTIONS_FOR_COMMON = 200  # beyond this the spread is not computed (linear time per item)
 _TOKEN = re.compile(r"[^\W_]+(?:[-_'’][^\W_]+|_+[^\W_]*)*|_+[^\W_]+(?:_+[^\W_]*)*")
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _INLINE_MATH = re.compile(r"\\\(.+?\\\)|\$[^$\n]+\$")
@@ -447,6 +451,7 @@ class EvidenceFinder:
         self.config = config
         self._lines: dict[str, list[str] | None] = {}
         self._indexes: dict[tuple[str, int], SectionIndex | None] = {}
+        self._spread: dict[tuple[str, str, str], int] = {}
         self.level_words = [*config.levels.names, *config.levels.aliases]
 
     def lines(self, doc: Document) -> list[str] | None:
@@ -477,19 +482,52 @@ class EvidenceFinder:
         index = self.index(doc, heading_index)
         if index is None:
             return ItemEvidence(text, line, "unchecked", reason="section text not readable")
-        return check_terms(text, line, terms, index)
+        return check_terms(text, line, terms, index, self.common(doc, terms))
+
+    def common(self, doc: Document, terms: ItemTerms) -> frozenset[str]:
+        """The item's ordinary words that most H2 sections of the page mention (they tell
+        sections apart badly). Pages with few sections, or very many, are not filtered."""
+        sections = [i for i, h in enumerate(doc.headings) if h.level == 2]
+        if not MIN_SECTIONS_FOR_COMMON <= len(sections) <= MAX_SECTIONS_FOR_COMMON:
+            return frozenset()
+        out = set()
+        for term in terms.terms:
+            if term.named:
+                continue
+            key = (doc.path, term.key, term.loose)
+            if key not in self._spread:
+                indexes = [self.index(doc, i) for i in sections]
+                self._spread[key] = sum(
+                    1 for ix in indexes if ix is not None and ix.line_of(term) is not None
+                )
+            if self._spread[key] * 2 > len(sections):
+                out.add(term.key)
+        return frozenset(out)
 
 
-def check_terms(text: str, line: int, terms: ItemTerms, index: SectionIndex) -> ItemEvidence:
+def check_terms(
+    text: str,
+    line: int,
+    terms: ItemTerms,
+    index: SectionIndex,
+    common: frozenset[str] = frozenset(),
+) -> ItemEvidence:
     """Named terms must all be found; ordinary words, at least half of them when the item names
-    nothing (with named terms present they are paraphrase and only recorded)."""
+    nothing (with named terms present they are paraphrase and only recorded); one of them must
+    be a word not in ``common`` (found in most sections of the page: модель, токен) when the
+    item has such words."""
     hits = tuple(TermHit(t.text, index.line_of(t)) for t in terms.terms)
     pairs = list(zip(terms.terms, hits, strict=True))
     named = [h for t, h in pairs if t.named]
     plain = [h for t, h in pairs if not t.named]
+    rare = [h for t, h in pairs if not t.named and t.key not in common]
     ok = all(h.line is not None for h in named)
+    if named and len(rare) >= RARE_WORDS_WITH_NAMES:
+        ok = ok and any(h.line is not None for h in rare)
     if not named:
         ok = sum(1 for h in plain if h.line is not None) >= math.ceil(len(plain) / 2)
+        # and one of the words that tell this section from the others, when there are any
+        ok = ok and (not rare or any(h.line is not None for h in rare))
     kinds = []
     for kind in terms.kinds:
         found = _code_line(terms, index) if kind == "code" else index.first_of_kind.get(kind)
