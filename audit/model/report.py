@@ -9,6 +9,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from audit.model.evidence import ItemState
 from audit.model.example import ExampleStatus
 from audit.model.graph_view import GraphViewOut
 
@@ -42,7 +43,7 @@ class ClaimItemOut(_Model):
     line: int | None = None  # the item's line in the tracker
     # looked for in the claimed section: found / missing / generic (not term-checked) /
     # uncheckable / unchecked (section unreadable); None when the claim did not resolve
-    state: Literal["found", "missing", "generic", "uncheckable", "unchecked"] | None = None
+    state: ItemState | None = None
     found: bool | None = None  # None: not term-checked
     terms: list[TermOut] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)  # "path:line" that proves it
