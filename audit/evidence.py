@@ -42,6 +42,8 @@ MAX_SECTIONS_FOR_COMMON = 200  # beyond this the spread is not computed (linear 
 _TOKEN = re.compile(r"[^\W_]+(?:[-_'’][^\W_]+|_+[^\W_]*)*|_+[^\W_]+(?:_+[^\W_]*)*")
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _INLINE_MATH = re.compile(r"\\\(.+?\\\)|\$[^$\n]+\$")
+# an inline code span that is a formula (`b' = b * s`): written as code, read as math
+_CODE_FORMULA = re.compile(r"`[^`\n]*[^=!<>]=[^=][^`\n]*`")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _UPPER = re.compile(r"[A-Z]")
@@ -435,7 +437,7 @@ def build_index(
         if stripped.startswith("|"):
             index.add_line(n, text, "table")
             continue
-        maths = _INLINE_MATH.findall(text)
+        maths = _INLINE_MATH.findall(text) + _CODE_FORMULA.findall(text)
         if maths:
             index.add_line(n, _LATEX_COMMAND.sub(" ", " ".join(maths)), "math")
             text = _INLINE_MATH.sub(" ", text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from audit.evidence import SectionIndex, check_terms, item_terms, stem, translit
+from audit.evidence import SectionIndex, build_index, check_terms, item_terms, stem, translit
+from audit.model.config import Config
+from tests.helpers import parse_text
 
 
 def _kinds(text: str) -> dict[str, tuple[str, bool]]:
@@ -67,3 +69,13 @@ def test_the_index_finds_code_identifiers_phrases_and_inflections() -> None:
     code = check_terms("KV-cache на Python", 0, item_terms("KV-cache на Python"), index)
     assert code.missing_terms == ("KV-cache",)  # "kv" alone in code is not the KV-cache term
     assert code.kinds[0].line == 3  # ... but that code block does mention it
+
+
+def test_an_inline_code_formula_is_math() -> None:
+    text = "# T\n\n## 1. Масштаб\n\nБаза растёт: `b' = b * s ** (d / (d - 2))`.\n"
+    doc = parse_text(text)
+    index = build_index(doc, 1, text.split("\n"), Config())
+    assert index.first_of_kind.get("math") == 5
+    plain = "# T\n\n## 1. Масштаб\n\nВызов `f(x)` без формулы.\n"
+    doc = parse_text(plain)
+    assert "math" not in build_index(doc, 1, plain.split("\n"), Config()).first_of_kind
