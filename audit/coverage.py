@@ -558,8 +558,9 @@ def _with_unclaimed(
         for rc in g.claims
         if rc.resolved and rc.credited and rc.heading is not None
     }
-    groups = [item_terms(" ".join(group)).terms for group in spec.synonyms]
+    groups = _synonyms(spec)
     task_ids = re.compile(finder.config.task_id_pattern)
+    probes: dict[tuple[str, int], SectionIndex] = {}  # one per heading, shared by the gaps
     out = []
     for g in gaps:
         if g.gap.declared_status not in ("none", "partial"):
@@ -580,9 +581,12 @@ def _with_unclaimed(
                 if named_tasks:
                     candidates.append((doc, index, named_tasks, taken))
                     continue
-                text = task_ids.sub(" ", heading.title or heading.text)
-                probe = SectionIndex(heading.span.line, heading.span.line)
-                probe.add_line(heading.span.line, text, "heading")
+                probe = probes.get((doc.path, index))
+                if probe is None:
+                    text = task_ids.sub(" ", heading.title or heading.text)
+                    probe = SectionIndex(heading.span.line, heading.span.line)
+                    probe.add_line(heading.span.line, text, "heading")
+                    probes[(doc.path, index)] = probe
                 candidates.append((doc, index, _title_match(title, groups, probe), taken))
         # a title word found in many headings (LLM in an LLM track) names the track, not the gap
         spread: dict[str, int] = {}
@@ -605,18 +609,25 @@ def _with_unclaimed(
     return out
 
 
+def _synonyms(spec: RequirementsSpec) -> dict[str, tuple[Term, ...]]:
+    """Key (and loose key) of every word of a synonyms group → the whole group."""
+    out: dict[str, tuple[Term, ...]] = {}
+    for words in spec.synonyms:
+        group = item_terms(" ".join(words)).terms
+        for term in group:
+            for key in (term.key, term.loose):
+                if key:
+                    out[key] = out.get(key, ()) + group
+    return out
+
+
 def _title_match(
-    title: tuple[Term, ...], groups: list[tuple[Term, ...]], probe: SectionIndex
+    title: tuple[Term, ...], synonyms: dict[str, tuple[Term, ...]], probe: SectionIndex
 ) -> tuple[str, ...]:
     """Title terms found in a heading, each directly or through a synonym."""
-    if not title:
-        return ()
     hits = []
     for term in title:
-        candidates = [term]
-        for group in groups:
-            if any(t.key == term.key or (t.loose and t.loose == term.loose) for t in group):
-                candidates.extend(group)
+        candidates = (term, *synonyms.get(term.key, ()), *synonyms.get(term.loose or "\x02", ()))
         if any(probe.line_of(c) is not None for c in candidates):
             hits.append(term.text)
     return tuple(hits)

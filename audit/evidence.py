@@ -295,35 +295,63 @@ class SectionIndex:
 
     first_line: int
     last_line: int
-    anywhere: dict[str, int] = field(default_factory=dict)
-    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     first_of_kind: dict[str, int] = field(default_factory=dict)
     sequence: list[str] = field(default_factory=list)  # lowercase word parts in reading order
     sequence_lines: list[int] = field(default_factory=list)
     positions: dict[str, list[int]] = field(default_factory=dict)
+    # token as written → first line; expanded into keys once, on the first lookup (a token
+    # repeats many times in a section; its keys are many: expanding each occurrence was the
+    # cost of indexing)
+    _tokens: dict[str, dict[str, int]] = field(default_factory=dict)
+    _keys: dict[str, dict[str, int]] = field(default_factory=dict)
+    _lines: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def add_line(self, line: int, text: str, kind: str) -> None:
         if kind in ("code", "math", "table") and kind not in self.first_of_kind:
             self.first_of_kind[kind] = line
-        kind_map = self.by_kind.setdefault(kind, {})
-        anywhere = self.anywhere
-        for match in _TOKEN.finditer(text):
-            token = match.group(0)
-            keys = _token_keys(token)
-            for part in _parts(token):
-                low = part.lower()
-                self.positions.setdefault(low, []).append(len(self.sequence))
-                self.sequence.append(low)
-                self.sequence_lines.append(line)
-            for k in keys:
-                if k not in anywhere:
-                    anywhere[k] = line
-                if k not in kind_map:
-                    kind_map[k] = line
+        tokens = _TOKEN.findall(text)
+        if not tokens:
+            return
+        anywhere = self._tokens.setdefault("", {})
+        for token in tokens:
+            if token not in anywhere:
+                anywhere[token] = line
+        if kind in _KEPT_KINDS:
+            own = self._tokens.setdefault(kind, {})
+            for token in tokens:
+                if token not in own:
+                    own[token] = line
+        self._lines.append((line, tokens))
+        self._keys.clear()
+        self.positions.clear()
+
+    def _reading_order(self) -> None:
+        """The word parts in reading order, for phrases; built on the first phrase lookup."""
+        if self.positions or not self._lines:
+            return
+        sequence, lines, positions = self.sequence, self.sequence_lines, self.positions
+        sequence.clear()
+        lines.clear()
+        for line, tokens in self._lines:
+            for token in tokens:
+                for low in _lower_parts(token):
+                    positions.setdefault(low, []).append(len(sequence))
+                    sequence.append(low)
+                    lines.append(line)
+
+    def table(self, kind: str = "") -> dict[str, int]:
+        """Key → first line, over the whole section (``""``) or one kept kind (``"code"``)."""
+        keys = self._keys.get(kind)
+        if keys is None:
+            keys = {}
+            for token, line in self._tokens.get(kind, {}).items():  # in order of first line
+                _first_lines(keys, _token_keys(token), line)
+            self._keys[kind] = keys
+        return keys
 
     def line_of(self, term: Term, kind: str | None = None) -> int | None:
         """First line mentioning ``term`` (in a block of ``kind``, or anywhere)."""
-        table = self.anywhere if kind is None else self.by_kind.get(kind, {})
+        table = self.table(kind or "")
         found = table.get(term.key)
         if found is not None:
             return found
@@ -341,7 +369,7 @@ class SectionIndex:
         return None
 
     def kind_lines(self, kind: str) -> dict[str, int]:
-        return self.by_kind.get(kind, {})
+        return self.table(kind)
 
     def _parts_line(
         self, parts: tuple[str, ...], table: dict[str, int], borrowed: bool = False
@@ -361,6 +389,7 @@ class SectionIndex:
     def _phrase_line(self, parts: tuple[str, ...]) -> int | None:
         if not parts:
             return None
+        self._reading_order()
         anchor = min(range(len(parts)), key=lambda i: len(self.positions.get(parts[i], ())))
         seq = self.sequence
         for pos in self.positions.get(parts[anchor], ()):
@@ -370,6 +399,21 @@ class SectionIndex:
             if all(seq[start + i] == part for i, part in enumerate(parts)):
                 return self.sequence_lines[start]
         return None
+
+
+_KEPT_KINDS = frozenset({"code"})  # the only kind a lookup asks for by name
+
+
+def _first_lines(table: dict[str, int], keys: Iterable[str], line: int) -> None:
+    """Record ``line`` for the keys not seen yet (lines come in order: the first is kept)."""
+    for k in keys:
+        if k not in table:
+            table[k] = line
+
+
+@lru_cache(maxsize=200_000)
+def _lower_parts(token: str) -> tuple[str, ...]:
+    return tuple(p.lower() for p in _parts(token))
 
 
 @lru_cache(maxsize=200_000)
