@@ -27,8 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import snowballstemmer
+from typing import Any
 
 from audit.model.config import Config
 from audit.model.document import Document
@@ -89,8 +88,13 @@ _TABLE_WORDS = _words("table tables comparison")
 _TABLE_STEMS = ("таблиц",)
 _COMPARISON_STEMS = ("сравнени",)
 
-_RU = snowballstemmer.stemmer("russian")
-_EN = snowballstemmer.stemmer("english")
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Any:
+    """Imported on first use: `check` (the pre-commit hook) never stems anything."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(language)
 
 
 @lru_cache(maxsize=200_000)
@@ -98,9 +102,9 @@ def stem(word: str) -> str:
     """Lowercase stem of one word: Russian stemmer for Cyrillic words, English for Latin."""
     low = word.lower()
     if _CYRILLIC.search(low):
-        return str(_RU.stemWord(low.replace("ё", "е")))
+        return str(_stemmer("russian").stemWord(low.replace("ё", "е")))
     if _LATIN.search(low):
-        return str(_EN.stemWord(low))
+        return str(_stemmer("english").stemWord(low))
     return low
 
 
