@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +19,14 @@ from pydantic import ValidationError
 
 from audit.claims import find_section, h2_of, levels_present
 from audit.errors import AuditError, ConfigError
+from audit.evidence import (
+    EvidenceFinder,
+    ItemTerms,
+    SectionIndex,
+    Term,
+    check_terms,
+    item_terms,
+)
 from audit.graph import TopicGraph
 from audit.model.config import Config
 from audit.model.coverage import (
@@ -31,6 +40,7 @@ from audit.model.coverage import (
     ThresholdResult,
 )
 from audit.model.document import Document
+from audit.model.evidence import RemainingEvidence, UnclaimedSection
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
 from audit.model.requirements import Requirement, RequirementsSpec
@@ -166,7 +176,121 @@ def resolve_claims(gap: Gap, graph: TopicGraph) -> tuple[ResolvedClaim, ...]:
     return tuple(out)
 
 
+MAX_CROSS_CHECKS = 500  # other items of the gap tried on a section before it is called off-topic
+
+
+def with_evidence(
+    gap: Gap, claims: tuple[ResolvedClaim, ...], graph: TopicGraph, finder: EvidenceFinder
+) -> tuple[ResolvedClaim, ...]:
+    """Each claim with its items looked for, and whether its section is about the gap: one of
+    the gap's checkable items (this claim's first, then the others') or its title is found
+    there. A gap with nothing checkable at all is taken at its word."""
+    title = item_terms(gap.title, finder.level_words)
+    out = []
+    for rc in claims:
+        if not rc.resolved or rc.heading is None:
+            out.append(rc)
+            continue
+        doc = graph.documents[rc.document]
+        evidence = tuple(
+            finder.check(item.text, item.span.line, doc, rc.heading) for item in rc.claim.items
+        )
+        out.append(replace(rc, items=evidence))
+    result = []
+    for rc in out:
+        if not rc.resolved or rc.heading is None:
+            result.append(rc)
+            continue
+        credited, note = _about_gap(rc, out, title, graph, finder)
+        result.append(replace(rc, credited=credited, credit_note=note))
+    return tuple(result)
+
+
+def _about_gap(
+    rc: ResolvedClaim,
+    claims: list[ResolvedClaim],
+    title: ItemTerms,
+    graph: TopicGraph,
+    finder: EvidenceFinder,
+) -> tuple[bool, str]:
+    assert rc.heading is not None
+    states = [e.state for e in rc.items]
+    if "unchecked" in states:
+        return True, "section text not readable; taken as claimed"
+    own = next((e for e in rc.items if e.state == "found"), None)
+    if own is not None:
+        return True, f"item '{own.text[:60]}' found"
+    doc = graph.documents[rc.document]
+    index = finder.index(doc, rc.heading)
+    checkable = title.state == "checkable" or any(e.state in ("found", "missing") for e in rc.items)
+    if index is not None and title.state == "checkable":
+        probe = check_terms("", rc.claim.span.line, title, index)
+        # one title term is enough: titles are short, carry markup ('Attention <script>'),
+        # and only decide when no item of the gap was found
+        if any(hit.line is not None for hit in probe.terms):
+            return True, "title terms found"
+    tried = 0
+    for other in claims:
+        if other is rc:
+            continue
+        for item in other.claim.items:
+            if tried >= MAX_CROSS_CHECKS:
+                break
+            ev = finder.check(item.text, item.span.line, doc, rc.heading, terms_only=True)
+            if ev.state in ("generic", "uncheckable"):
+                continue
+            checkable = True
+            tried += 1
+            if ev.state == "found":
+                return True, f"item '{item.text[:60]}' of another claim found"
+    if not checkable and all(e.state in ("generic", "uncheckable") for e in rc.items):
+        return True, "nothing checkable for this gap; taken as claimed"
+    return False, "none of the gap's items nor its title terms are found in the section"
+
+
 _TaskIndex = dict[object, list[tuple[str, object]]]
+_TASK_WORDS = re.compile(r"(?<!\w)(?:задач\w*|task\w*|exercise\w*)", re.IGNORECASE)
+# words of an item that asks for "a task for this gap" rather than a task on a named topic
+_TASK_GENERIC = re.compile(
+    r"(?<!\w)(?:отдельн\w*|практическ\w*|ещё|еще|одн\w*|нов\w*|separate|practice|practical|"
+    r"hands-on|one|new|a|ContentBlock)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _remaining(
+    gap: Gap,
+    claims: tuple[ResolvedClaim, ...],
+    graph: TopicGraph,
+    finder: EvidenceFinder,
+    by_gap: _TaskIndex,
+) -> tuple[RemainingEvidence, ...]:
+    """'Осталось:' items that look done: a task is asked for and one declares the gap in its
+    front matter, or the item's terms are now found in a section the gap is credited with."""
+    declared = [t for t, track in by_gap.get(gap.id, ()) if not track or track == gap.track]
+    out = []
+    for n, text in enumerate(gap.remaining):
+        line = gap.remaining_lines[n] if n < len(gap.remaining_lines) else gap.span.line
+        if _TASK_WORDS.search(text):
+            if declared and not _TASK_WORDS.sub(" ", _TASK_GENERIC.sub(" ", text)).strip(
+                " .,;:()-"
+            ):
+                decl = graph.task_file(declared[0])
+                path = decl.path if decl is not None else ""
+                out.append(RemainingEvidence(text, line, task=declared[0], task_path=path))
+            continue
+        for rc in claims:
+            if not (rc.resolved and rc.credited and rc.heading is not None):
+                continue
+            doc = graph.documents[rc.document]
+            ev = finder.check(text, line, doc, rc.heading)
+            # every term (two at least), not half of the words: 'may be done' is not a guess
+            every = len(ev.terms) >= 2 and all(t.line is not None for t in ev.terms)
+            if ev.state == "found" and every:
+                where = f"{rc.document}:{min(ev.evidence_lines, default=0)}"
+                out.append(RemainingEvidence(text, line, done_in=where))
+                break
+    return tuple(out)
 
 
 def _tasks_by_gap(graph: TopicGraph) -> _TaskIndex:
@@ -226,7 +350,7 @@ def _requirement(
         doc = graph.documents.get(path)
         return doc is not None and (req.document_kind == "any" or doc.kind == req.document_kind)
 
-    relevant = [c for c in claims if c.resolved and kind_ok(c.document)]
+    relevant = [c for c in claims if c.resolved and c.credited and kind_ok(c.document)]
     if req.check == "claimed_section":
         if relevant:
             return RequirementResult(
@@ -260,7 +384,7 @@ def _requirement(
             )
         return RequirementResult(req.name, False, (), _why_no_claim(claims, req.document_kind))
     if req.check == "working_example":
-        sections = [c for c in claims if c.resolved]
+        sections = [c for c in claims if c.resolved and c.credited]
         if req.document_kind != "any":
             sections = relevant
         return _working_example(req, sections, graph, config, examples)
@@ -278,6 +402,13 @@ def _requirement(
 
 
 def _why_no_claim(claims: tuple[ResolvedClaim, ...], kind: str) -> str:
+    off_topic = [c for c in claims if c.resolved and not c.credited]
+    if off_topic:
+        c = off_topic[0]
+        return (
+            f"claimed {c.document}#{c.section_anchor} holds nothing of this gap "
+            "(none of its items nor its title terms are found there)"
+        )
     broken = [c for c in claims if not c.resolved]
     if broken:
         c = broken[0]
@@ -336,7 +467,8 @@ def _working_example(
                 statuses[result.status] = statuses.get(result.status, 0) + 1
                 if result.status == "works":
                     return RequirementResult(req.name, True, (example_id,), "", "executed")
-    label = "executed" if examples is not None else "static: compiles (examples not executed)"
+    # unmet: nothing compiled or worked, so the label must not say "compiles"
+    label = "executed" if examples is not None else "static check (examples not executed)"
     if not sections:
         return RequirementResult(
             req.name, False, (), "no claimed section to hold an example", label
@@ -363,8 +495,14 @@ def compute_coverage(
     spec: RequirementsSpec,
     example_results: Sequence[ExampleResult] | None = None,
     error_count: int = 0,
+    root: Path | None = None,
 ) -> Coverage:
-    """The coverage stage's one door."""
+    """The coverage stage's one door.
+
+    With ``root``, each claimed item is looked for in its section (``audit/evidence.py``) and a
+    section counts for a gap only when it holds something of that gap; without it (no files to
+    read) claims are taken as written, as before."""
+    finder = EvidenceFinder(root, config) if root is not None else None
     examples: dict[str, list[ExampleResult]] | None = None
     if example_results is not None:
         examples = {}
@@ -377,6 +515,8 @@ def compute_coverage(
         row_tasks = _row_tasks_by_gap(tracker, rows)
         for gap in tracker.gaps:
             claims = resolve_claims(gap, graph)
+            if finder is not None:
+                claims = with_evidence(gap, claims, graph, finder)
             tasks = _gap_tasks(gap, graph, by_gap, row_tasks)
             results = tuple(
                 _requirement(r, gap, claims, graph, config, tasks, examples)
@@ -386,6 +526,7 @@ def compute_coverage(
             met_weight = sum(
                 r.weight for r, res in zip(spec.requirements, results, strict=True) if res.met
             )
+            remaining = _remaining(gap, claims, graph, finder, by_gap) if finder is not None else ()
             priority = _priority(gap, tracker, rows)
             weight = _weight(gap, priority, config)
             coverage.gaps.append(
@@ -398,8 +539,11 @@ def compute_coverage(
                     priority,
                     weight,
                     tasks,
+                    remaining,
                 )
             )
+    if finder is not None:
+        coverage.gaps = _with_unclaimed(coverage.gaps, graph, finder, spec)
     coverage.by_category = _buckets(coverage.gaps, lambda g: f"{g.gap.track}: {g.gap.category}")
     coverage.by_priority = _buckets(coverage.gaps, lambda g: g.priority)
     coverage.by_track = _buckets(coverage.gaps, lambda g: g.gap.track)
@@ -415,6 +559,92 @@ def compute_coverage(
     coverage.task_tallies = _task_tallies(trackers, graph, coverage.task_counts)
     coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
+
+
+def _with_unclaimed(
+    gaps: list[GapCoverage], graph: TopicGraph, finder: EvidenceFinder, spec: RequirementsSpec
+) -> list[GapCoverage]:
+    """Gaps declared none or partial, with the sections of their track whose heading matches
+    the gap's title (through the synonyms) or names its task, that no gap is credited with."""
+    credited = {
+        (rc.document, rc.heading)
+        for g in gaps
+        for rc in g.claims
+        if rc.resolved and rc.credited and rc.heading is not None
+    }
+    groups = _synonyms(spec)
+    task_ids = re.compile(finder.config.task_id_pattern)
+    probes: dict[tuple[str, int], SectionIndex] = {}  # one per heading, shared by the gaps
+    out = []
+    for g in gaps:
+        if g.gap.declared_status not in ("none", "partial"):
+            out.append(g)
+            continue
+        title = item_terms(g.gap.title, finder.level_words).terms
+        tasks = set(g.gap.recommended_tasks) | set(g.tasks)
+        folder = g.gap.tracker.rsplit("/", 1)[0]
+        candidates: list[tuple[Document, int, tuple[str, ...], bool]] = []
+        for doc in graph.documents.values():
+            if doc.kind not in ("materials", "interview") or doc.path.rsplit("/", 1)[0] != folder:
+                continue
+            for index, heading in enumerate(doc.headings):
+                if heading.level != 2:
+                    continue
+                taken = (doc.path, index) in credited
+                named_tasks = tuple(t for t in tasks if t in heading.text)
+                if named_tasks:
+                    candidates.append((doc, index, named_tasks, taken))
+                    continue
+                probe = probes.get((doc.path, index))
+                if probe is None:
+                    text = task_ids.sub(" ", heading.title or heading.text)
+                    probe = SectionIndex(heading.span.line, heading.span.line)
+                    probe.add_line(heading.span.line, text, "heading")
+                    probes[(doc.path, index)] = probe
+                candidates.append((doc, index, _title_match(title, groups, probe), taken))
+        # a title word found in many headings (LLM in an LLM track) names the track, not the gap
+        spread: dict[str, int] = {}
+        for _doc, _index, matched, _taken in candidates:
+            for word in matched:
+                spread[word] = spread.get(word, 0) + 1
+        found = []
+        for doc, index, matched, taken in candidates:
+            if taken:
+                continue
+            kept = tuple(w for w in matched if spread[w] <= 2 or w in tasks)
+            if kept and (len(kept) * 2 >= len(title) or set(kept) & tasks):
+                heading = doc.headings[index]
+                found.append(
+                    UnclaimedSection(
+                        doc.path, index, heading.text, heading.span.line, heading.number, kept
+                    )
+                )
+        out.append(replace(g, unclaimed=tuple(found)) if found else g)
+    return out
+
+
+def _synonyms(spec: RequirementsSpec) -> dict[str, tuple[Term, ...]]:
+    """Key (and loose key) of every word of a synonyms group → the whole group."""
+    out: dict[str, tuple[Term, ...]] = {}
+    for words in spec.synonyms:
+        group = item_terms(" ".join(words)).terms
+        for term in group:
+            for key in (term.key, term.loose):
+                if key:
+                    out[key] = out.get(key, ()) + group
+    return out
+
+
+def _title_match(
+    title: tuple[Term, ...], synonyms: dict[str, tuple[Term, ...]], probe: SectionIndex
+) -> tuple[str, ...]:
+    """Title terms found in a heading, each directly or through a synonym."""
+    hits = []
+    for term in title:
+        candidates = (term, *synonyms.get(term.key, ()), *synonyms.get(term.loose or "\x02", ()))
+        if any(probe.line_of(c) is not None for c in candidates):
+            hits.append(term.text)
+    return tuple(hits)
 
 
 def _weight(gap: Gap, priority: str, config: Config) -> float:

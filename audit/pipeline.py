@@ -252,7 +252,7 @@ def full_audit(
             analysis.documents, config, root, jobs=jobs, use_cache=use_cache, progress=progress
         )
     spec = load_requirements(config, root)
-    coverage = compute_coverage(trackers, graph, config, spec, results)
+    coverage = compute_coverage(trackers, graph, config, spec, results, root=root)
     coverage.measured = bool(trackers)
     ctx = RuleContext(
         graph,

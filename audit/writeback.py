@@ -69,7 +69,9 @@ def _summary(tracker: Tracker, coverage: Coverage, old: str) -> list[str]:
         lines.append("")
         for g in open_gaps:
             missing = ", ".join(r.name for r in g.requirements if not r.met)
-            lines.append(f"- {g.gap.title} — не хватает: {missing}")
+            unproven = sum(1 for rc in g.claims for ev in rc.items if ev.state == "missing")
+            note = f"; не найдено в разделах пунктов: {unproven}" if unproven else ""
+            lines.append(f"- {g.gap.title} — не хватает: {missing}{note}")
     return lines
 
 

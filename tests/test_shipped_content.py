@@ -27,6 +27,25 @@ INTENDED = {
     ("GP007", LLM, "Prompt Caching"),
     ("GP005", LLM, "llm_007_tokenization -> dl_003_positional"),
     ("GP006", LLM, "llm_022_tool_calling"),
+    # the interview's MoE section never mentions CoE, which the item names (issue 14)
+    ("CL001", LLM, "chain-of-experts-coe"),
+    # the task llm_012 declares the gap, yet 'Осталось' still asks for one
+    ("CL004", LLM, "model-architecture-deep-dive"),
+    # priority rows asking to add tasks that exist
+    ("CL005", LLM, "llm_014_agentic_patterns"),
+    ("CL005", LLM, "llm_015_long_context"),
+    ("CL005", LLM, "llm_016_evaluation"),
+    ("CL005", LLM, "llm_012_architecture_deep_dive"),
+    ("CL005", LLM, "llm_017_efficient_training"),
+    ("CL005", LLM, "llm_018_reasoning"),
+    # sections about a gap declared missing/partial that no gap claims
+    ("CL007", LLM, "multi-modal-llms"),
+    ("CL007", LLM, "safety-ethics"),
+    # info: every term of these 'Осталось' items is in a claimed section (may be done)
+    ("CL006", DL, "Gradient clipping"),
+    ("CL006", LLM, "data-preparation-for-llm"),
+    ("CL006", LLM, "safety-ethics"),
+    ("CL006", LLM, "inference-optimization"),
 }
 
 
@@ -58,13 +77,17 @@ def test_findings_are_exactly_the_intended_ones(report: dict[str, object]) -> No
     diagnostics = report["diagnostics"]
     assert isinstance(diagnostics, list)
     assert all(d["severity"] != "error" for d in diagnostics)
+    diagnostics = [d for d in diagnostics if d["code"] != "CL006"]  # info, pinned below
+    cl006 = sorted((d["path"], d["line"]) for d in report["diagnostics"] if d["code"] == "CL006")  # type: ignore[union-attr,index]
+    assert [p for p, _ in cl006] == [DL, LLM, LLM, LLM]
     got = sorted((d["code"], d["path"], d["line"]) for d in diagnostics)
-    assert len(got) == len(INTENDED), got
-    codes = sorted(code for code, _path, _what in INTENDED)
+    intended = {i for i in INTENDED if i[0] != "CL006"}
+    assert len(got) == len(intended), got
+    codes = sorted(code for code, _path, _what in intended)
     assert sorted(code for code, _p, _l in got) == codes
-    assert {p for _c, p, _l in got} == {LLM}
+    assert {p for _c, p, _l in got} == {LLM}  # warnings: only the llm tracker
     by_code_gap = {(d["code"], _gap_at(report, d["path"], d["line"])) for d in diagnostics}
-    for code, _path, subject in INTENDED:
+    for code, _path, subject in intended:
         if "-" in subject and " " not in subject:  # a gap id
             assert (code, subject) in by_code_gap, (code, subject)
 
@@ -116,7 +139,8 @@ def test_shipped_content_passes_its_thresholds(report: dict[str, object]) -> Non
 
 
 def test_the_dl_tracker_is_the_clean_one(report: dict[str, object]) -> None:
-    assert not [d for d in report["diagnostics"] if d["path"] == DL]  # type: ignore[union-attr,index]
+    dl = [d for d in report["diagnostics"] if d["path"] == DL]  # type: ignore[union-attr,index]
+    assert [d["severity"] for d in dl] == ["info"]  # one 'may be done' (CL006)
 
 
 def test_the_json_report_validates_against_the_exported_schema(report: dict[str, object]) -> None:

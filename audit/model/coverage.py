@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from audit.model.evidence import ItemEvidence, RemainingEvidence, UnclaimedSection
 from audit.model.tracker import Claim, Gap, Status
 
 TaskBasis = Literal[
@@ -25,6 +26,9 @@ class ResolvedClaim:
     section_title: str
     resolved: bool
     reason: str = ""  # why it did not resolve
+    items: tuple[ItemEvidence, ...] = ()  # each item looked for in the section
+    credited: bool = True  # the section is about the gap, so it counts for its requirements
+    credit_note: str = ""  # what showed it is (or that nothing did)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class GapCoverage:
     priority: str  # "P1".."Pn", a label such as "LOW", or "unprioritized"
     weight: float
     tasks: tuple[str, ...]  # practice tasks that belong to the gap and exist
+    remaining: tuple[RemainingEvidence, ...] = ()  # 'Осталось:' items that look done
+    unclaimed: tuple[UnclaimedSection, ...] = ()  # sections about the gap it does not claim
 
 
 @dataclass(frozen=True, slots=True)

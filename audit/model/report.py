@@ -9,6 +9,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from audit.model.evidence import ItemState
 from audit.model.example import ExampleStatus
 from audit.model.graph_view import GraphViewOut
 
@@ -30,10 +31,23 @@ class Diagnostic(_Model):
     rule: str = ""
 
 
+class TermOut(_Model):
+    term: str
+    line: int | None = None  # first line of the claimed section that mentions it
+
+
 class ClaimItemOut(_Model):
     text: str
     count: int | None = None
     actual: int | None = None
+    line: int | None = None  # the item's line in the tracker
+    # looked for in the claimed section: found / missing / generic (not term-checked) /
+    # uncheckable / unchecked (section unreadable); None when the claim did not resolve
+    state: ItemState | None = None
+    found: bool | None = None  # None: not term-checked
+    terms: list[TermOut] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)  # "path:line" that proves it
+    reason: str = ""  # what is missing, or why the item was not checked
 
 
 class ClaimOut(_Model):
@@ -47,6 +61,8 @@ class ClaimOut(_Model):
     resolved: bool
     reason: str = ""
     line: int
+    credited: bool = True  # the section is about the gap, so it counts for its requirements
+    credit_note: str = ""
 
 
 class RequirementOut(_Model):
@@ -74,6 +90,7 @@ class GapOut(_Model):
     score: float = Field(ge=0, le=1)
     tasks: list[str]
     recommended_tasks: list[str]
+    unproven_items: int = 0  # claimed items not found in their sections
 
 
 class BucketOut(_Model):

@@ -24,3 +24,6 @@ class RequirementsSpec(BaseModel):
 
     schema_version: Literal[1] = 1
     requirements: list[Requirement] = Field(min_length=1)
+    # groups of words that name one topic in Russian and English (Квантизация, Quantization):
+    # a gap's title matches a section heading through them (CL007)
+    synonyms: list[list[str]] = Field(default_factory=list)

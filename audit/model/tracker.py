@@ -55,6 +55,7 @@ class Gap:
     priority_label: str = ""  # "LOW" from "Приоритет: LOW (...)"
     frequency: int | None = None  # "спрашивают в 60% интервью" -> 60
     body_blocks: int = 0
+    remaining_lines: tuple[int, ...] = ()  # line of each 'remaining' item
 
 
 @dataclass(frozen=True, slots=True)

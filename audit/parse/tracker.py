@@ -382,6 +382,7 @@ class _TrackerParser:
         claims: list[Claim] = []
         sources = ""
         remaining: list[str] = []
+        remaining_lines: list[int] = []
         priority_label = ""
         frequency = None
         freq_pattern = re.compile(self.tc.frequency_pattern)
@@ -420,6 +421,10 @@ class _TrackerParser:
                 elif self._lead(text, self.tc.remaining_words)[0]:
                     after = self._lead(text, self.tc.remaining_words)[1]
                     remaining, consumed_next = self._items(after, following)
+                    first = following.span.line if consumed_next and following else block.span.line
+                    remaining_lines = [
+                        first + (n if consumed_next else 0) for n in range(len(remaining))
+                    ]
                 elif self._lead(text, self.tc.priority_words)[0]:
                     after = self._lead(text, self.tc.priority_words)[1].strip()
                     priority_label = after.split()[0].strip(".,;:()") if after else ""
@@ -452,6 +457,7 @@ class _TrackerParser:
                 priority_label,
                 frequency,
                 len(blocks),
+                tuple(remaining_lines),
             )
         )
 

@@ -10,6 +10,7 @@ from audit.claims import count_for_item
 from audit.graph_layout import layout_graph
 from audit.model.config import Config
 from audit.model.document import Document
+from audit.model.evidence import ItemEvidence
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.report import (
@@ -27,6 +28,7 @@ from audit.model.report import (
     RuleOut,
     SummaryOut,
     TaskCountOut,
+    TermOut,
     ThresholdOut,
 )
 from audit.pipeline import Audit
@@ -69,6 +71,31 @@ def _example(r: ExampleResult, doc: Document | None) -> ExampleOut:
     )
 
 
+def _item_out(
+    text: str, count: int | None, actual: int | None, ev: ItemEvidence | None, document: str
+) -> ClaimItemOut:
+    if ev is None:
+        return ClaimItemOut(text=text, count=count, actual=actual)
+    from audit.rules.claims import describe_missing
+
+    reason = ev.reason
+    if ev.state == "missing":
+        reason = "missing " + describe_missing(ev)
+    elif ev.state == "generic":
+        reason = "generic item: not term-checked"
+    return ClaimItemOut(
+        text=text,
+        count=count,
+        actual=actual,
+        line=ev.line,
+        state=ev.state,
+        found=None if ev.state in ("generic", "uncheckable", "unchecked") else ev.state == "found",
+        terms=[TermOut(term=t.term, line=t.line) for t in ev.terms],
+        evidence=[f"{document}:{n}" for n in ev.evidence_lines] if ev.state == "found" else [],
+        reason=reason,
+    )
+
+
 def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportModel:
     """The report of one audit; ``roles`` are the page roles settled when the config was
     loaded (the report says which role each page got and why)."""
@@ -80,7 +107,8 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
         for rc in g.claims:
             doc = graph.documents.get(rc.document)
             items = []
-            for item in rc.claim.items:
+            evidence = dict(enumerate(rc.items))
+            for n, item in enumerate(rc.claim.items):
                 actual = None
                 if (
                     item.count is not None
@@ -89,7 +117,7 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
                     and rc.heading is not None
                 ):
                     actual = count_for_item(doc, rc.heading, item, rc.claim, analysis.config)
-                items.append(ClaimItemOut(text=item.text, count=item.count, actual=actual))
+                items.append(_item_out(item.text, item.count, actual, evidence.get(n), rc.document))
             section = (
                 str(rc.claim.section_number)
                 if rc.claim.section_number is not None
@@ -107,6 +135,8 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
                     resolved=rc.resolved,
                     reason=rc.reason,
                     line=rc.claim.span.line,
+                    credited=rc.credited,
+                    credit_note=rc.credit_note,
                 )
             )
         gaps.append(
@@ -133,6 +163,9 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
                 score=round(g.score, 4),
                 tasks=list(g.tasks),
                 recommended_tasks=list(g.gap.recommended_tasks),
+                unproven_items=sum(
+                    1 for rc in g.claims for ev in rc.items if ev.state == "missing"
+                ),
             )
         )
     diagnostics = [diagnostic(f) for f in audit.findings]

@@ -125,8 +125,10 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
         out += [
             "## Gaps",
             "",
-            "| # | gap | category | declared | computed | " + " | ".join(requirement_names) + " |",
-            "|---|---|---|---|---|" + "---|" * len(requirement_names),
+            "| # | gap | category | declared | computed | unproven items | "
+            + " | ".join(requirement_names)
+            + " |",
+            "|---|---|---|---|---|---|" + "---|" * len(requirement_names),
         ]
         for g in model.gaps:
             marks = " | ".join(_MARK[g.requirements[n].met] for n in requirement_names)
@@ -134,7 +136,7 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
             out.append(
                 f"| {g.number if g.number is not None else ''} | {_cell(g.title)} | "
                 f"{_cell(g.category)} | {declared} | {_STATUS[g.computed_status]} | "
-                f"{marks} |"
+                f"{g.unproven_items or ''} | {marks} |"
             )
         out.append("")
         out += [

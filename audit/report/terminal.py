@@ -62,6 +62,7 @@ def _gap_tables(model: ReportModel) -> list[Table]:
         table.add_column("declared", no_wrap=True)
         table.add_column("computed", no_wrap=True)
         table.add_column("score", justify="right", no_wrap=True)
+        table.add_column("unproven", justify="right", no_wrap=True)
         table.add_column("missing", ratio=2)
         category = None
         for g in gaps:
@@ -69,13 +70,14 @@ def _gap_tables(model: ReportModel) -> list[Table]:
                 if category is not None:
                     table.add_section()
                 category = g.category
-                table.add_row("", Text(category, style="bold"), "", "", "", "")
+                table.add_row("", Text(category, style="bold"), "", "", "", "", "")
             table.add_row(
                 str(g.number) if g.number is not None else "",
                 g.title,
                 _status(g.declared_status),
                 _status(g.computed_status),
                 f"{100 * g.score:.0f}%",
+                str(g.unproven_items or ""),
                 missing_phrase(g) or Text("—", style="dim"),
             )
         tables.append(table)

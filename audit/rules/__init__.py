@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from audit.model.document import Suppression
 from audit.model.finding import Finding, Severity
 from audit.rules import (
+    claims,
     examples_run,
     examples_static,
     frontmatter,
@@ -21,7 +22,17 @@ from audit.rules.registry import REGISTRY, Rule, RuleContext, rule
 
 __all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "apply_policy", "rule", "run_rules"]
 
-_FAMILIES = (parse_findings, frontmatter, links, tasks, qa, examples_static, examples_run, tracker)
+_FAMILIES = (
+    parse_findings,
+    frontmatter,
+    links,
+    tasks,
+    qa,
+    examples_static,
+    examples_run,
+    tracker,
+    claims,
+)
 
 
 def all_rules() -> list[Rule]:
