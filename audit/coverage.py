@@ -697,28 +697,6 @@ def _task_counts(graph: TopicGraph) -> dict[str, dict[str, int]]:
 
 
 # an id cell of a materials overview table ("| mlops_001 | Model serving | Medium | ... |")
-_OVERVIEW_ID = re.compile(r"^`?([a-z][a-z0-9]*_\d{3}(?:_[a-z0-9_]*[a-z0-9])?)`?$")
-
-
-def overview_table_ids(doc: Document) -> set[str]:
-    """Task ids in the ID column of the page's tables (the 06 pages' `Обзор задач` tables).
-
-    Read from the tables the parse kept (``Document.blocks``, header row first)."""
-    ids: set[str] = set()
-    for block in doc.blocks:
-        if block.kind != "table" or not block.rows:
-            continue
-        header = [cell.strip().casefold() for cell in block.rows[0]]
-        if "id" not in header:
-            continue
-        column = header.index("id")
-        for row in block.rows[1:]:
-            match = _OVERVIEW_ID.match(row[column].strip()) if column < len(row) else None
-            if match:
-                ids.add(match.group(1))
-    return ids
-
-
 def _task_tallies(
     trackers: Sequence[Tracker], graph: TopicGraph, counts: dict[str, dict[str, int]]
 ) -> dict[str, TaskTally]:
@@ -726,15 +704,14 @@ def _task_tallies(
     its materials pages declare in their headings and overview tables (the published site has
     no task pages)."""
     by_headings: dict[str, set[str]] = {}
+    by_tables: dict[str, set[str]] = {}
     for task_id, decls in graph.tasks.items():
         for decl in decls:
             doc = graph.documents.get(decl.path)
-            if decl.by == "heading" and doc is not None and doc.kind == "materials":
-                by_headings.setdefault(doc.track, set()).add(task_id)
-    by_tables: dict[str, set[str]] = {}
-    for doc in graph.documents.values():
-        if doc.kind == "materials":
-            by_tables.setdefault(doc.track, set()).update(overview_table_ids(doc))
+            if decl.by == "file" or doc is None or doc.kind != "materials":
+                continue
+            found = by_headings if decl.by == "heading" else by_tables
+            found.setdefault(doc.track, set()).add(task_id)
     tallies: dict[str, TaskTally] = {}
     for track in sorted({t.track for t in trackers}):
         files = counts.get(track, {})

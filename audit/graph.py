@@ -57,7 +57,7 @@ class TaskDeclaration:
     task_id: str
     path: str
     span: Span
-    by: Literal["file", "heading"]
+    by: Literal["file", "heading", "overview"]  # overview: the ID column of `Обзор задач`
 
 
 def _nx() -> Any:
@@ -288,11 +288,12 @@ def task_declarations(doc: Document) -> list[tuple[TaskDeclaration, int | None]]
         if doc.kind == "tracker":
             continue
         heading = mention.heading
+        by: Literal["heading", "overview"] = "heading"
         if heading is None and doc.kind == "materials":
-            heading = _overview_section(doc, mention.span.line)
+            heading, by = _overview_section(doc, mention.span.line), "overview"
         if heading is None:
             continue
-        out.append((TaskDeclaration(mention.task_id, doc.path, mention.span, "heading"), heading))
+        out.append((TaskDeclaration(mention.task_id, doc.path, mention.span, by), heading))
     return out
 
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.config import load_config
-from audit.coverage import overview_table_ids
 from audit.pipeline import Audit, full_audit
 from audit.report.build import build_report
 from audit.report.markdown import render as render_markdown
-from tests.helpers import parse_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 FIGURE_CODES = ("GP010", "GP018", "GP019")
@@ -133,19 +131,37 @@ def test_the_seed_shaped_tracker_keeps_its_figure_findings_and_gains_the_contrad
     assert contradiction.hint == files
 
 
-def test_overview_table_ids_are_read_from_the_id_column_of_a_kept_table() -> None:
-    # the parse keeps table blocks for trackers only today, so the table is parsed under a
-    # tracker's name; materials pages need the same (audit/parse/markdown.py keep_blocks)
-    doc = parse_text(
+def test_ids_of_a_materials_overview_table_are_counted_and_named_as_such(tmp_path: Path) -> None:
+    """The 06 pages have no task files and no ids in headings: their `Обзор задач` table is
+    where the tasks are declared, and the report says that is what it counted."""
+    track = tmp_path / "content" / "mlops"
+    track.mkdir(parents=True)
+    (track / "материалы.md").write_text(
         "# MLOps: учебные материалы\n\n## Обзор задач\n\n"
         "| ID | Задача | Сложность | Ключевые темы |\n|---|---|---|---|\n"
         "| mlops_001 | Model Serving | Medium | батчинг |\n"
-        "| `mlops_002` | Feature Store | Hard | онлайн и офлайн |\n"
-        "| см. ниже | Мониторинг | Medium | дрейф |\n\n"
-        "| Подкатегория | Задач |\n|---|---|\n| llm_001 | 1 |\n",
-        "content/mlops/пробелы-в-покрытии.md",
+        "| mlops_002 | Feature Store | Hard | онлайн и офлайн |\n\n"
+        "## 1. Сервинг\n\nТекст.\n",
+        encoding="utf-8",
     )
-    assert overview_table_ids(doc) == {"mlops_001", "mlops_002"}
+    (track / "пробелы-в-покрытии.md").write_text(
+        "# MLOps: Пробелы (Gaps)\n\nЧего НЕТ в 3 задачах.\n\n## Текущее покрытие (3 задачи)\n\n"
+        "| Подкатегория | Задач | Покрытие |\n|---|---|---|\n| Serving | 3 | Хорошее |\n\n"
+        "## КРИТИЧЕСКИЕ GAPS\n\n### 1. Feature stores (НЕТ)\n\nОсталось: всё\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "content-audit.yaml").write_text("content_root: content\n", encoding="utf-8")
+    audit = full_audit(
+        load_config(str(tmp_path / "content-audit.yaml")), execute=False, use_cache=False
+    )
+    counts = build_report(audit).coverage.task_counts
+    assert [(t.track, t.tasks, t.counted_from) for t in counts] == [
+        ("mlops", 2, "materials overview tables")
+    ]
+    assert [f.message for f in audit.findings if f.code == "GP010"] == [
+        "the lead says 3 tasks; the 'mlops' track's materials overview tables declare 2 tasks",
+        "the heading says 3 tasks; the 'mlops' track's materials overview tables declare 2 tasks",
+    ]
 
 
 def test_the_table_alone_against_the_lead_and_heading_reads_as_plural(tmp_path: Path) -> None:
