@@ -92,6 +92,9 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
         self.state = BuildState()
         self.links = _LinkRecords()
         self.last_audit_seconds = 0.0
+        self.last_parsed = 0  # documents parsed by the last audit (the others came from memo)
+        self.stats: dict[str, Any] = {}  # abs path -> (stat, Source): unchanged files not re-read
+        self.last: tuple[object, BuildState, Any] | None = None  # (inputs, state, report model)
         self.labels = dict(DEFAULT_LABELS)
 
     # ------------------------------------------------------------------ lifecycle
@@ -172,7 +175,20 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
             for f in files.documentation_pages()
             if _included(f) and f.src_uri != self.config.coverage_page
         ]
-        sources = page_sources(loaded, pages)
+        sources = page_sources(loaded, pages, self.stats)
+        inputs = (
+            loaded,
+            self.config.run_examples,
+            bool(self.config.coverage_page),
+            tuple((s.path, s.digest, s.read_error) for s in sources),
+        )
+        if self.last is not None and self.last[0] == inputs and not self.config.run_examples:
+            # nothing the audit reads changed (a theme or mkdocs.yml edit): same result
+            self.state = self.last[1]
+            self.last_parsed = 0
+            self.last_audit_seconds = time.perf_counter() - started
+            return self.last[2]
+        self.last_parsed = sum(1 for s in sources if (s.path, s.digest) not in self.memo)
         audit = full_audit(
             loaded,
             jobs=1,
@@ -194,9 +210,11 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
             badges = page_badges(tracker, doc, audit.coverage.gaps)
             summary = page_summary(tracker, buckets.get(tracker.track), len(badges))
             state.pages[tracker.path[len(state.prefix) :]] = PageMarks(badges, summary)
+        model = build_report(audit) if self.config.coverage_page else None
+        self.last = (inputs, state, model)
         state.seconds = self.last_audit_seconds = time.perf_counter() - started
         log.debug("content-audit: audited %d pages in %.3f s", len(sources), state.seconds)
-        return build_report(audit) if self.config.coverage_page else None
+        return model
 
     # ------------------------------------------------------------------ the pages
     def on_page_content(
