@@ -164,9 +164,10 @@ def analyse(
         return _analyse(loaded, jobs, stages, cache, sources, memo)
 
 
-def _parse_memo(
+def parse_memo(
     sources: Sequence[Source], config: Config, memo: dict[tuple[str, str], Document]
 ) -> list[Document]:
+    """Parse what ``memo`` does not hold by (path, digest); forget the versions not asked for."""
     from audit.parse.markdown import parse
 
     documents = []
@@ -201,7 +202,7 @@ def _analyse(
     sources = discover(config, root) if given is None else list(given)
     parse_cache = ParseCache(root, config) if cache else None
     if memo is not None:
-        documents = _parse_memo(sources, config, memo)
+        documents = parse_memo(sources, config, memo)
         parse_cache = None  # memoised documents are not a full run the cache may record
     else:
         documents = parse_all(sources, config, jobs, parse_cache)

@@ -93,6 +93,9 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
         self.links = _LinkRecords()
         self.last_audit_seconds = 0.0
         self.last_parsed = 0  # documents parsed by the last audit (the others came from memo)
+        self.owner: object = None  # the LoadedConfig the memos belong to
+        self.last_path = ""  # how the last audit ran: reused, incremental, full
+        self.trackers: dict[Any, Any] = {}  # parsed trackers by (path, digest, known pages)
         self.stats: dict[str, Any] = {}  # abs path -> (stat, Source): unchanged files not re-read
         self.last: tuple[object, BuildState, Any] | None = None  # (inputs, state, report model)
         self.labels = dict(DEFAULT_LABELS)
@@ -175,6 +178,12 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
             for f in files.documentation_pages()
             if _included(f) and f.src_uri != self.config.coverage_page
         ]
+        if self.owner != loaded:  # another project or config: nothing remembered applies
+            self.owner = loaded
+            self.memo.clear()
+            self.trackers.clear()
+            self.stats.clear()
+            self.last = None
         sources = page_sources(loaded, pages, self.stats)
         inputs = (
             loaded,
@@ -186,17 +195,33 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
             # nothing the audit reads changed (a theme or mkdocs.yml edit): same result
             self.state = self.last[1]
             self.last_parsed = 0
+            self.last_path = "reused"
             self.last_audit_seconds = time.perf_counter() - started
             return self.last[2]
         self.last_parsed = sum(1 for s in sources if (s.path, s.digest) not in self.memo)
-        audit = full_audit(
-            loaded,
-            jobs=1,
-            execute=self.config.run_examples,
-            use_cache=self.config.run_examples,  # the example results cache; parse: the memo
-            sources=sources,
-            memo=self.memo,
+        fast = (
+            not self.config.run_examples
+            and not self.config.coverage_page
+            and len(pages) == len(sources)
+            and all(p.abs_src_path is not None for p in pages)
+            and _discovered(loaded) == {s.path for s in sources}
         )
+        self.last_path = "incremental" if fast and self.memo else "full"
+        if fast and self.memo:
+            audit = self._rebuild_audit(loaded, sources)
+        elif fast:  # the first build: a full run that leaves the incremental engine its state
+            audit = full_audit(loaded, jobs=1, execute=False, use_cache=True)
+            self.memo.clear()
+            self.memo.update({(d.path, d.digest): d for d in audit.analysis.documents})
+        else:
+            audit = full_audit(
+                loaded,
+                jobs=1,
+                execute=self.config.run_examples,
+                use_cache=self.config.run_examples,  # the example results cache; parse: the memo
+                sources=sources,
+                memo=self.memo,
+            )
         state = self.state
         state.findings = audit.findings
         state.documents = {d.path: d for d in audit.analysis.documents}
@@ -215,6 +240,17 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
         state.seconds = self.last_audit_seconds = time.perf_counter() - started
         log.debug("content-audit: audited %d pages in %.3f s", len(sources), state.seconds)
         return model
+
+    def _rebuild_audit(self, loaded: Any, sources: list[Any]) -> Any:
+        """Static findings from the incremental engine (only the files an edit can affect are
+        re-checked), trackers and coverage on the in-memory documents."""
+        from audit.incremental import check
+        from audit.mkdocs_plugin.fast import tracker_audit
+        from audit.pipeline import parse_memo
+
+        static, _paths = check(loaded, 1)
+        documents = parse_memo(sources, loaded.config, self.memo)
+        return tracker_audit(loaded, documents, static, self.trackers)
 
     # ------------------------------------------------------------------ the pages
     def on_page_content(
@@ -283,6 +319,14 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
             return False
         seen = self.links.seen.get((src_uri, _norm_url(link.target)))
         return seen is not None and seen >= level
+
+
+def _discovered(loaded: Any) -> set[str] | None:
+    """The paths discovery would audit (stat only), or None when the walk fails."""
+    from audit.cache import walk_stats
+
+    stats = walk_stats(loaded.config, loaded.root)
+    return None if stats is None else {rel for rel, *_rest in stats}
 
 
 def _included(f: File) -> bool:

@@ -4,8 +4,11 @@ a remembered result, and must parse only what changed."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.mkdocs_plugin.site import cli_report, copy_site, read_page
 
@@ -26,8 +29,15 @@ def _statuses(root: Path) -> dict[str, str]:
     return {b["data-gap-id"]: b["data-gap-status"] for b in read_page(root / TRACKER).badges}
 
 
-def test_a_rebuild_shows_the_edit_and_parses_only_the_edited_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("drafts", [True, False], ids=["exclude_docs", "incremental"])
+def test_a_rebuild_shows_the_edit_and_parses_only_the_edited_page(
+    tmp_path: Path, drafts: bool
+) -> None:
+    """With an excluded draft the full audit runs on mkdocs' pages; without, the incremental
+    engine (the pages mkdocs builds are then the files discovery finds)."""
     root = copy_site(tmp_path)
+    if not drafts:
+        shutil.rmtree(root / "docs" / "черновики")
     first = _build(root)
     assert _statuses(root)["tokenization"] == "covered"
     assert first.last_parsed >= 5
@@ -41,11 +51,15 @@ def test_a_rebuild_shows_the_edit_and_parses_only_the_edited_page(tmp_path: Path
     interview.write_text(text.replace("### Killer\n\nQ: Почему", "### Killer\n\nПочему"), "utf-8")
     edited = _build(root)
     assert edited is first and edited.last_parsed == 1
+    assert edited.last_path == ("full" if drafts else "incremental")
     statuses = _statuses(root)
     assert statuses["tokenization"] == "partial"
     cli = {g["id"]: g["computed_status"] for g in cli_report(root)["gaps"]}  # type: ignore[attr-defined]
     assert statuses == cli
 
+    assert read_page(root / TRACKER).summaries[0]["data-coverage-measured"] == "{:.1f}".format(
+        next(b["score"] for b in cli_report(root)["coverage"]["by_track"])  # type: ignore[index]
+    )
     (root / "docs" / "tasks" / "llm_001_tokenization.md").unlink()
     _build(root)
     assert _statuses(root) == {

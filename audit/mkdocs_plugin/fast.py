@@ -1,0 +1,75 @@
+"""The serve rebuild path: static findings from the incremental engine, trackers and coverage on
+a graph view without networkx.
+
+Used only when it gives the full audit's answer: the pages mkdocs builds are exactly the files
+discovery finds (no exclude_docs page, no virtual page), examples are not run, and no coverage
+page (whose report model reads the full graph) is asked for. The tracker stage reads only
+``graph.documents`` and the task declarations, which the view holds exactly as ``build_graph``
+fills them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from audit.config import LoadedConfig
+from audit.graph import TaskDeclaration, TopicGraph, task_declarations
+from audit.model.document import Document
+from audit.model.finding import Finding
+from audit.model.tracker import Tracker
+from audit.pipeline import Analysis, Audit
+
+
+class DocumentsView(TopicGraph):
+    """Documents and task declarations only: what the tracker stage reads of the graph."""
+
+    def __init__(self, loaded: LoadedConfig, documents: Sequence[Document]) -> None:
+        self.g = None
+        self.config = loaded.config
+        self.root = loaded.root
+        self.content_prefix = loaded.config.content_root.strip("/")
+        self.documents = {d.path: d for d in sorted(documents, key=lambda d: d.path)}
+        self.tasks: dict[str, list[TaskDeclaration]] = {}
+        self.links = []
+        for doc in self.documents.values():
+            for decl, _heading in task_declarations(doc):
+                self.tasks.setdefault(decl.task_id, []).append(decl)
+
+
+def tracker_audit(
+    loaded: LoadedConfig,
+    documents: Sequence[Document],
+    static: Sequence[Finding],
+    tracker_memo: dict[tuple[str, str, int], Tracker],
+) -> Audit:
+    """full_audit's tail (trackers → coverage → tracker rules → thresholds) without examples."""
+    from audit.coverage import (
+        compute_coverage,
+        evaluate_thresholds,
+        findings_error_count,
+        load_requirements,
+    )
+    from audit.parse.tracker import parse_tracker
+    from audit.rules import RuleContext, run_rules
+
+    config, root = loaded.config, loaded.root
+    graph = DocumentsView(loaded, documents)
+    known = frozenset(graph.documents)
+    trackers = []
+    for d in graph.documents.values():
+        if d.kind != "tracker":
+            continue
+        key = (d.path, d.digest, hash(known))
+        tracker = tracker_memo.get(key)
+        if tracker is None:
+            tracker = tracker_memo[key] = parse_tracker(d, config, set(known))
+        trackers.append(tracker)
+    spec = load_requirements(config, root)
+    coverage = compute_coverage(trackers, graph, config, spec, None)
+    ctx = RuleContext(
+        graph, config, root, {"trackers": trackers, "coverage": coverage, "example_results": None}
+    )
+    findings = sorted([*static, *run_rules(ctx, ("tracker",))], key=Finding.sort_key)
+    coverage.thresholds = evaluate_thresholds(coverage, config, findings_error_count(findings))
+    analysis = Analysis(config, root, list(graph.documents.values()), graph, list(static))
+    return Audit(analysis, trackers, coverage, None, findings)
