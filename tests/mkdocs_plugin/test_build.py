@@ -168,3 +168,20 @@ def test_material_theme_builds_strict_clean_but_for_the_findings(tmp_path: Path)
     page = root / TRACKER_HTML
     assert len(read_page(page).badges) == 3
     assert "assets/content-audit/content-audit.css" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("fail_on", "level"), [("error", "INFO"), ("warning", "WARNING")])
+def test_fail_on_decides_which_severities_are_mkdocs_warnings(
+    tmp_path: Path, fail_on: str, level: str
+) -> None:
+    root = copy_site(tmp_path)
+    config = root / "content-audit.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "rules:\n  severity:\n    GP010: warning\n",
+        encoding="utf-8",
+    )
+    set_plugin_options(root, f"fail_on: {fail_on}")
+    result = build(root)
+    assert result.returncode == 0, result.log
+    gp010 = [ln for ln in result.lines() if " GP010 " in ln]
+    assert len(gp010) == 1 and gp010[0].startswith(level), gp010
