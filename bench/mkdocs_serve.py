@@ -39,9 +39,12 @@ class _Count(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.count = 0
+        self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage())
 
 
 def _site(folder: Path, files: int, plugin: bool) -> Path:
@@ -109,9 +112,12 @@ def run(files: int) -> dict[str, Any]:
                     "build_s": round(seconds, 3),
                     "audit_s": round(plugin.last_audit_seconds, 3),
                     "parsed": plugin.last_parsed,
+                    "path": plugin.last_path,
                 }
             )
         out["rebuilds"] = rebuilds
+    if counter.errors:  # a number measured around an internal error would be meaningless
+        raise SystemExit("the plugin logged errors:\n" + "\n".join(counter.errors))
     return out
 
 
