@@ -93,6 +93,7 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
         self.links = _LinkRecords()
         self.last_audit_seconds = 0.0
         self.last_parsed = 0  # documents parsed by the last audit (the others came from memo)
+        self.serving = False  # mkdocs serve: rebuilds follow, worth the incremental engine's cache
         self.owner: object = None  # the LoadedConfig the memos belong to
         self.last_path = ""  # how the last audit ran: reused, incremental, full
         self.trackers: dict[Any, Any] = {}  # parsed trackers by (path, digest, known pages)
@@ -103,6 +104,7 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
     # ------------------------------------------------------------------ lifecycle
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Present so that mkdocs keeps this instance (and its memo) across serve rebuilds."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.state = BuildState()
@@ -200,7 +202,8 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
             return self.last[2]
         self.last_parsed = sum(1 for s in sources if (s.path, s.digest) not in self.memo)
         fast = (
-            not self.config.run_examples
+            self.serving  # a one-off build leaves no cache behind
+            and not self.config.run_examples
             and not self.config.coverage_page
             and len(pages) == len(sources)
             and all(p.abs_src_path is not None for p in pages)

@@ -185,3 +185,9 @@ def test_fail_on_decides_which_severities_are_mkdocs_warnings(
     assert result.returncode == 0, result.log
     gp010 = [ln for ln in result.lines() if " GP010 " in ln]
     assert len(gp010) == 1 and gp010[0].startswith(level), gp010
+
+
+def test_a_plain_build_leaves_no_cache_behind(tmp_path: Path) -> None:
+    root = copy_site(tmp_path)
+    assert build(root).returncode == 0
+    assert not (root / ".content-audit-cache").exists()
