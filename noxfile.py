@@ -79,6 +79,8 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "bench.check", *session.posargs)
     # the example runner: 200 generated examples, sequential vs pool, cold vs warm cache
     session.run("python", "-m", "bench.examples")
+    # mkdocs serve with the plugin: a 1,000-page site, first build and three rebuilds after an edit
+    session.run("python", "-m", "bench.mkdocs_serve", "--json", "build/bench/mkdocs_serve.json")
 
 
 @nox.session(python=PYTHON)

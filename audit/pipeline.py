@@ -148,30 +148,71 @@ def _parse_cached(
 
 
 def analyse(
-    loaded: LoadedConfig, jobs: int = 1, stages: Sequence[str] = ("static",), cache: bool = False
+    loaded: LoadedConfig,
+    jobs: int = 1,
+    stages: Sequence[str] = ("static",),
+    cache: bool = False,
+    sources: Sequence[Source] | None = None,
+    memo: dict[tuple[str, str], Document] | None = None,
 ) -> Analysis:
     """discover → parse → graph → rules over every document.
 
     With ``cache``, unchanged documents come from the parse cache, and the run is recorded as the
-    state the incremental ``check`` (``audit/incremental.py``) builds on."""
+    state the incremental ``check`` (``audit/incremental.py``) builds on. ``sources`` replaces
+    discovery (the mkdocs plugin audits the pages mkdocs builds); ``memo`` keeps parsed documents
+    in memory by (path, digest) across runs of one process (``mkdocs serve``)."""
     with gc_paused():
-        return _analyse(loaded, jobs, stages, cache)
+        return _analyse(loaded, jobs, stages, cache, sources, memo)
 
 
-def _analyse(loaded: LoadedConfig, jobs: int, stages: Sequence[str], cache: bool) -> Analysis:
+def parse_memo(
+    sources: Sequence[Source], config: Config, memo: dict[tuple[str, str], Document]
+) -> list[Document]:
+    """Parse what ``memo`` does not hold by (path, digest); forget the versions not asked for."""
+    from audit.parse.markdown import parse
+
+    documents = []
+    wanted = set()
+    for source in sources:
+        key = (source.path, source.digest)
+        wanted.add(key)
+        doc = memo.get(key) if source.data is not None else None
+        if doc is None:
+            doc = parse(source, config)
+            if source.data is not None:
+                memo[key] = doc
+        documents.append(doc)
+    for key in [k for k in memo if k not in wanted]:  # forget edited and deleted versions
+        del memo[key]
+    documents.sort(key=lambda d: d.path)
+    return documents
+
+
+def _analyse(
+    loaded: LoadedConfig,
+    jobs: int,
+    stages: Sequence[str],
+    cache: bool,
+    given: Sequence[Source] | None,
+    memo: dict[tuple[str, str], Document] | None,
+) -> Analysis:
     from audit.rules import RuleContext, run_rules
 
     config, root = loaded.config, loaded.root
     started = time.time_ns()
-    sources = discover(config, root)
+    sources = discover(config, root) if given is None else list(given)
     parse_cache = ParseCache(root, config) if cache else None
-    documents = parse_all(sources, config, jobs, parse_cache)
+    if memo is not None:
+        documents = parse_memo(sources, config, memo)
+        parse_cache = None  # memoised documents are not a full run the cache may record
+    else:
+        documents = parse_all(sources, config, jobs, parse_cache)
     graph = build_graph(documents, config, root)
     ctx = RuleContext(graph, config, root)
     file_findings = run_rules(ctx, stages, scopes=("file",))
     global_findings = run_rules(ctx, stages, scopes=("global",))
     findings = sorted([*file_findings, *global_findings], key=Finding.sort_key)
-    if parse_cache is not None:
+    if parse_cache is not None and given is None:  # only a discovered run is `check`'s state
         from audit.incremental import save_full
 
         save_full(
@@ -222,10 +263,13 @@ def full_audit(
     execute: bool = True,
     progress: Callable[[int, int, Sequence[ExampleResult]], None] | None = None,
     use_cache: bool = True,
+    sources: Sequence[Source] | None = None,
+    memo: dict[tuple[str, str], Document] | None = None,
 ) -> Audit:
     """discover → parse → graph → rules → trackers → examples → coverage → tracker rules.
 
-    ``use_cache`` covers both the parse cache and the example results cache."""
+    ``use_cache`` covers both the parse cache and the example results cache; ``sources`` and
+    ``memo`` as in ``analyse``."""
     from audit.coverage import (
         compute_coverage,
         evaluate_thresholds,
@@ -236,7 +280,7 @@ def full_audit(
     from audit.parse.tracker import parse_tracker
     from audit.rules import RuleContext, run_rules
 
-    analysis = analyse(loaded, jobs, cache=use_cache)
+    analysis = analyse(loaded, jobs, cache=use_cache, sources=sources, memo=memo)
     config, root, graph = analysis.config, analysis.root, analysis.graph
     known = {d.path for d in analysis.documents}
     trackers = [
