@@ -109,6 +109,7 @@ def tracker_audit(
         load_requirements,
     )
     from audit.parse.tracker import parse_tracker
+    from audit.pipeline import tracker_config
     from audit.rules import RuleContext, run_rules
 
     config, root = loaded.config, loaded.root
@@ -121,10 +122,13 @@ def tracker_audit(
         key = (d.path, d.digest, hash(known))
         tracker = tracker_memo.get(key)
         if tracker is None:
-            tracker = tracker_memo[key] = parse_tracker(d, config, set(known))
+            tracker = tracker_memo[key] = parse_tracker(
+                d, tracker_config(d, config, list(graph.documents.values())), set(known)
+            )
         trackers.append(tracker)
     spec = load_requirements(config, root)
-    coverage = compute_coverage(trackers, graph, config, spec, None)
+    coverage = compute_coverage(trackers, graph, config, spec, None, root=root)
+    coverage.measured = bool(trackers)
     ctx = RuleContext(
         graph, config, root, {"trackers": trackers, "coverage": coverage, "example_results": None}
     )
