@@ -74,7 +74,7 @@ class DocumentsView(TopicGraph):
             return []
         if path not in self._resolved:
 
-            def anchors_of(target: str) -> set[str] | None:
+            def anchors_of(target: str) -> frozenset[str] | None:
                 found = self.documents.get(target)
                 return found.anchors() if found is not None else None
 
