@@ -362,9 +362,9 @@ def compute_coverage(
     config: Config,
     spec: RequirementsSpec,
     example_results: Sequence[ExampleResult] | None = None,
-    error_count: int = 0,
 ) -> Coverage:
-    """The coverage stage's one door."""
+    """The coverage stage's one door. Thresholds are the next stage (``evaluate_thresholds``):
+    they need the error count of every finding, and the tracker rules read this coverage."""
     examples: dict[str, list[ExampleResult]] | None = None
     if example_results is not None:
         examples = {}
@@ -413,7 +413,6 @@ def compute_coverage(
         )
     coverage.task_counts = _task_counts(graph)
     coverage.task_tallies = _task_tallies(trackers, graph, coverage.task_counts)
-    coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
 
 

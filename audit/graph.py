@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from audit.model.config import Config
+from audit.model.coverage import Coverage
 from audit.model.document import Document, Link
 from audit.model.span import Span
+from audit.model.tracker import Tracker
 
 EdgeKind = Literal[
     "contains",
@@ -414,7 +416,7 @@ def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
     return out
 
 
-def add_gaps(graph: TopicGraph, trackers: Iterable[Any], coverage: Any) -> None:
+def add_gaps(graph: TopicGraph, trackers: Iterable[Tracker], coverage: Coverage) -> None:
     """Gaps join the graph: gap → claimed sections, gap → tasks, gap → examples in its sections.
 
     ``coverage`` is the computed Coverage (its resolved claims and tasks are reused, so claim

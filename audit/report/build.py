@@ -145,7 +145,7 @@ def build_report(audit: Audit) -> ReportModel:
             passed=t.passed,
             comparison=t.comparison,
         )
-        for t in coverage.thresholds
+        for t in audit.thresholds
     ]
     unresolved = sorted(str(n) for n, d in graph.g.nodes(data=True) if d.get("missing"))
     summary = SummaryOut(
