@@ -31,7 +31,7 @@ from audit.model.tracker import Tracker
 
 PARALLEL_MIN_FILES = 64
 # what `check` runs: every rule that needs no example to be executed
-CHECK_STAGES = ("static",)
+CHECK_STAGES = ("static", "tracker")
 
 
 def default_jobs() -> int:

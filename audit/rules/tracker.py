@@ -111,6 +111,9 @@ def declared_status_differs(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks: a gap's declared status (`НЕТ`, `ЧАСТИЧНО ЗАПОЛНЕНО`, `ЗАПОЛНЕНО`...) equals
     the status computed from the requirements in schema/requirements.yaml.
+    `check` runs no example: it counts an example that compiles as working and says so; when
+    the difference holds only if the examples work, the message says "if its examples work"
+    (`report` runs them and decides).
     Why: this is the claim readers trust most, and the first to go stale.
     Example: `— ЧАСТИЧНО ЗАПОЛНЕНО` on a gap that meets all four requirements.
     Fix: change the status, or finish the missing requirement (the message names it).
