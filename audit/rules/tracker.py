@@ -111,9 +111,6 @@ def declared_status_differs(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks: a gap's declared status (`НЕТ`, `ЧАСТИЧНО ЗАПОЛНЕНО`, `ЗАПОЛНЕНО`...) equals
     the status computed from the requirements in schema/requirements.yaml.
-    `check` runs no example: it counts an example that compiles as working and says so; when
-    the difference holds only if the examples work, the message says "if its examples work"
-    (`report` runs them and decides).
     Why: this is the claim readers trust most, and the first to go stale.
     Example: `— ЧАСТИЧНО ЗАПОЛНЕНО` on a gap that meets all four requirements.
     Fix: change the status, or finish the missing requirement (the message names it).
@@ -130,7 +127,7 @@ def declared_status_differs(ctx: RuleContext) -> Iterator[Finding]:
         missing = [f"{r.name} ({r.reason})" for r in g.requirements if not r.met]
         detail = "; missing: " + "; ".join(missing) if missing else "; all requirements met"
         condition, hint = "", ""
-        if low is not None:  # examples not run: the true status lies between low and g
+        if low is not None and low.status != g.status:  # the truth lies between low and g
             if _ORDER[low.status] <= _ORDER[declared] < _ORDER[g.status]:
                 condition = " if its examples work"
                 hint = f"{_NOT_RUN}; `content-audit report` runs them"
@@ -294,8 +291,11 @@ def hand_written_figure_differs(ctx: RuleContext) -> Iterator[Finding]:
                         f"coverage of '{tracker.track}' is {bucket.score:.1f}%"
                     )
                     hint = ""
-                    if worst is not None:  # examples not run: the score lies in [low, high]
-                        low = next((b for b in worst.by_track if b.name == tracker.track), bucket)
+                    low = next(
+                        (b for b in (worst.by_track if worst else ()) if b.name == tracker.track),
+                        bucket,
+                    )
+                    if low.score != bucket.score:  # examples not run: the truth is in between
                         if low.score - 5 <= fig.value <= bucket.score + 5:
                             message += " if the track's examples work"
                             hint = (
