@@ -159,6 +159,8 @@ class IndexGraph(TopicGraph):
         self.documents = {d.path: d for d in sorted(documents, key=lambda d: d.path)}
         self.tasks = index.declared
         self.links = []
+        self._links_index = {}
+        self._links_index_size = -1
         for doc in self.documents.values():
             self._resolve(doc)
 
@@ -188,23 +190,27 @@ def declared_index(entries: Iterable[FileEntry]) -> dict[str, list[TaskDeclarati
 
 
 def global_digest(entries: dict[str, FileEntry], config: Config) -> str:
-    """Digest of what the whole-tree findings can read: every file's fragment (the global
-    static rules) and, when the tree has a tracker, the whole content of every tracker, every
-    materials page and every other page of a tracker's track (the tracker rules read the claimed
-    sections, their Q&A and examples, and the overview tables; claims name pages of the
-    tracker's own track). Task files count through their fragment."""
+    """Digest of what the whole-tree findings can read, in two parts ``STATIC+TRACKER``.
+
+    STATIC: every file's fragment (what the global static rules read). TRACKER, when the tree
+    has a tracker: the whole content of every tracker, every materials page and every other
+    page of a tracker's track (the tracker rules read the claimed sections, their Q&A and
+    examples, and the overview tables; claims name pages of the tracker's own track). The
+    tracker rules also read fragments (task front matter, links): they run again when either
+    part changed, the global static rules only when STATIC did."""
     from audit.parse.markdown import document_kind
 
     prefix = config.content_root.strip("/")
     kinds = {p: document_kind(p[len(prefix) + 1 :] if prefix else p, config) for p in entries}
     tracked = {track for kind, track in kinds.values() if kind == "tracker"}
-    h = hashlib.blake2b(digest_size=16)
+    static = hashlib.blake2b(digest_size=16)
+    tracker = hashlib.blake2b(digest_size=16)
     for path in sorted(entries):
-        h.update(f"{path}\x00{entries[path].fragment}\n".encode("utf-8", "surrogatepass"))
+        static.update(f"{path}\x00{entries[path].fragment}\n".encode("utf-8", "surrogatepass"))
         kind, track = kinds[path]
         if tracked and kind != "task" and (kind == "materials" or track in tracked):
-            h.update(f"{path}\x01{entries[path].digest}\n".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+            tracker.update(f"{path}\x01{entries[path].digest}\n".encode("utf-8", "surrogatepass"))
+    return f"{static.hexdigest()}+{tracker.hexdigest() if tracked else ''}"
 
 
 def group_by_file(
@@ -407,8 +413,12 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
     digest = global_digest(entries, config)
     global_findings = state.global_findings
     global_ran = digest != state.global_digest
-    if global_ran:
+    if digest.partition("+")[0] != state.global_digest.partition("+")[0]:
         global_findings = _global_findings(loaded, cache, entries, parsed)
+    elif global_ran:  # only what the tracker rules read changed: no networkx graph needed
+        global_findings = _tracker_findings_again(
+            loaded, cache, entries, parsed, index, list(state.global_findings)
+        )
     if not (affected or removed or changed or global_ran or restated):
         return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
     located = cache.flush()
@@ -440,6 +450,21 @@ def _global_findings(
     parsed: dict[str, Document],
 ) -> list[Finding]:
     """The global rules over the full graph of every document (loaded from the cache)."""
+    from audit.graph import build_graph
+
+    documents = _all_documents(loaded, cache, entries, parsed)
+    docs = sorted(documents.values(), key=lambda d: d.path)
+    return _whole_tree_findings(docs, build_graph(docs, loaded.config, loaded.root))
+
+
+def _all_documents(
+    loaded: LoadedConfig,
+    cache: ParseCache,
+    entries: dict[str, FileEntry],
+    parsed: dict[str, Document],
+) -> dict[str, Document]:
+    """Every document: the ones parsed this run, the others from the cache (parsed again when
+    the cache lost them)."""
     from audit.discover import read_source
 
     config, root = loaded.config, loaded.root
@@ -452,10 +477,28 @@ def _global_findings(
         content = (root / config.content_root).resolve()
         again = [read_source(root / p, root, content) for p in missing]
         documents.update({d.path: d for d in parse_all(again, config, 1, cache)})
-    from audit.graph import build_graph
+    return documents
 
-    docs = sorted(documents.values(), key=lambda d: d.path)
-    return _whole_tree_findings(docs, build_graph(docs, config, root))
+
+def _tracker_findings_again(
+    loaded: LoadedConfig,
+    cache: ParseCache,
+    entries: dict[str, FileEntry],
+    parsed: dict[str, Document],
+    index: Index,
+    previous: list[Finding],
+) -> list[Finding]:
+    """The tracker findings over every document on an index view (no networkx graph), with the
+    global static findings of the last run kept: their inputs did not change."""
+    from audit.rules import REGISTRY
+
+    config, root = loaded.config, loaded.root
+    documents = _all_documents(loaded, cache, entries, parsed)
+    view = IndexGraph(config, root, documents.values(), index)
+    kept = [f for f in previous if f.code not in REGISTRY or REGISTRY[f.code].stage != "tracker"]
+    found = kept + check_tracker_findings(view.documents.values(), view, config, root)
+    found.sort(key=Finding.sort_key)
+    return found
 
 
 def _whole_tree_findings(documents: Sequence[Document], graph: TopicGraph) -> list[Finding]:
