@@ -410,7 +410,8 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             restated = True
 
     # 5. the global rules: recomputed on the full graph only when what they read changed
-    digest = global_digest(entries, config)
+    # fragments and digests change only with a parse or a removal: else the digest is the same
+    digest = global_digest(entries, config) if parsed or removed else state.global_digest
     global_findings = state.global_findings
     global_ran = digest != state.global_digest
     if digest.partition("+")[0] != state.global_digest.partition("+")[0]:
