@@ -267,6 +267,7 @@ def exit_code_for(findings: Sequence[Finding]) -> int:
 
 
 def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
+    from audit.pipeline import check
     from audit.report.diagnostics import RENDERERS
 
     if args.verbose:
@@ -275,15 +276,8 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         sys.stderr.write(describe(loaded))
     require_content_root(loaded)
     selected = _selected(loaded, args.paths)
-    if args.no_cache:
-        from audit.pipeline import analyse
-
-        analysis = analyse(loaded, jobs=_jobs(args.jobs))
-        all_findings, doc_paths = analysis.findings, [d.path for d in analysis.documents]
-    else:  # re-checks only what the edits since the last run can affect
-        from audit.incremental import check
-
-        all_findings, doc_paths = check(loaded, _jobs(args.jobs))
+    # with the cache, re-checks only what the edits since the last run can affect
+    all_findings, doc_paths = check(loaded, _jobs(args.jobs), use_cache=not args.no_cache)
     require_pages(loaded, len(doc_paths))
     findings = filter_findings(all_findings, selected)
     files = (

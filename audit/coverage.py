@@ -494,10 +494,10 @@ def compute_coverage(
     config: Config,
     spec: RequirementsSpec,
     example_results: Sequence[ExampleResult] | None = None,
-    error_count: int = 0,
     root: Path | None = None,
 ) -> Coverage:
-    """The coverage stage's one door.
+    """The coverage stage's one door. Thresholds are the next stage (``evaluate_thresholds``):
+    they need the error count of every finding, and the tracker rules read this coverage.
 
     With ``root``, each claimed item is looked for in its section (``audit/evidence.py``) and a
     section counts for a gap only when it holds something of that gap; without it (no files to
@@ -509,7 +509,7 @@ def compute_coverage(
         for result in example_results:
             examples.setdefault(result.example_id, []).append(result)
     rows = match_priority_rows(trackers, graph, config.tracker.title_match_threshold)
-    coverage = Coverage(examples_executed=example_results is not None)
+    coverage = Coverage(examples_executed=example_results is not None, measured=bool(trackers))
     by_gap = _tasks_by_gap(graph)
     for tracker in trackers:
         row_tasks = _row_tasks_by_gap(tracker, rows)
@@ -557,7 +557,6 @@ def compute_coverage(
         )
     coverage.task_counts = _task_counts(graph)
     coverage.task_tallies = _task_tallies(trackers, graph, coverage.task_counts)
-    coverage.thresholds = evaluate_thresholds(coverage, config, error_count)
     return coverage
 
 

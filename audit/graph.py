@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from audit.model.config import Config
+from audit.model.coverage import Coverage
 from audit.model.document import Document, Link
 from audit.model.span import Span
+from audit.model.tracker import Tracker
 
 EdgeKind = Literal[
     "contains",
@@ -425,10 +427,20 @@ def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
     out: set[str] = set()
     if decl is None:
         return out
-    node = task_node(task_id)
-    for _s, target, key in graph.g.out_edges(node, keys=True):
-        if key in ("related", "prerequisite") and str(target).startswith("task:"):
-            out.add(str(target)[5:])
+    if graph.g is None:  # a view without networkx (the incremental check): the front matter
+        for each in graph.tasks.get(task_id, []):
+            source = graph.documents.get(each.path) if each.by == "file" else None
+            fm = source.front_matter if source is not None else None
+            if isinstance(fm, dict):
+                for key in ("related", "prerequisites"):
+                    values = fm.get(key)
+                    if isinstance(values, list):
+                        out.update(v for v in values if isinstance(v, str))
+    else:
+        node = task_node(task_id)
+        for _s, target, key in graph.g.out_edges(node, keys=True):
+            if key in ("related", "prerequisite") and str(target).startswith("task:"):
+                out.add(str(target)[5:])
     doc = graph.documents.get(decl.path)
     if doc is None:
         return out
@@ -442,7 +454,7 @@ def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
     return out
 
 
-def add_gaps(graph: TopicGraph, trackers: Iterable[Any], coverage: Any) -> None:
+def add_gaps(graph: TopicGraph, trackers: Iterable[Tracker], coverage: Coverage) -> None:
     """Gaps join the graph: gap → claimed sections, gap → tasks, gap → examples in its sections.
 
     ``coverage`` is the computed Coverage (its resolved claims and tasks are reused, so claim

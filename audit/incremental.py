@@ -49,8 +49,9 @@ from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.finding import Finding
 from audit.model.source import Source
+from audit.stages import CHECK_STAGES, check_tracker_findings, gc_paused, parse_all, run_stage_rules
 
-STAGES = ("static",)
+STAGES = CHECK_STAGES
 Stat_ = Stat | None
 
 
@@ -73,7 +74,8 @@ def referenced_ids(doc: Document) -> list[str]:
 def fragment(doc: Document, content_prefix: str) -> str:
     """Digest of everything of ``doc`` the global rules can read through the graph: task
     declarations (and their spans), relations, mentions, where its links point, front matter
-    spans and suppressions. Prose, code and Q&A are not in it."""
+    spans, the front matter a tracker's coverage reads of a task (gap, track, subcategory) and
+    suppressions. Prose, code and Q&A are not in it."""
     fm = doc.front_matter if isinstance(doc.front_matter, dict) else None
     links = []
     for link in doc.links:
@@ -86,6 +88,7 @@ def fragment(doc: Document, content_prefix: str) -> str:
         repr(fm.get("id")) if fm else "",
         repr(fm.get("related")) if fm else "",
         repr(fm.get("prerequisites")) if fm else "",
+        repr([fm.get(key) for key in ("gap", "track", "subcategory")]) if fm else "",
         doc.front_matter_span,
         sorted(doc.front_matter_key_lines.items()),
         [(m.task_id, m.span, m.heading is not None) for m in doc.task_mentions],
@@ -156,6 +159,8 @@ class IndexGraph(TopicGraph):
         self.documents = {d.path: d for d in sorted(documents, key=lambda d: d.path)}
         self.tasks = index.declared
         self.links = []
+        self._links_index = {}
+        self._links_index_size = -1
         for doc in self.documents.values():
             self._resolve(doc)
 
@@ -184,11 +189,28 @@ def declared_index(entries: Iterable[FileEntry]) -> dict[str, list[TaskDeclarati
     return out
 
 
-def global_digest(entries: dict[str, FileEntry]) -> str:
-    h = hashlib.blake2b(digest_size=16)
+def global_digest(entries: dict[str, FileEntry], config: Config) -> str:
+    """Digest of what the whole-tree findings can read, in two parts ``STATIC+TRACKER``.
+
+    STATIC: every file's fragment (what the global static rules read). TRACKER, when the tree
+    has a tracker: the whole content of every tracker, every materials page and every other
+    page of a tracker's track (the tracker rules read the claimed sections, their Q&A and
+    examples, and the overview tables; claims name pages of the tracker's own track). The
+    tracker rules also read fragments (task front matter, links): they run again when either
+    part changed, the global static rules only when STATIC did."""
+    from audit.parse.markdown import document_kind
+
+    prefix = config.content_root.strip("/")
+    kinds = {p: document_kind(p[len(prefix) + 1 :] if prefix else p, config) for p in entries}
+    tracked = {track for kind, track in kinds.values() if kind == "tracker"}
+    static = hashlib.blake2b(digest_size=16)
+    tracker = hashlib.blake2b(digest_size=16)
     for path in sorted(entries):
-        h.update(f"{path}\x00{entries[path].fragment}\n".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+        static.update(f"{path}\x00{entries[path].fragment}\n".encode("utf-8", "surrogatepass"))
+        kind, track = kinds[path]
+        if tracked and kind != "task" and (kind == "materials" or track in tracked):
+            tracker.update(f"{path}\x01{entries[path].digest}\n".encode("utf-8", "surrogatepass"))
+    return f"{static.hexdigest()}+{tracker.hexdigest() if tracked else ''}"
 
 
 def group_by_file(
@@ -259,22 +281,17 @@ def non_document_targets(entries: dict[str, FileEntry]) -> set[str]:
 # ------------------------------------------------------------------------- the check
 def check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
     """``check`` with the cache: (findings, document paths), equal to a ``--no-cache`` run."""
-    from audit.pipeline import gc_paused
-
     with gc_paused():
         return _check(loaded, jobs)
 
 
 def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
-    from audit.pipeline import analyse
-
     config, root = loaded.config, loaded.root
     started = time.time_ns()
     cache = ParseCache(root, config)
     state = cache.load_state()
     if state is None or state.stages != STAGES or state.loose:
-        analysis = analyse(loaded, jobs, STAGES, cache=True)
-        return analysis.findings, [d.path for d in analysis.documents]
+        return _full(loaded, jobs, cache, started)
     cache.use_state(state)
     old = state.entries
     content_prefix = config.content_root.strip("/")
@@ -316,8 +333,6 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
     removed = [p for p in old if p not in digests]
 
     # 2. parse what changed
-    from audit.pipeline import parse_all
-
     todo = [sources[p] for p in dirty]
     parsed = {d.path: d for d in parse_all(todo, config, jobs, cache)} if todo else {}
 
@@ -369,10 +384,8 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             content = (root / config.content_root).resolve()
             again = [read_source(root / p, root, content) for p in missing]
             documents.update({d.path: d for d in parse_all(again, config, jobs, cache)})
-        from audit.rules import RuleContext, run_rules
-
         view = IndexGraph(config, root, documents.values(), index)
-        found = run_rules(RuleContext(view, config, root), STAGES, scopes=("file",))
+        found = run_stage_rules(view, config, root, ("static",), scopes=("file",))
         per_file, new_loose = group_by_file(found, set(documents))
         loose = [f for f in loose if f.span.path not in documents] + new_loose
         for path, doc in documents.items():
@@ -397,11 +410,16 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             restated = True
 
     # 5. the global rules: recomputed on the full graph only when what they read changed
-    digest = global_digest(entries)
+    # fragments and digests change only with a parse or a removal: else the digest is the same
+    digest = global_digest(entries, config) if parsed or removed else state.global_digest
     global_findings = state.global_findings
     global_ran = digest != state.global_digest
-    if global_ran:
+    if digest.partition("+")[0] != state.global_digest.partition("+")[0]:
         global_findings = _global_findings(loaded, cache, entries, parsed)
+    elif global_ran:  # only what the tracker rules read changed: no networkx graph needed
+        global_findings = _tracker_findings_again(
+            loaded, cache, entries, parsed, index, list(state.global_findings)
+        )
     if not (affected or removed or changed or global_ran or restated):
         return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
     located = cache.flush()
@@ -433,10 +451,22 @@ def _global_findings(
     parsed: dict[str, Document],
 ) -> list[Finding]:
     """The global rules over the full graph of every document (loaded from the cache)."""
-    from audit.discover import read_source
     from audit.graph import build_graph
-    from audit.pipeline import parse_all
-    from audit.rules import RuleContext, run_rules
+
+    documents = _all_documents(loaded, cache, entries, parsed)
+    docs = sorted(documents.values(), key=lambda d: d.path)
+    return _whole_tree_findings(docs, build_graph(docs, loaded.config, loaded.root))
+
+
+def _all_documents(
+    loaded: LoadedConfig,
+    cache: ParseCache,
+    entries: dict[str, FileEntry],
+    parsed: dict[str, Document],
+) -> dict[str, Document]:
+    """Every document: the ones parsed this run, the others from the cache (parsed again when
+    the cache lost them)."""
+    from audit.discover import read_source
 
     config, root = loaded.config, loaded.root
     documents = dict(parsed)
@@ -448,8 +478,73 @@ def _global_findings(
         content = (root / config.content_root).resolve()
         again = [read_source(root / p, root, content) for p in missing]
         documents.update({d.path: d for d in parse_all(again, config, 1, cache)})
-    graph = build_graph(documents.values(), config, root)
-    return run_rules(RuleContext(graph, config, root), STAGES, scopes=("global",))
+    return documents
+
+
+def _tracker_findings_again(
+    loaded: LoadedConfig,
+    cache: ParseCache,
+    entries: dict[str, FileEntry],
+    parsed: dict[str, Document],
+    index: Index,
+    previous: list[Finding],
+) -> list[Finding]:
+    """The tracker findings over every document on an index view (no networkx graph), with the
+    global static findings of the last run kept: their inputs did not change."""
+    from audit.rules import REGISTRY
+
+    config, root = loaded.config, loaded.root
+    documents = _all_documents(loaded, cache, entries, parsed)
+    view = IndexGraph(config, root, documents.values(), index)
+    kept = [f for f in previous if f.code not in REGISTRY or REGISTRY[f.code].stage != "tracker"]
+    found = kept + check_tracker_findings(view.documents.values(), view, config, root)
+    found.sort(key=Finding.sort_key)
+    return found
+
+
+def _whole_tree_findings(documents: Sequence[Document], graph: TopicGraph) -> list[Finding]:
+    """The findings that need the whole graph: the global static rules, and the tracker rules
+    (coverage computed without running examples)."""
+    config, root = graph.config, graph.root
+    found = run_stage_rules(graph, config, root, ("static",), scopes=("global",))
+    if "tracker" in STAGES:
+        found += check_tracker_findings(documents, graph, config, root)
+    found.sort(key=Finding.sort_key)
+    return found
+
+
+def _full(
+    loaded: LoadedConfig, jobs: int, cache: ParseCache, started: int
+) -> tuple[list[Finding], list[str]]:
+    """A run without a usable state: every file checked, the result recorded as the state."""
+    from audit.discover import discover
+    from audit.graph import build_graph
+
+    config, root = loaded.config, loaded.root
+    documents = parse_all(discover(config, root), config, jobs, cache)
+    graph = build_graph(documents, config, root)
+    file_findings = run_stage_rules(graph, config, root, ("static",), scopes=("file",))
+    global_findings = _whole_tree_findings(documents, graph)
+    save_full(cache, documents, graph, file_findings, global_findings, STAGES, started)
+    findings = sorted([*file_findings, *global_findings], key=Finding.sort_key)
+    return findings, [d.path for d in documents]
+
+
+def record(
+    cache: ParseCache,
+    documents: Sequence[Document],
+    graph: TopicGraph,
+    file_findings: list[Finding],
+    global_findings: list[Finding],
+    tracker_findings: list[Finding] | None,
+    started: int,
+) -> None:
+    """Record a whole run of the static rules (``analyse`` with the cache: ``report`` too) as the
+    state of ``check``; the tracker findings of ``check`` are computed when the run had none."""
+    if tracker_findings is None and "tracker" in STAGES:
+        tracker_findings = check_tracker_findings(documents, graph, graph.config, graph.root)
+    whole = sorted([*global_findings, *(tracker_findings or [])], key=Finding.sort_key)
+    save_full(cache, documents, graph, file_findings, whole, STAGES, started)
 
 
 def save_full(
@@ -461,7 +556,7 @@ def save_full(
     stages: tuple[str, ...],
     started: int,
 ) -> None:
-    """Record a full run (``analyse`` with the cache) as the state the next ``check`` builds on."""
+    """Record a full run as the state the next ``check`` builds on."""
     root = graph.root
     content_prefix = graph.content_prefix
     stats_list = walk_stats(graph.config, root)
@@ -489,7 +584,7 @@ def save_full(
             stages,
             entries,
             existence,
-            global_digest(entries),
+            global_digest(entries, graph.config),
             list(global_findings),
             started,
             stats_list is not None,
@@ -500,4 +595,4 @@ def save_full(
     )
 
 
-__all__ = ["check", "dumps", "save_full"]
+__all__ = ["check", "dumps", "record", "save_full"]

@@ -17,6 +17,7 @@ import pytest
 from audit.cache import ParseCache, State
 from audit.cli import main
 from audit.config import load_config
+from audit.incremental import STAGES
 from audit.model.config import Config
 from audit.pipeline import analyse
 
@@ -110,7 +111,7 @@ def test_removed_heading_is_reported_after_warm_run(
     assert check(root, capsys) == []
     assert check(root, capsys) == []  # warm: answered from the cache
     if aged:
-        assert cache_of(root).unchanged_run(("static",)) is not None
+        assert cache_of(root).unchanged_run(STAGES) is not None
     materials = root / "content/llm/материалы.md"
     materials.write_text(
         materials.read_text(encoding="utf-8").replace("## 1. Токенизация", "## 1. Токенизатор"),
@@ -132,7 +133,7 @@ def test_same_size_edit_with_new_mtime_is_seen(
     changed = text.replace("Токенизация", "Токенизацие")  # same byte length
     assert len(changed.encode()) == len(text.encode())
     materials.write_text(changed, encoding="utf-8")
-    assert cache_of(root).unchanged_run(("static",)) is None
+    assert cache_of(root).unchanged_run(STAGES) is None
     assert ("XR002", "content/llm/подготовка-к-интервью.md:5") in check(root, capsys)
 
 
@@ -414,3 +415,59 @@ def test_warm_output_equals_no_cache_after_random_edits(tmp_path: Path) -> None:
     for step in range(1, 13):
         did = _edit_step(rng, root, step)
         assert run() == run("--no-cache"), f"step {step}: {did}"
+
+
+TRACKER = "content/llm/пробелы-в-покрытии.md"
+TRACKED: dict[str, str | bytes] = {
+    **FILES,
+    TRACKER: "# Пробелы в покрытии\n\n## КРИТИЧЕСКИЕ GAPS\n\n### 1. Токенизация — ЗАПОЛНЕНО\n\n"
+    "Добавлено в materials.md section 1:\n- BPE и словарь\n",
+    "content/dl/материалы.md": "# Материалы DL\n\n## 1. Свёртки\n\nТекст.\n",
+    "content/dl/заметки.md": "# Заметки\n\nТекст.\n",
+}
+
+
+def test_a_tracker_is_rechecked_when_a_page_it_claims_changes(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(TRACKED)
+    age(root)
+    assert "GP001" not in {code for code, _ in check(root, capsys)}
+    materials = root / "content/llm/материалы.md"
+    materials.write_text(
+        materials.read_text(encoding="utf-8").replace("## 1. Токенизация", "## Токенизация"),
+        encoding="utf-8",
+    )
+    found = check(root, capsys)
+    assert ("GP001", f"{TRACKER}:7") in found  # section 1 is gone from the claimed page
+    assert state_of(root).global_ran
+    assert found == check(root, capsys, "--no-cache")
+    # with paths (the hook): the claimed page alone does not show the tracker's finding...
+    assert ("GP001", f"{TRACKER}:7") not in check(root, capsys, "content/llm/материалы.md")
+    # ...the tracker does
+    assert ("GP001", f"{TRACKER}:7") in check(root, capsys, TRACKER)
+
+
+def test_pages_the_tracker_cannot_read_do_not_recheck_it(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_tree(TRACKED)
+    age(root)
+    check(root, capsys)
+    task = root / "content/tasks/llm_001_rag.md"
+    task.write_text(TASK + "\nЕщё абзац.\n", encoding="utf-8")  # prose of a task
+    check(root, capsys)
+    assert not state_of(root).global_ran
+    notes = root / "content/dl/заметки.md"  # a page of a track without a tracker
+    notes.write_text("# Заметки\n\nДругой текст.\n", encoding="utf-8")
+    check(root, capsys)
+    assert state_of(root).rechecked == ("content/dl/заметки.md",)
+    assert not state_of(root).global_ran
+    tracker = root / TRACKER
+    tracker.write_text(
+        tracker.read_text(encoding="utf-8").replace("section 1", "section 17"), encoding="utf-8"
+    )
+    found = check(root, capsys)
+    assert state_of(root).global_ran
+    assert ("GP001", f"{TRACKER}:7") in found
+    assert found == check(root, capsys, "--no-cache")

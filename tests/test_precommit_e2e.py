@@ -37,6 +37,23 @@ BASICS = """# Основы
 Токен — единица текста.
 """
 
+MATERIALS = """# Материалы
+
+## 1. Токенизация
+
+BPE склеивает частые пары символов.
+"""
+
+TRACKER = """# Пробелы в покрытии
+
+## КРИТИЧЕСКИЕ GAPS
+
+### 1. Токенизация — ЗАПОЛНЕНО
+
+Добавлено в materials.md section {section}:
+- BPE и словарь
+"""
+
 EXAMPLE = """# Пример
 
 ## Код
@@ -117,7 +134,10 @@ def test_hook_from_this_repository_blocks_a_broken_link(tmp_path: Path) -> None:
     repo = tmp_path / "kb"
     (repo / "content").mkdir(parents=True)
     _git("init", "-q", "-b", "main", cwd=repo, env=env)
-    (repo / "content-audit.yaml").write_text("content_root: content\n", encoding="utf-8")
+    # this team blocks commits on a tracker claim that credits nothing (a warning by default)
+    (repo / "content-audit.yaml").write_text(
+        "content_root: content\nrules:\n  severity:\n    GP001: error\n", encoding="utf-8"
+    )
     (repo / ".gitignore").write_text(".content-audit-cache/\n", encoding="utf-8")
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n"
@@ -166,6 +186,24 @@ def test_hook_from_this_repository_blocks_a_broken_link(tmp_path: Path) -> None:
     assert accepted.returncode == 0, output
     assert "content-audit" in output and "Passed" in output, output
     assert _git("log", "--format=%s", cwd=repo, env=env) == "guide"
+
+    # a tracker claims a section its page does not have: refused with the tracker finding
+    (repo / "content" / "llm").mkdir()
+    (repo / "content" / "llm" / "материалы.md").write_text(MATERIALS, encoding="utf-8")
+    tracker = repo / "content" / "llm" / "пробелы-в-покрытии.md"
+    tracker.write_text(TRACKER.format(section=17), encoding="utf-8")
+    _git("add", ".", cwd=repo, env=env)
+    refused = _commit(repo, env, "tracker with a wrong section")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "content/llm/пробелы-в-покрытии.md:7:1: GP001 [error]" in output, output
+    assert "claims section 17 of materials.md" in output, output
+    assert _git("log", "--format=%s", cwd=repo, env=env) == "guide"
+    tracker.write_text(TRACKER.format(section=1), encoding="utf-8")
+    _git("add", ".", cwd=repo, env=env)
+    accepted = _commit(repo, env, "tracker")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert _git("log", "-1", "--format=%s", cwd=repo, env=env) == "tracker"
 
     # the opt-in examples hook (manual stage here) runs only the examples of the files it gets
     (repo / "content" / "пример.md").write_text(EXAMPLE, encoding="utf-8")

@@ -142,3 +142,51 @@ def test_the_json_report_validates_against_the_exported_schema(report: dict[str,
     data["summary"] = {"files": "many"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+@pytest.fixture(scope="module")
+def checked() -> dict[str, object]:
+    """`content-audit check content/` (what the pre-commit hook runs), without the cache."""
+    import contextlib
+    import io
+    import os
+
+    previous = os.getcwd()
+    os.chdir(PROJECT)
+    try:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["check", "--no-cache", "--format", "json", "content"])
+    finally:
+        os.chdir(previous)
+    data: dict[str, object] = json.loads(out.getvalue())
+    data["_exit"] = code
+    return data
+
+
+def test_check_reports_the_intended_tracker_findings(
+    checked: dict[str, object], report: dict[str, object]
+) -> None:
+    diagnostics = checked["diagnostics"]
+    assert isinstance(diagnostics, list)
+    assert checked["_exit"] == 0
+    got = sorted((d["code"], d["path"], d["line"]) for d in diagnostics)
+    assert sorted(code for code, _p, _l in got) == sorted(code for code, _p, _w in INTENDED)
+    # the same findings as the report without execution, at the same places
+    assert got == sorted((d["code"], d["path"], d["line"]) for d in report["diagnostics"])  # type: ignore[union-attr,index]
+    by_code = {d["code"]: d for d in diagnostics}
+    assert "section 17" in by_code["GP001"]["message"]
+    assert "says 5 Q&A" in by_code["GP002"]["message"]
+
+
+def test_check_says_which_status_needs_the_examples(checked: dict[str, object]) -> None:
+    diagnostics = checked["diagnostics"]
+    assert isinstance(diagnostics, list)
+    gp003 = [d for d in diagnostics if d["code"] == "GP003"]
+    assert len(gp003) == 1
+    # declared partial, covered only if the example that compiles also runs: check cannot know
+    assert "computes as covered if its examples work" in gp003[0]["message"]
+    assert "examples were not run" in gp003[0]["hint"]
+    percent = [d for d in diagnostics if d["code"] == "GP010" and "coverage ~99%" in d["message"]]
+    assert len(percent) == 1
+    assert "whatever they do" in percent[0]["hint"]  # 99 % is off even if every example works

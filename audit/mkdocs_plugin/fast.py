@@ -101,38 +101,30 @@ def tracker_audit(
     static: Sequence[Finding],
     tracker_memo: dict[tuple[str, str, int], Tracker],
 ) -> Audit:
-    """full_audit's tail (trackers → coverage → tracker rules → thresholds) without examples."""
-    from audit.coverage import (
-        compute_coverage,
-        evaluate_thresholds,
-        findings_error_count,
-        load_requirements,
-    )
+    """full_audit's tail (trackers → coverage → tracker rules → thresholds) without examples,
+    through the same stage functions (``audit/stages.py``) on an in-memory graph view."""
+    from audit.coverage import evaluate_thresholds, findings_error_count
     from audit.parse.tracker import parse_tracker
-    from audit.pipeline import tracker_config
-    from audit.rules import RuleContext, run_rules
+    from audit.stages import run_stage_rules, tracker_config, tracker_results
 
     config, root = loaded.config, loaded.root
     graph = DocumentsView(loaded, documents)
     known = frozenset(graph.documents)
+    docs = list(graph.documents.values())
     trackers = []
-    for d in graph.documents.values():
+    for d in docs:
         if d.kind != "tracker":
             continue
         key = (d.path, d.digest, hash(known))
         tracker = tracker_memo.get(key)
         if tracker is None:
             tracker = tracker_memo[key] = parse_tracker(
-                d, tracker_config(d, config, list(graph.documents.values())), set(known)
+                d, tracker_config(d, config, docs), set(known)
             )
         trackers.append(tracker)
-    spec = load_requirements(config, root)
-    coverage = compute_coverage(trackers, graph, config, spec, None, root=root)
-    coverage.measured = bool(trackers)
-    ctx = RuleContext(
-        graph, config, root, {"trackers": trackers, "coverage": coverage, "example_results": None}
-    )
-    findings = sorted([*static, *run_rules(ctx, ("tracker",))], key=Finding.sort_key)
-    coverage.thresholds = evaluate_thresholds(coverage, config, findings_error_count(findings))
-    analysis = Analysis(config, root, list(graph.documents.values()), graph, list(static))
-    return Audit(analysis, trackers, coverage, None, findings)
+    tracked = tracker_results(trackers, graph, config, root, None)
+    later = run_stage_rules(graph, config, root, ("tracker",), tracker=tracked)
+    findings = sorted([*static, *later], key=Finding.sort_key)
+    thresholds = evaluate_thresholds(tracked.coverage, config, findings_error_count(findings))
+    analysis = Analysis(config, root, docs, graph, list(static), trackers)
+    return Audit(analysis, trackers, tracked.coverage, thresholds, None, findings)

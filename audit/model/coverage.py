@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from audit.model.evidence import ItemEvidence, RemainingEvidence, UnclaimedSection
-from audit.model.tracker import Claim, Gap, Status
+from audit.model.tracker import Claim, Gap, Status, Tracker
 
 TaskBasis = Literal[
     "task files",
@@ -97,7 +97,21 @@ class Coverage:
     overall: float = 0.0
     weighted_overall: float = 0.0
     examples_executed: bool = False
-    thresholds: list[ThresholdResult] = field(default_factory=list)
     task_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # track -> subcat -> n
     task_tallies: dict[str, TaskTally] = field(default_factory=dict)  # per track of a tracker
     measured: bool = True  # False when no tracker was found: there is nothing to measure
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerResults:
+    """What the tracker rules read: the parsed trackers and the coverage computed from them.
+
+    ``check`` runs no example, so its coverage counts an example that compiles as working (as
+    ``report --no-exec`` does) and it also computes ``if_examples_fail``: the same coverage with
+    every such example counted as failing. A status or figure the rules compare is then known to
+    lie between the two, and a finding that holds at both ends holds whatever the examples do.
+    """
+
+    trackers: tuple[Tracker, ...]
+    coverage: Coverage
+    if_examples_fail: Coverage | None = None  # set when examples were not run (``check``)

@@ -184,7 +184,7 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
             passed=t.passed,
             comparison=t.comparison,
         )
-        for t in coverage.thresholds
+        for t in audit.thresholds
     ]
     unresolved = sorted(str(n) for n, d in graph.g.nodes(data=True) if d.get("missing"))
     summary = SummaryOut(

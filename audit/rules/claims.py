@@ -18,8 +18,7 @@ STAGE = "tracker"
 
 
 def _coverage(ctx: RuleContext) -> Coverage | None:
-    coverage: Coverage | None = ctx.extras.get("coverage")
-    return coverage
+    return ctx.coverage
 
 
 def _items(ctx: RuleContext) -> Iterator[tuple[GapCoverage, ResolvedClaim, ItemEvidence]]:
@@ -173,8 +172,7 @@ def priority_row_task_exists(ctx: RuleContext) -> Iterator[Finding]:
     Example: `| Agentic Patterns | Medium | llm_014_agentic_patterns |` with the file present.
     Fix: remove the row, or mark it done.
     """
-    trackers = ctx.extras.get("trackers", [])
-    for tracker in trackers:
+    for tracker in ctx.trackers:
         for row in tracker.priority_rows:
             if not row.task_id:
                 continue

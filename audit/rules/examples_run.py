@@ -1,7 +1,7 @@
 """Rules over the outcomes of running the examples (stage "examples").
 
-The caller runs :func:`audit.examples.runner.run_examples` and puts the list of
-``ExampleResult`` in ``ctx.extras["example_results"]`` before running this stage.
+The caller runs :func:`audit.examples.runner.run_examples` and passes the list of
+``ExampleResult`` as ``RuleContext.example_results`` to this stage.
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ from audit.model.finding import Finding, Severity
 from audit.model.span import Span
 from audit.rules.registry import RuleContext, rule
 
-RESULTS_KEY = "example_results"
-
 
 def _results(ctx: RuleContext, status: str) -> Iterator[ExampleResult]:
-    results = ctx.extras.get(RESULTS_KEY) or []
-    for result in results:
-        if isinstance(result, ExampleResult) and result.status == status:
+    for result in ctx.example_results or ():
+        if result.status == status:
             yield result
 
 

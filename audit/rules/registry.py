@@ -20,14 +20,17 @@ property test in ``tests/test_cache.py`` compares warm and ``--no-cache`` output
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from audit.model.config import Config
+from audit.model.coverage import Coverage, TrackerResults
+from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
+from audit.model.tracker import Tracker
 
 if TYPE_CHECKING:
     from audit.graph import TopicGraph
@@ -35,12 +38,26 @@ if TYPE_CHECKING:
 
 @dataclass
 class RuleContext:
-    """Everything a rule may read. Rules never parse, never print, never write."""
+    """Everything a rule may read. Rules never parse, never print, never write.
+
+    The results of the later stages are typed fields, set by whoever ran those stages: the
+    ``tracker`` rules read ``tracker`` (None: no tracker stage ran), the ``examples`` rules read
+    ``example_results`` (None: no example was run).
+    """
 
     graph: TopicGraph
     config: Config
     root: Path
-    extras: dict[str, Any] = field(default_factory=dict)
+    tracker: TrackerResults | None = None
+    example_results: Sequence[ExampleResult] | None = None
+
+    @property
+    def trackers(self) -> Sequence[Tracker]:
+        return self.tracker.trackers if self.tracker is not None else ()
+
+    @property
+    def coverage(self) -> Coverage | None:
+        return self.tracker.coverage if self.tracker is not None else None
 
     def finding(self, code: str, span: Span, message: str, hint: str = "") -> Finding:
         return Finding(code, REGISTRY[code].severity, span, message, hint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from audit.claims import count_for_item, suggest_section
 from audit.coverage import match_priority_rows
@@ -16,14 +16,16 @@ from audit.rules.registry import Check, RuleContext, register, rule
 STAGE = "tracker"
 
 
-def _trackers(ctx: RuleContext) -> list[Tracker]:
-    trackers: list[Tracker] = ctx.extras.get("trackers", [])
-    return trackers
+def _trackers(ctx: RuleContext) -> Sequence[Tracker]:
+    return ctx.trackers
 
 
 def _coverage(ctx: RuleContext) -> Coverage | None:
-    coverage: Coverage | None = ctx.extras.get("coverage")
-    return coverage
+    return ctx.coverage
+
+
+_ORDER: dict[str, int] = {"none": 0, "partial": 1, "covered": 2}
+_NOT_RUN = "examples were not run; one that compiles was counted as working"
 
 
 @rule("GP001", "claimed-section-missing", Severity.WARNING, stage=STAGE)
@@ -116,17 +118,27 @@ def declared_status_differs(ctx: RuleContext) -> Iterator[Finding]:
     coverage = _coverage(ctx)
     if coverage is None:
         return
-    for g in coverage.gaps:
+    worst = ctx.tracker.if_examples_fail if ctx.tracker is not None else None
+    lows = worst.gaps if worst is not None else [None] * len(coverage.gaps)
+    for g, low in zip(coverage.gaps, lows, strict=True):
         declared = g.gap.declared_status
         if declared in ("unknown", g.status):
             continue
         missing = [f"{r.name} ({r.reason})" for r in g.requirements if not r.met]
         detail = "; missing: " + "; ".join(missing) if missing else "; all requirements met"
+        condition, hint = "", ""
+        if low is not None and low.status != g.status:  # the truth lies between low and g
+            if _ORDER[low.status] <= _ORDER[declared] < _ORDER[g.status]:
+                condition = " if its examples work"
+                hint = f"{_NOT_RUN}; `content-audit report` runs them"
+            else:
+                hint = f"{_NOT_RUN}; the status differs whatever they do"
         yield ctx.finding(
             "GP003",
             g.gap.span,
             f"gap '{g.gap.title}' is declared {declared} ('{g.gap.declared_raw}') "
-            f"but computes as {g.status}{detail}",
+            f"but computes as {g.status}{condition}{detail}",
+            hint,
         )
 
 
@@ -250,6 +262,7 @@ def hand_written_figure_differs(ctx: RuleContext) -> Iterator[Finding]:
     coverage = _coverage(ctx)
     if coverage is None:
         return
+    worst = ctx.tracker.if_examples_fail if ctx.tracker is not None else None
     for tracker in _trackers(ctx):
         tally = coverage.task_tallies.get(tracker.track)
         for fig in tracker.figures:
@@ -273,12 +286,25 @@ def hand_written_figure_differs(ctx: RuleContext) -> Iterator[Finding]:
                 bucket = next((b for b in coverage.by_track if b.name == tracker.track), None)
                 if bucket is not None and abs(bucket.score - fig.value) > 5:
                     stated = f"~{fig.value}%" + (f" {fig.qualifier}" if fig.qualifier else "")
-                    yield ctx.finding(
-                        "GP010",
-                        fig.span,
+                    message = (
                         f"the tracker states coverage {stated}; computed "
-                        f"coverage of '{tracker.track}' is {bucket.score:.1f}%",
+                        f"coverage of '{tracker.track}' is {bucket.score:.1f}%"
                     )
+                    hint = ""
+                    low = next(
+                        (b for b in (worst.by_track if worst else ()) if b.name == tracker.track),
+                        bucket,
+                    )
+                    if low.score != bucket.score:  # examples not run: the truth is in between
+                        if low.score - 5 <= fig.value <= bucket.score + 5:
+                            message += " if the track's examples work"
+                            hint = (
+                                f"{_NOT_RUN}; with every such example failing it is "
+                                f"{low.score:.1f}%; `content-audit report` runs them"
+                            )
+                        else:
+                            hint = f"{_NOT_RUN}; the figure is off whatever they do"
+                    yield ctx.finding("GP010", fig.span, message, hint)
         rows = [f for f in tracker.figures if f.kind == "subcategory-count"]
         if rows and tally is not None and tally.subcategories:
             labels = {f.label for f in rows}

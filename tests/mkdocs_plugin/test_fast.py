@@ -20,7 +20,7 @@ def _key(audit: Audit) -> tuple[object, ...]:
         [(g.gap.id, g.gap.tracker, g.status, g.score) for g in audit.coverage.gaps],
         [(b.name, b.score) for b in audit.coverage.by_track],
         audit.coverage.overall,
-        [(t.name, t.actual, t.passed) for t in audit.coverage.thresholds],
+        [(t.name, t.actual, t.passed) for t in audit.thresholds],
     )
 
 

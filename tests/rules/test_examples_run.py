@@ -1,4 +1,4 @@
-"""Rules EX002-EX006 over example results placed in ctx.extras by the caller."""
+"""Rules EX002-EX006 over the example results the caller passes in the rule context."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def _ctx(tmp_path: Path, results: list[ExampleResult] | None) -> RuleContext:
     (tmp_path / "content" / "llm").mkdir(parents=True)
     (tmp_path / PATH).write_text(PAGE, encoding="utf-8")
     analysis = analyse_tree(tmp_path)
-    return RuleContext(analysis.graph, analysis.config, tmp_path, {"example_results": results})
+    return RuleContext(analysis.graph, analysis.config, tmp_path, example_results=results)
 
 
 def _result(status: str, **extra: object) -> ExampleResult:
