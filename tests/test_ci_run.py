@@ -69,6 +69,9 @@ def test_a_failing_session_fails_ci_and_stops_it(tmp_path: Path, session: str) -
 
 def test_the_lint_session_checks_the_format_of_audit_tests_and_the_noxfile() -> None:
     noxfile = (PROJECT / "noxfile.py").read_text(encoding="utf-8")
-    assert 'session.run("ruff", "format", "--check", "audit", "tests", "noxfile.py")' in noxfile
-    assert 'session.run("ruff", "check", "audit", "tests", "noxfile.py")' in noxfile
+    assert (
+        'session.run("ruff", "format", "--check", "audit", "bench", "tests", "noxfile.py")'
+        in noxfile
+    )
+    assert 'session.run("ruff", "check", "audit", "bench", "tests", "noxfile.py")' in noxfile
     assert 'session.run("mypy", "--strict", "audit")' in noxfile

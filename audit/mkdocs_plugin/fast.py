@@ -105,6 +105,7 @@ def tracker_audit(
     through the same stage functions (``audit/stages.py``) on an in-memory graph view."""
     from audit.coverage import evaluate_thresholds, findings_error_count
     from audit.parse.tracker import parse_tracker
+    from audit.rules.registry import REGISTRY
     from audit.stages import run_stage_rules, tracker_config, tracker_results
 
     config, root = loaded.config, loaded.root
@@ -124,6 +125,9 @@ def tracker_audit(
         trackers.append(tracker)
     tracked = tracker_results(trackers, graph, config, root, None)
     later = run_stage_rules(graph, config, root, ("tracker",), tracker=tracked)
+    # `check` (the incremental engine) also answers the tracker rules, computed without
+    # examples; here they run again on the full tracker stage, so only the static ones are kept
+    static = [f for f in static if REGISTRY[f.code].stage == "static"]
     findings = sorted([*static, *later], key=Finding.sort_key)
     thresholds = evaluate_thresholds(tracked.coverage, config, findings_error_count(findings))
     analysis = Analysis(config, root, docs, graph, list(static), trackers)

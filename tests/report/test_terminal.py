@@ -140,3 +140,14 @@ def test_the_report_command_prints_the_findings_and_quiet_only_the_summary(
     assert quiet.out.count("\n") == 1
     assert quiet.out.startswith("coverage 37.5% (weighted 37.5%)")
     assert quiet.out.endswith("; failed\n")
+
+
+def test_a_gap_with_unproven_claim_items_says_how_many_in_its_missing_cell() -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "claims-planted" / "content-audit.yaml"
+    planted = build_report(full_audit(load_config(str(fixture)), execute=False, use_cache=False))
+    unproven = [g for g in planted.gaps if g.unproven_items]
+    assert unproven, "the planted tree has false claim items"
+    for gap in unproven:
+        n = gap.unproven_items
+        assert f"{n} unproven item{'' if n == 1 else 's'}" in missing_phrase(gap)
+    assert "unproven" in _text(planted, 80)  # the cell may wrap between the two words
