@@ -1005,11 +1005,17 @@ class _Builder:
                     )
                 qa.other_block(first)
             elif kind == "block_quote":
-                text = "\n".join(
-                    plain_text(c.get("children"))
-                    for c in _descendants(token)
-                    if c.get("type") == "paragraph"
-                )
+                texts: list[str] = []
+                # per line of the joined text, the first file line it can be on: its
+                # paragraph's line (from the block parser) plus its place in the paragraph
+                floors: list[int] = []
+                for c in _descendants(token):
+                    if c.get("type") == "paragraph":
+                        texts.append(plain_text(c.get("children")))
+                        placed = c.get("_line")
+                        base = placed if isinstance(placed, int) and placed >= first else first
+                        floors.extend(base + k for k in range(texts[-1].count("\n") + 1))
+                text = "\n".join(texts)
                 if keep_blocks:
                     doc.blocks.append(
                         Paragraph(text, Span(self.path, first), "quote", section, raw_text)
@@ -1019,7 +1025,7 @@ class _Builder:
                     for low, high in self.code_line_ranges[ranges_before:]
                     for line in range(low, high + 1)
                 )
-                qa.paragraph(text, first, last, quoted=True, skip=in_code)
+                qa.paragraph(text, first, last, quoted=True, skip=in_code, floors=floors)
             else:
                 qa.other_block(first)
         qa.finish()
@@ -1396,9 +1402,12 @@ class _QACollector:
         last: int,
         quoted: bool = False,
         skip: frozenset[int] = frozenset(),
+        floors: list[int] | None = None,
     ) -> None:
         """Q&A markers of a paragraph (or of a quote's paragraphs, joined); ``skip``: lines of
-        code nested in the quote, where a ``Q:`` is code, not a question."""
+        code nested in the quote, where a ``Q:`` is code, not a question; ``floors``: per line
+        of a quote's text, the first file line it can be on (a ``Q:`` line of an HTML block
+        before it is not this marker)."""
         lines = text.split("\n")
         b = self.b
         cursor = first  # markers come in source order: each one is looked for past the last
@@ -1417,9 +1426,13 @@ class _QACollector:
             marker = q or a or ""
             # a paragraph's text lines are its source lines (a quote's are not: its blank
             # lines and markers are gone), so the line is at least first + offset there
-            line_no = b._marker_line(
-                cursor if quoted else max(cursor, first + offset), last, marker, exhausted, skip
-            )
+            if not quoted:
+                floor = first + offset
+            elif floors is not None and offset < len(floors):
+                floor = floors[offset]
+            else:
+                floor = cursor
+            line_no = b._marker_line(max(cursor, floor), last, marker, exhausted, skip)
             cursor = line_no + 1
             line_text = b.index.line_text(line_no)
             col = line_text.find(marker, _prefix_end(line_text))
