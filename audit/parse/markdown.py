@@ -1,9 +1,15 @@
 """Markdown → Document, with a source position for every element.
 
-mistune 3 builds the block/inline tree but records no positions. We recover them exactly:
-``PositionedBlockParser`` notes the source offset at which every top-level block starts (the
-block parser's cursor at dispatch time); nested elements (links, code in lists, Q&A lines) are
-then located inside their top-level block's line range by scanning the raw text of that range.
+mistune 3 builds the block/inline tree but records no positions. We record the parser's own
+offsets: ``_PositionedBlockParser`` notes where every block starts (the block parser's cursor
+at dispatch time) at every depth, each block state knows the file line of its first line (a
+list item or quote is parsed from a copy of its lines, one per file line, markers stripped),
+and ``_PositionedInlineParser`` notes where each link, image, code span and autolink starts in
+the inline text. Links, images, headings and code blocks are placed by these offsets, not by
+searching the raw text (where a code span, HTML or a nested fence holding the same text would
+be found first); Q&A markers are scanned for from their paragraph's recorded line on. The old
+text scans remain as the fallback for a token the hooks did not place (none on the property
+corpus). Task mentions are the task-id pattern's own matches in the text, fenced code aside.
 """
 
 from __future__ import annotations
