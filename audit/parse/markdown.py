@@ -163,14 +163,21 @@ class _PositionedState(BlockState):
         return bisect_right(starts, offset) - 1
 
     def position(self, offset: int, index: LineIndex) -> tuple[int, int]:
-        """(file line, column) of an offset in this state's text."""
+        """(file line, column) of an offset in this state's text. Nothing is copied but a
+        short window: a 1 MB line holding 50,000 links is not sliced per link."""
+        if self.parent is None:  # mistune's copy of the file: the same offsets
+            return index.position(offset)
         number = self._line_number(offset)
-        assert self._line_starts is not None
-        line_start = self._line_starts[number]
-        line_end = self.src.find("\n", line_start)
-        own = self.src[line_start : line_end if line_end >= 0 else len(self.src)]
+        starts = self._line_starts
+        assert starts is not None
+        own_start = starts[number]
+        own_end = starts[number + 1] - 1 if number + 1 < len(starts) else len(self.src)
         line = self.origin_line + number
-        return line, _aligned_column(index.line_text(line), own, offset - line_start) + 1
+        file_start = index.offset(line)
+        lines = index.line_starts
+        file_end = lines[line] - 1 if line < len(lines) else len(index.text)
+        at = _aligned_offset(index.text, file_start, file_end, self.src, own_start, offset, own_end)
+        return line, at - file_start + 1
 
     def _place(self, token: Token, offset: int) -> None:
         token["_line"] = self.source_line(offset)
@@ -192,20 +199,35 @@ def _extend_paragraph(token: Token, text: str) -> None:
 _EMPTY_ITEM = re.compile(r"[ \t]*(?:[*+\-]|\d{1,9}[.)])\s*$")
 
 
-def _aligned_column(file_line: str, own: str, column: int) -> int:
-    """0-based column in ``file_line`` of character ``column`` of ``own``, the same line as a
-    container's child state holds it: the file line's end, minus leading markers and blanks
-    (a leading tab maybe expanded), minus trailing blanks on an item's last line."""
-    rest = own[column:]
-    at = len(file_line) - len(rest)
-    if at >= 0 and file_line.startswith(rest, at):
-        return at
-    core = rest.rstrip(" \t")
-    at = len(file_line.rstrip(" \t")) - len(core)
-    if at >= 0 and file_line.startswith(core, at):
-        return at
-    found = file_line.find(core) if core else -1
-    return found if found >= 0 else min(column, len(file_line))
+_WINDOW = 64  # characters compared at each end of an aligned line
+
+
+def _aligned_offset(
+    text: str, file_start: int, file_end: int, src: str, own_start: int, offset: int, own_end: int
+) -> int:
+    """Offset in ``text`` (a file line from ``file_start`` to ``file_end``) of ``src[offset]``,
+    whose line of a container's child state runs from ``own_start`` to ``own_end``: the file
+    line's end, minus leading markers and blanks (a leading tab maybe expanded), minus trailing
+    blanks on an item's last line. Both ends of the alignment are compared, a window each."""
+    for trim in (False, True):
+        end, fend = own_end, file_end
+        if trim:  # the container dropped the line's trailing blanks
+            while end > offset and src[end - 1] in " \t":
+                end -= 1
+            while fend > file_start and text[fend - 1] in " \t":
+                fend -= 1
+        rest = end - offset
+        at = fend - rest
+        width = min(rest, _WINDOW)
+        if (
+            at >= file_start
+            and text.startswith(src[offset : offset + width], at)
+            and text.startswith(src[end - width : end], fend - width)
+        ):
+            return at
+    probe = src[offset : min(own_end, offset + _WINDOW)].rstrip(" \t")
+    found = text.find(probe, file_start, file_end) if probe else -1
+    return found if found >= 0 else min(file_start + offset - own_start, file_end)
 
 
 def _table_cells(token: Token, state: _PositionedState, start: int, pipe: bool) -> None:
@@ -1299,9 +1321,10 @@ class _Builder:
         origin, base = holder.get("_origin"), holder.get("_inline_at")
         if not isinstance(origin, _PositionedState) or base is None:
             return None
-        line, column = origin.position(int(base) + int(at), self.index)
-        expected = origin.src[int(base) + int(at) : int(base) + int(at) + 1]
-        if self.index.line_text(line)[column - 1 : column] != expected:
+        offset = int(base) + int(at)
+        line, column = origin.position(offset, self.index)
+        found = self.index.offset(line) + column - 1
+        if self.text[found : found + 1] != origin.src[offset : offset + 1]:
             return None
         return line, column
 
