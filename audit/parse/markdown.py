@@ -1,9 +1,15 @@
 """Markdown → Document, with a source position for every element.
 
-mistune 3 builds the block/inline tree but records no positions. We recover them exactly:
-``PositionedBlockParser`` notes the source offset at which every top-level block starts (the
-block parser's cursor at dispatch time); nested elements (links, code in lists, Q&A lines) are
-then located inside their top-level block's line range by scanning the raw text of that range.
+mistune 3 builds the block/inline tree but records no positions. We record the parser's own
+offsets: ``_PositionedBlockParser`` notes where every block starts (the block parser's cursor
+at dispatch time) at every depth, each block state knows the file line of its first line (a
+list item or quote is parsed from a copy of its lines, one per file line, markers stripped),
+and ``_PositionedInlineParser`` notes where each link, image, code span and autolink starts in
+the inline text. Links, images, headings and code blocks are placed by these offsets, not by
+searching the raw text (where a code span, HTML or a nested fence holding the same text would
+be found first); Q&A markers are scanned for from their paragraph's recorded line on. The old
+text scans remain as the fallback for a token the hooks did not place (none on the property
+corpus). Task mentions are the task-id pattern's own matches in the text, fenced code aside.
 """
 
 from __future__ import annotations
@@ -157,14 +163,21 @@ class _PositionedState(BlockState):
         return bisect_right(starts, offset) - 1
 
     def position(self, offset: int, index: LineIndex) -> tuple[int, int]:
-        """(file line, column) of an offset in this state's text."""
+        """(file line, column) of an offset in this state's text. Nothing is copied but a
+        short window: a 1 MB line holding 50,000 links is not sliced per link."""
+        if self.parent is None:  # mistune's copy of the file: the same offsets
+            return index.position(offset)
         number = self._line_number(offset)
-        assert self._line_starts is not None
-        line_start = self._line_starts[number]
-        line_end = self.src.find("\n", line_start)
-        own = self.src[line_start : line_end if line_end >= 0 else len(self.src)]
+        starts = self._line_starts
+        assert starts is not None
+        own_start = starts[number]
+        own_end = starts[number + 1] - 1 if number + 1 < len(starts) else len(self.src)
         line = self.origin_line + number
-        return line, _aligned_column(index.line_text(line), own, offset - line_start) + 1
+        file_start = index.offset(line)
+        lines = index.line_starts
+        file_end = lines[line] - 1 if line < len(lines) else len(index.text)
+        at = _aligned_offset(index.text, file_start, file_end, self.src, own_start, offset, own_end)
+        return line, at - file_start + 1
 
     def _place(self, token: Token, offset: int) -> None:
         token["_line"] = self.source_line(offset)
@@ -186,20 +199,35 @@ def _extend_paragraph(token: Token, text: str) -> None:
 _EMPTY_ITEM = re.compile(r"[ \t]*(?:[*+\-]|\d{1,9}[.)])\s*$")
 
 
-def _aligned_column(file_line: str, own: str, column: int) -> int:
-    """0-based column in ``file_line`` of character ``column`` of ``own``, the same line as a
-    container's child state holds it: the file line's end, minus leading markers and blanks
-    (a leading tab maybe expanded), minus trailing blanks on an item's last line."""
-    rest = own[column:]
-    at = len(file_line) - len(rest)
-    if at >= 0 and file_line.startswith(rest, at):
-        return at
-    core = rest.rstrip(" \t")
-    at = len(file_line.rstrip(" \t")) - len(core)
-    if at >= 0 and file_line.startswith(core, at):
-        return at
-    found = file_line.find(core) if core else -1
-    return found if found >= 0 else min(column, len(file_line))
+_WINDOW = 64  # characters compared at each end of an aligned line
+
+
+def _aligned_offset(
+    text: str, file_start: int, file_end: int, src: str, own_start: int, offset: int, own_end: int
+) -> int:
+    """Offset in ``text`` (a file line from ``file_start`` to ``file_end``) of ``src[offset]``,
+    whose line of a container's child state runs from ``own_start`` to ``own_end``: the file
+    line's end, minus leading markers and blanks (a leading tab maybe expanded), minus trailing
+    blanks on an item's last line. Both ends of the alignment are compared, a window each."""
+    for trim in (False, True):
+        end, fend = own_end, file_end
+        if trim:  # the container dropped the line's trailing blanks
+            while end > offset and src[end - 1] in " \t":
+                end -= 1
+            while fend > file_start and text[fend - 1] in " \t":
+                fend -= 1
+        rest = end - offset
+        at = fend - rest
+        width = min(rest, _WINDOW)
+        if (
+            at >= file_start
+            and text.startswith(src[offset : offset + width], at)
+            and text.startswith(src[end - width : end], fend - width)
+        ):
+            return at
+    probe = src[offset : min(own_end, offset + _WINDOW)].rstrip(" \t")
+    found = text.find(probe, file_start, file_end) if probe else -1
+    return found if found >= 0 else min(file_start + offset - own_start, file_end)
 
 
 def _table_cells(token: Token, state: _PositionedState, start: int, pipe: bool) -> None:
@@ -1005,11 +1033,17 @@ class _Builder:
                     )
                 qa.other_block(first)
             elif kind == "block_quote":
-                text = "\n".join(
-                    plain_text(c.get("children"))
-                    for c in _descendants(token)
-                    if c.get("type") == "paragraph"
-                )
+                texts: list[str] = []
+                # per line of the joined text, the first file line it can be on: its
+                # paragraph's line (from the block parser) plus its place in the paragraph
+                floors: list[int] = []
+                for c in _descendants(token):
+                    if c.get("type") == "paragraph":
+                        texts.append(plain_text(c.get("children")))
+                        placed = c.get("_line")
+                        base = placed if isinstance(placed, int) and placed >= first else first
+                        floors.extend(base + k for k in range(texts[-1].count("\n") + 1))
+                text = "\n".join(texts)
                 if keep_blocks:
                     doc.blocks.append(
                         Paragraph(text, Span(self.path, first), "quote", section, raw_text)
@@ -1019,7 +1053,7 @@ class _Builder:
                     for low, high in self.code_line_ranges[ranges_before:]
                     for line in range(low, high + 1)
                 )
-                qa.paragraph(text, first, last, quoted=True, skip=in_code)
+                qa.paragraph(text, first, last, quoted=True, skip=in_code, floors=floors)
             else:
                 qa.other_block(first)
         qa.finish()
@@ -1287,9 +1321,10 @@ class _Builder:
         origin, base = holder.get("_origin"), holder.get("_inline_at")
         if not isinstance(origin, _PositionedState) or base is None:
             return None
-        line, column = origin.position(int(base) + int(at), self.index)
-        expected = origin.src[int(base) + int(at) : int(base) + int(at) + 1]
-        if self.index.line_text(line)[column - 1 : column] != expected:
+        offset = int(base) + int(at)
+        line, column = origin.position(offset, self.index)
+        found = self.index.offset(line) + column - 1
+        if self.text[found : found + 1] != origin.src[offset : offset + 1]:
             return None
         return line, column
 
@@ -1396,9 +1431,12 @@ class _QACollector:
         last: int,
         quoted: bool = False,
         skip: frozenset[int] = frozenset(),
+        floors: list[int] | None = None,
     ) -> None:
         """Q&A markers of a paragraph (or of a quote's paragraphs, joined); ``skip``: lines of
-        code nested in the quote, where a ``Q:`` is code, not a question."""
+        code nested in the quote, where a ``Q:`` is code, not a question; ``floors``: per line
+        of a quote's text, the first file line it can be on (a ``Q:`` line of an HTML block
+        before it is not this marker)."""
         lines = text.split("\n")
         b = self.b
         cursor = first  # markers come in source order: each one is looked for past the last
@@ -1417,9 +1455,13 @@ class _QACollector:
             marker = q or a or ""
             # a paragraph's text lines are its source lines (a quote's are not: its blank
             # lines and markers are gone), so the line is at least first + offset there
-            line_no = b._marker_line(
-                cursor if quoted else max(cursor, first + offset), last, marker, exhausted, skip
-            )
+            if not quoted:
+                floor = first + offset
+            elif floors is not None and offset < len(floors):
+                floor = floors[offset]
+            else:
+                floor = cursor
+            line_no = b._marker_line(max(cursor, floor), last, marker, exhausted, skip)
             cursor = line_no + 1
             line_text = b.index.line_text(line_no)
             col = line_text.find(marker, _prefix_end(line_text))
