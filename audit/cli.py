@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="parse every file; neither read nor write the incremental cache",
     )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="stay up, re-check on every file change, print what changed (Ctrl-C ends)",
+    )
+    sub.add_parser("lsp", help="the Language Server over stdio (for editors)")
 
     report = sub.add_parser("report", help="the full audit: trackers, examples, coverage")
     report.add_argument(
@@ -153,7 +159,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_explain(args.code)
     if args.command == "schema":
         return _cmd_schema(args)
+    if args.command == "lsp":
+        from audit.lsp.server import serve
+
+        return serve()
     loaded = load_config(args.config)
+    if args.command == "check" and args.watch:
+        from audit.lsp.watch import watch
+
+        return watch(loaded, _selected(loaded, args.paths), args.format)
     if args.command == "check":
         return _cmd_check(loaded, args)
     if args.command == "graph":

@@ -1,0 +1,300 @@
+"""The knowledge base held in memory for the server and the watch loop.
+
+Every document is parsed once at start; an edit re-parses that one document (from the editor's
+buffer when it is open, from disk otherwise) and re-runs the file-scope rules on it and on the
+files that read a fact it changed, found through the same dependency keys as the incremental
+``check`` (``audit/incremental.py``: ``f:P``, ``a:P#A``, ``A:P``, ``t:ID``). Global rules and the
+tracker stage (claims, counts, statuses; examples are never run here) read the whole graph, so
+they run in a second, slower pass that the server debounces. Nothing here writes the on-disk
+cache: an unsaved buffer must never become the state the next ``check`` trusts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audit.config import LoadedConfig, load_config
+from audit.discover import digest_of, discover, matches, read_source
+from audit.graph import TaskDeclaration, TopicGraph, build_graph
+from audit.incremental import Index, IndexGraph, declarations, fragment, refs_of
+from audit.lsp.positions import Lines
+from audit.model.config import Config
+from audit.model.document import Document
+from audit.model.finding import Finding
+from audit.model.source import Source
+
+if TYPE_CHECKING:
+    from audit.model.coverage import Coverage
+    from audit.model.tracker import Tracker
+
+Log = Callable[[str], None]
+MAX_LIVE_CHARS = 4 * 1024 * 1024  # a bigger buffer is checked from disk, on save
+_DOCS_DIR = re.compile(r"^docs_dir:\s*['\"]?([^'\"#\s]+)", re.MULTILINE)
+
+
+def load_project(folder: Path) -> LoadedConfig:
+    """The project of a workspace folder, found like the CLI finds it (content-audit.yaml or
+    ``[tool.content-audit]`` from the folder upward); without a config, an ``mkdocs.yml`` in the
+    folder names the content root (its ``docs_dir``, ``docs`` by default). The line is read with
+    a regular expression: mkdocs files often carry ``!!python`` tags that must not be loaded."""
+    loaded = load_config(cwd=folder)
+    if loaded.source is not None:
+        return loaded
+    mkdocs = folder / "mkdocs.yml"
+    if mkdocs.is_file():
+        try:
+            text = mkdocs.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return loaded
+        match = _DOCS_DIR.search(text)
+        root = match.group(1) if match else "docs"
+        return LoadedConfig(Config(content_root=root), folder.resolve(), None)
+    return loaded
+
+
+@dataclass
+class FileState:
+    doc: Document
+    refs: frozenset[str] = frozenset()
+    findings: list[Finding] = field(default_factory=list)
+    fragment: str = ""
+
+
+@dataclass
+class Timing:
+    parsed: int = 0
+    rechecked: int = 0
+    seconds: float = 0.0
+
+
+class State:
+    """Documents, their file-scope findings, the global and tracker findings, and what is open."""
+
+    def __init__(self, loaded: LoadedConfig, log: Log | None = None) -> None:
+        self.loaded = loaded
+        self.config = loaded.config
+        self.root = loaded.root.resolve()
+        self.content = (self.root / self.config.content_root).resolve()
+        self.prefix = self.config.content_root.strip("/")
+        self.log: Log = log or (lambda _line: None)
+        self.files: dict[str, FileState] = {}
+        self.anchors: dict[str, frozenset[str]] = {}
+        self.declared: dict[str, list[TaskDeclaration]] = {}
+        self.index = Index(self.root, self.anchors, self.declared)
+        self.open_texts: dict[str, str] = {}  # path -> the editor's text of open documents
+        self.global_findings: list[Finding] = []
+        self.tracker_findings: list[Finding] = []
+        self.graph: TopicGraph | None = None
+        self.trackers: list[Tracker] = []
+        self.coverage: Coverage | None = None
+        self.global_dirty = True
+        self.last = Timing()
+        self._disk_lines: dict[str, tuple[str, Lines]] = {}
+
+    # ---------------------------------------------------------------- paths
+    def path_of(self, absolute: Path) -> str | None:
+        """Project-relative path of a file when it is a document of the knowledge base."""
+        try:
+            inside = absolute.resolve().relative_to(self.content).as_posix()
+        except (ValueError, OSError):
+            return None
+        if not matches(inside, self.config.include) or matches(inside, self.config.exclude):
+            return None
+        if any(part.startswith(".") for part in inside.split("/")):
+            return None
+        return (Path(self.prefix) / inside).as_posix() if self.prefix else inside
+
+    def relative(self, absolute: Path) -> str | None:
+        """Project-relative path of any file under the root (for non-document link targets)."""
+        try:
+            return absolute.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return None
+
+    def source_of(self, path: str, text: str) -> Source:
+        data = text.encode("utf-8", "replace")
+        return Source(path, str(self.root / path), data, digest_of(data))
+
+    def disk_source(self, path: str) -> Source | None:
+        full = self.root / path
+        if not full.exists() and not full.is_symlink():
+            return None
+        return read_source(full, self.root, self.content)
+
+    # ---------------------------------------------------------------- loading
+    def load(self, jobs: int = 1) -> None:
+        """Parse everything on disk and run every check once."""
+        from audit.pipeline import gc_paused, parse_all
+
+        started = time.perf_counter()
+        with gc_paused():
+            sources = discover(self.config, self.root)
+            documents = parse_all(sources, self.config, jobs)
+            self.files = {d.path: FileState(d) for d in documents}
+            self.anchors.clear()
+            self.anchors.update({d.path: frozenset(d.anchors()) for d in documents})
+            self._rebuild_declared()
+            self._recheck(set(self.files))
+            for state in self.files.values():
+                state.fragment = fragment(state.doc, self.prefix)
+            self.global_dirty = True
+            self.run_global()
+        self.last = Timing(len(documents), len(documents), time.perf_counter() - started)
+
+    def _rebuild_declared(self) -> None:
+        self.declared.clear()
+        for path in sorted(self.files):
+            for task_id, span, by in declarations(self.files[path].doc):
+                self.declared.setdefault(task_id, []).append(
+                    TaskDeclaration(task_id, path, span, by)  # type: ignore[arg-type]
+                )
+        self.index = Index(self.root, self.anchors, self.declared)
+
+    # ---------------------------------------------------------------- edits
+    def update(self, changes: dict[str, Source | None], touched: Iterable[str] = ()) -> set[str]:
+        """Apply new contents (None = the file is gone) and re-check what they affect.
+
+        ``touched`` names non-document files created or deleted (a link target such as an
+        image). Returns the documents whose file-scope findings were recomputed, the edited
+        ones included; global findings wait for ``run_global``."""
+        from audit.parse.markdown import parse
+
+        started = time.perf_counter()
+        keys: set[str] = {"f:" + p for p in touched}
+        old_ids = set(self.declared)
+        parsed: set[str] = set()
+        for path, source in changes.items():
+            before = self.anchors.get(path)
+            previous = self.files.get(path)
+            if source is None:
+                self.files.pop(path, None)
+                self.anchors.pop(path, None)
+                after = None
+            else:
+                try:
+                    doc = parse(source, self.config)
+                except Exception as exc:  # the parser promises no exception; keep serving
+                    self.log(f"content-audit: cannot parse {path}: {type(exc).__name__}: {exc}")
+                    continue
+                state = FileState(doc, fragment=fragment(doc, self.prefix))
+                if previous is not None:
+                    state.refs, state.findings = previous.refs, previous.findings
+                self.files[path] = state
+                after = frozenset(doc.anchors())
+                self.anchors[path] = after
+                parsed.add(path)
+                if previous is None or previous.fragment != state.fragment:
+                    self.global_dirty = True
+            if (before is None) != (after is None):
+                keys.add("f:" + path)
+                self.global_dirty = True
+            if before != after:
+                keys.add("A:" + path)
+                keys.update(
+                    f"a:{path}#{a}" for a in (before or frozenset()) ^ (after or frozenset())
+                )
+        self._rebuild_declared()
+        keys.update("t:" + i for i in old_ids.symmetric_difference(self.declared))
+        affected = set(parsed)
+        if keys:
+            affected.update(p for p, s in self.files.items() if not s.refs.isdisjoint(keys))
+        if changes or touched:
+            self.global_dirty = True  # tracker claims read prose and Q&A counts too
+        self._recheck(affected)
+        for path in changes:
+            self._disk_lines.pop(path, None)
+        self.last = Timing(len(parsed), len(affected), time.perf_counter() - started)
+        return affected | set(changes)
+
+    def _recheck(self, paths: set[str]) -> None:
+        from audit.rules import RuleContext, run_rules
+
+        documents = [self.files[p].doc for p in sorted(paths) if p in self.files]
+        if not documents:
+            return
+        view = IndexGraph(self.config, self.root, documents, self.index)
+        try:
+            found = run_rules(RuleContext(view, self.config, self.root), ("static",), ("file",))
+        except Exception as exc:  # a crashing rule keeps the previous findings
+            self.log(f"content-audit: internal error in a file rule: {type(exc).__name__}: {exc}")
+            return
+        per_file: dict[str, list[Finding]] = {d.path: [] for d in documents}
+        for finding in found:
+            if finding.span.path in per_file:
+                per_file[finding.span.path].append(finding)
+        for doc in documents:
+            state = self.files[doc.path]
+            state.findings = per_file[doc.path]
+            state.refs = refs_of(doc, self.index, self.prefix)
+
+    def run_global(self) -> bool:
+        """The global rules and the tracker stage over the full graph. False when skipped."""
+        if not self.global_dirty:
+            return False
+        self.global_dirty = False
+        from audit.coverage import compute_coverage, load_requirements
+        from audit.parse.tracker import parse_tracker
+        from audit.rules import RuleContext, run_rules
+
+        try:
+            documents = [s.doc for s in self.files.values()]
+            graph = build_graph(documents, self.config, self.root)
+            self.global_findings = run_rules(
+                RuleContext(graph, self.config, self.root), ("static",), ("global",)
+            )
+            known = set(self.files)
+            trackers = [
+                parse_tracker(d, self.config, known) for d in documents if d.kind == "tracker"
+            ]
+            coverage = None
+            tracker_findings: list[Finding] = []
+            if trackers:
+                spec = load_requirements(self.config, self.root)
+                coverage = compute_coverage(trackers, graph, self.config, spec, None)
+                extras = {"trackers": trackers, "coverage": coverage, "example_results": None}
+                ctx = RuleContext(graph, self.config, self.root, extras)
+                tracker_findings = run_rules(ctx, ("tracker",))
+        except Exception as exc:  # a crashing rule keeps the previous findings
+            self.log(f"content-audit: internal error in a global rule: {type(exc).__name__}: {exc}")
+            return True
+        self.graph, self.trackers, self.coverage = graph, trackers, coverage
+        self.tracker_findings = tracker_findings
+        return True
+
+    # ---------------------------------------------------------------- reading
+    def findings_of(self, path: str) -> list[Finding]:
+        state = self.files.get(path)
+        out = list(state.findings) if state is not None else []
+        out.extend(f for f in self.global_findings if f.span.path == path)
+        out.extend(f for f in self.tracker_findings if f.span.path == path)
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def all_findings(self) -> list[Finding]:
+        """What ``check`` reports (file and global rules), tracker findings left out."""
+        out = [f for s in self.files.values() for f in s.findings]
+        out.extend(self.global_findings)
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def lines_of(self, path: str) -> Lines:
+        """The lines positions are converted on: the editor's text when open, else the disk."""
+        text = self.open_texts.get(path)
+        if text is not None:
+            return Lines(text)
+        state = self.files.get(path)
+        digest = state.doc.digest if state is not None else ""
+        cached = self._disk_lines.get(path)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        source = self.disk_source(path)
+        data = source.data if source is not None and source.data is not None else b""
+        decoded = data.decode("utf-8", "replace")
+        lines = Lines(decoded[1:] if decoded.startswith("\ufeff") else decoded)
+        self._disk_lines[path] = (digest, lines)
+        return lines
