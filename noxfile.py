@@ -76,6 +76,8 @@ def bench(session: nox.Session) -> None:
             success_codes=list(range(256)),
         )
     session.run("python", "-m", "bench.check", *session.posargs)
+    # the language server: edit → diagnostics latency and memory, beside the CLI warm run
+    session.run("python", "-m", "bench.lsp_latency")
     # the example runner: 200 generated examples, sequential vs pool, cold vs warm cache
     session.run("python", "-m", "bench.examples")
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
@@ -24,7 +26,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from audit import __version__
 from audit.lsp import features
 from audit.lsp.positions import Lines, finding_range
-from audit.lsp.state import MAX_LIVE_CHARS, State, load_project
+from audit.lsp.state import MAX_LIVE_CHARS, GlobalResult, State, load_project
 from audit.model.finding import Finding, Severity
 from audit.model.source import Source
 
@@ -81,6 +83,9 @@ class AuditServer(LanguageServer):
         self.pending: asyncio.TimerHandle | None = None
         self.watcher: asyncio.Task[None] | None = None
         self.folder: Path | None = None
+        self.global_running = False
+        self.global_again = False
+        self.global_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="global-pass")
 
     def log(self, line: str, kind: types.MessageType = types.MessageType.Log) -> None:
         with contextlib.suppress(Exception):  # no client to log to: nothing more to do
@@ -150,18 +155,41 @@ class AuditServer(LanguageServer):
         self.pending = loop.call_later(GLOBAL_DELAY_S, self.run_global)
 
     def run_global(self) -> None:
+        """Start the whole-graph pass in the worker thread (one at a time); its results are
+        taken on the event loop, and a pass that read an older snapshot is simply redone."""
         self.pending = None
+        state = self.state
+        if state is None or not state.global_dirty:
+            return
+        if self.global_running:
+            self.global_again = True
+            return
+        generation, documents = state.snapshot()
+        self.global_running = True
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        future = loop.run_in_executor(self.global_pool, state.compute_global, documents)
+        future.add_done_callback(lambda f: self.global_done(f, generation, started))
+
+    def global_done(
+        self, future: asyncio.Future[GlobalResult | None], generation: int, started: float
+    ) -> None:
+        self.global_running = False
+        self.log(f"content-audit: global pass {(time.perf_counter() - started) * 1000:.0f} ms")
         state = self.state
         if state is None:
             return
         try:
-            if state.run_global():
-                touched = {f.span.path for f in state.global_findings}
-                touched |= {f.span.path for f in state.tracker_findings}
-                touched |= {p for p, found in self.published.items() if found}
-                self.publish(touched & set(state.files) | (set(self.published) - set(state.files)))
+            result = future.result()
+            before = {f.span.path for f in state.global_findings + state.tracker_findings}
+            state.apply_global(result, generation)
+            after = {f.span.path for f in state.global_findings + state.tracker_findings}
+            self.publish((before | after) & set(state.files))
         except Exception as exc:
             self.log(f"content-audit: internal error: {type(exc).__name__}: {exc}")
+        if state.global_dirty or self.global_again:
+            self.global_again = False
+            self.schedule_global()
 
     def apply(self, changes: dict[str, Source | None], touched: set[str] | None = None) -> None:
         state = self.state
@@ -442,5 +470,8 @@ def code_action(ls: AuditServer, params: types.CodeActionParams) -> list[types.C
 
 def serve() -> int:
     """Serve on stdin/stdout until the client says exit."""
+    # the global pass runs in a worker thread; a short switch interval lets an edit that
+    # arrives meanwhile take the interpreter within a millisecond instead of 5
+    sys.setswitchinterval(0.001)
     server.start_io()
     return 0
