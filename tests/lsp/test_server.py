@@ -264,3 +264,20 @@ def test_a_workspace_without_markdown_is_served_and_shut_down(tmp_path: Path) ->
         assert await s.stop() == 0
 
     run(tmp_path / "empty", scenario, watched_files=False)
+
+
+def test_tracker_findings_follow_an_edit_of_a_page_the_tracker_claims(tmp_path: Path) -> None:
+    root = project(tmp_path)
+
+    async def scenario(s: Session) -> None:
+        text = s.open(INTERVIEW)
+        killer = "Q: Почему MoE сложно обучать?\nA: Дисбаланс нагрузки между экспертами.\n"
+        s.replace(INTERVIEW, text.replace(killer, ""))
+        await s.wait_codes(TRACKER, lambda c: "GP002" in c, "GP002 on the tracker")
+        (diag,) = [d for d in s.diagnostics[s.uri(TRACKER)] if d.code == "GP002"]
+        assert diag.range.start.line == 10  # "- 3 Q&A (Basic/Medium/Killer)"
+        assert "holds 2" in diag.message
+        s.replace(INTERVIEW, text)
+        await s.wait_codes(TRACKER, lambda c: "GP002" not in c, "GP002 cleared")
+
+    run(root, scenario)
