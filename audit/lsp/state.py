@@ -98,6 +98,7 @@ class State:
         self.open_texts: dict[str, str] = {}  # path -> the editor's text of open documents
         self.global_findings: list[Finding] = []
         self.tracker_findings: list[Finding] = []
+        self.global_by_path: dict[str, list[Finding]] = {}  # both lists above, by file
         self.graph: TopicGraph | None = None
         self.trackers: list[Tracker] = []
         self.coverage: Coverage | None = None
@@ -327,14 +328,20 @@ class State:
         self.graph, self.trackers, self.coverage = result.graph, result.trackers, result.coverage
         self.global_findings = result.global_findings
         self.tracker_findings = result.tracker_findings
+        self._index_global()
         return generation == self.generation
+
+    def _index_global(self) -> None:
+        by_path: dict[str, list[Finding]] = {}
+        for finding in [*self.global_findings, *self.tracker_findings]:
+            by_path.setdefault(finding.span.path, []).append(finding)
+        self.global_by_path = by_path
 
     # ---------------------------------------------------------------- reading
     def findings_of(self, path: str) -> list[Finding]:
         state = self.files.get(path)
         out = list(state.findings) if state is not None else []
-        out.extend(f for f in self.global_findings if f.span.path == path)
-        out.extend(f for f in self.tracker_findings if f.span.path == path)
+        out.extend(self.global_by_path.get(path, ()))
         out.sort(key=Finding.sort_key)
         return out
 

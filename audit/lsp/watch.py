@@ -17,6 +17,7 @@ from audit.config import LoadedConfig
 from audit.lsp.state import State
 from audit.model.finding import Finding, Severity
 from audit.model.source import Source
+from audit.report.diagnostics import finding_dict
 
 EXIT_INTERRUPTED = 130
 
@@ -57,8 +58,8 @@ def report(
     fixed = [old[k] for k in sorted(old.keys() - new.keys())]
     if fmt == "json":
         row = {
-            "added": [_row(f) for f in added],
-            "fixed": [_row(f) for f in fixed],
+            "added": [finding_dict(f) for f in added],
+            "fixed": [finding_dict(f) for f in fixed],
             "total": len(after),
             "files": files,
             "seconds": round(seconds, 4),
@@ -70,17 +71,6 @@ def report(
         f"+{len(added)} -{len(fixed)}; now {_summary(after)}"
     )
     return "\n".join(lines) + "\n"
-
-
-def _row(f: Finding) -> dict[str, object]:
-    return {
-        "path": f.span.path,
-        "line": f.span.line,
-        "column": f.span.column,
-        "code": f.code,
-        "severity": f.severity.value,
-        "message": f.message,
-    }
 
 
 def apply_events(state: State, paths: Iterable[Path]) -> int:
