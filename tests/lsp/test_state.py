@@ -53,3 +53,28 @@ def test_an_mkdocs_project_without_config_uses_its_docs_dir(tmp_path: Path) -> N
     state = State(load_project(tmp_path))
     state.load()
     assert [f.code for f in state.findings_of("pages/a.md")] == ["XR002"]
+
+
+def test_definition_of_a_claimed_section_number_is_that_section(tmp_path: Path) -> None:
+    from audit.lsp.features import definition
+
+    root = project(tmp_path)
+    state = State(load_project(root))
+    state.load()
+    tracker = "content/ml/пробелы-в-покрытии.md"
+    line = 7  # "Добавлено в materials.md section 1:"
+    text = (root / tracker).read_text(encoding="utf-8").split("\n")[line - 1]
+    column = text.index("section 1") + 9  # on the number
+    (target,) = definition(state, tracker, line, column)
+    assert (target.path, target.line) == (MATERIALS, 5)  # "## 1. Роутинг в MoE (ml_001_routing)"
+
+
+def test_task_ids_complete_after_their_prefix(tmp_path: Path) -> None:
+    from audit.lsp.features import completion
+
+    root = project(tmp_path)
+    state = State(load_project(root))
+    state.load()
+    state.open_texts[MATERIALS] = "# x\n\nСм. задачу ml_0"
+    labels = [c.label for c in completion(state, MATERIALS, 3, len("См. задачу ml_0") + 1)]
+    assert labels == ["ml_001_routing"]
