@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import gc
 import sys
 import time
 from collections.abc import Callable
@@ -46,16 +45,6 @@ KIND = {
 }
 P = TypeVar("P")
 R = TypeVar("R")
-
-
-def settle_heap() -> None:
-    """Move what is alive now out of the cyclic collector's reach (``gc.freeze``).
-
-    The index holds millions of small objects that live as long as the server; a full
-    collection walking them took tens of milliseconds at random moments, right inside an edit's
-    re-check. Frozen objects are still freed by reference counting when they are replaced."""
-    gc.collect()
-    gc.freeze()
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -196,7 +185,6 @@ class AuditServer(LanguageServer):
             after = state.global_by_path
             changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
             self.publish(changed & set(state.files))
-            settle_heap()
         except Exception as exc:
             self.log(f"content-audit: internal error: {type(exc).__name__}: {exc}")
         # logged when the pass is completely done: the benchmark waits for this line
@@ -280,8 +268,7 @@ def initialized(ls: AuditServer, params: types.InitializedParams) -> None:
         return
     state = State(loaded, ls.log)
     started = time.perf_counter()
-    state.load()
-    settle_heap()
+    state.load(freeze=True)
     ls.state = state
     if not state.files:
         ls.log(f"content-audit: no Markdown documents under {state.content}")
