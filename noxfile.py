@@ -77,6 +77,8 @@ def bench(session: nox.Session) -> None:
             success_codes=list(range(256)),
         )
     session.run("python", "-m", "bench.check", *session.posargs)
+    # the language server: edit → diagnostics latency and memory, beside the CLI warm run
+    session.run("python", "-m", "bench.lsp_latency")
     # the example runner: 200 generated examples, sequential vs pool, cold vs warm cache
     session.run("python", "-m", "bench.examples")
     # mkdocs serve with the plugin: a 1,000-page site, first build and three rebuilds after an edit
