@@ -40,6 +40,7 @@ from audit.model.document import (
 from audit.model.finding import Finding, Severity
 from audit.model.source import Source
 from audit.model.span import Span
+from audit.parse import dialect
 from audit.parse.frontmatter import load_front_matter, split_front_matter
 from audit.parse.positions import LineIndex, normalise_newlines
 from audit.parse.slugs import AnchorAllocator
@@ -382,8 +383,9 @@ class _PositionedMarkdown(mistune.Markdown):
             yield tok
 
 
-def _new_markdown() -> mistune.Markdown:
+def _new_markdown(features: dialect.Features = dialect.ALL) -> mistune.Markdown:
     md = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    dialect.install(md, features)
     md.__class__ = _PositionedMarkdown
     md.block.__class__ = _PositionedBlockParser
     md.block.state_cls = _PositionedState
@@ -395,14 +397,14 @@ def _new_markdown() -> mistune.Markdown:
     return md
 
 
-_MARKDOWN: mistune.Markdown | None = None
+_MARKDOWN: dict[dialect.Features, mistune.Markdown] = {}
 
 
-def _markdown() -> mistune.Markdown:
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = _new_markdown()
-    return _MARKDOWN
+def _markdown(features: dialect.Features = dialect.ALL) -> mistune.Markdown:
+    md = _MARKDOWN.get(features)
+    if md is None:
+        md = _MARKDOWN[features] = _new_markdown(features)
+    return md
 
 
 def plain_text(children: list[Token] | None) -> str:
@@ -606,7 +608,7 @@ class _Builder:
             body = "\n" * fm_lines + body[cut:]
             self.text = body
             self.index = LineIndex(body)
-        tokens, _state = _markdown().parse(body)
+        tokens, _state = _markdown(dialect.features_of(self.config)).parse(body)
         tops = [t for t in tokens if isinstance(t, dict)]
         starts = [int(t.get("_start", -1)) for t in tops]
         # tokens without a recorded start sit where their predecessor ended
@@ -627,6 +629,7 @@ class _Builder:
             while last > first and not self.index.line_text(last).strip():
                 last -= 1  # a block's trailing blank lines are not part of it
             blocks.append((token, first, last))
+        blocks = dialect.expand(blocks, self.index.line_text)
         self._headings(blocks)
         self._walk(blocks)
         self._task_mentions()

@@ -1,0 +1,192 @@
+"""The mkdocs-material dialect, taught to mistune as block rules that keep positions exact.
+
+mkdocs renders with Python-Markdown plus the extensions a site lists in ``markdown_extensions``;
+mistune knows none of them, so an admonition's indented body was read as indented code and every
+link in it was lost. The containers here (``!!!`` admonitions, ``???``/``???+`` details,
+``=== "Title"`` content tabs) are block rules of the same block parser: the body is dedented and
+parsed as nested Markdown in a child state whose ``origin_line`` is the body's first file line,
+the way a list item's child state is, so every nested element gets its file line and column from
+the same machinery (no second pass over the text).
+
+Which features are on follows the site: with a mkdocs.yml only the extensions it enables; with
+none, all of them. The audit is written for knowledge bases published with mkdocs-material (see
+real-site-format.md); with no site config there is no renderer to defer to, and a line opening
+with ``!!!``/``???``/``=== "`` means nothing else in plain Markdown, so reading it as the dialect
+finds the links an author put there instead of hiding them in a code block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import mistune
+from mistune.block_parser import BlockParser
+from mistune.core import BlockState
+
+from audit.model.config import Config
+
+Token = dict[str, Any]
+
+# the extension names a site may list for each feature (short and dotted forms)
+_EXTENSIONS = {
+    "admonition": ("admonition", "markdown.extensions.admonition"),
+    "details": ("pymdownx.details",),
+    "tabbed": ("pymdownx.tabbed",),
+    "attr_list": ("attr_list", "markdown.extensions.attr_list"),
+    "footnotes": ("footnotes", "markdown.extensions.footnotes"),
+    "md_in_html": ("md_in_html", "markdown.extensions.md_in_html"),
+}
+
+
+@dataclass(frozen=True)
+class Features:
+    """The dialect features a site enables (each one an extension of its mkdocs.yml)."""
+
+    admonition: bool = True
+    details: bool = True
+    tabbed: bool = True
+    attr_list: bool = True
+    footnotes: bool = True
+    md_in_html: bool = True
+
+
+ALL = Features()
+CONTAINER_TYPES = frozenset({"admonition", "details", "tab"})
+
+
+def features_of(config: Config) -> Features:
+    """The features on for a config: a mkdocs site's own extensions, else all (module doc)."""
+    site = config.site
+    if site.generator != "mkdocs":
+        return ALL
+    enabled = set(site.markdown_extensions)
+    return Features(**{name: bool(enabled & set(names)) for name, names in _EXTENSIONS.items()})
+
+
+# Python-Markdown's own patterns (admonition.py, pymdownx/details.py, pymdownx/tabbed.py), at the
+# start of a line: each may interrupt a paragraph, as they do there (the processors search the
+# whole block); the group names are prefixed, mistune joins every rule into one regex
+_ADMONITION = r'!!! ?[\w\-]+(?: +[\w\-]+)*(?: +"[^\n]*?")?[ ]*$'
+_DETAILS = r'\?{3}\+? ?(?:(?:[\w\-]+(?: +[\w\-]+)*?)?(?: +"[^\n]*?")|[\w\-]+(?: +[\w\-]+)*?)[ ]*$'
+_TABBED = r'={3}(?:\+|\+!|!\+|!)? +"[^\n]*?"[ ]*$'
+_TITLE = re.compile(r'"(.*?)"[ ]*$')
+_TAB_LENGTH = 4
+
+
+def _container_pattern(features: Features) -> str | None:
+    forms = []
+    if features.admonition:
+        forms.append(_ADMONITION)
+    if features.details:
+        forms.append(_DETAILS)
+    if features.tabbed:
+        forms.append(_TABBED)
+    if not forms:
+        return None
+    # up to three blanks before the marker: a list item's child text keeps what lies past the
+    # CommonMark content column (`- item` then a body indented by four keeps two)
+    return "^[ ]{0,3}(?:" + "|".join(f"(?:{form})" for form in forms) + ")"
+
+
+def _dedent(line: str, indent: int) -> str | None:
+    """A body line without its indentation (the opener's and four more), or None when the line
+    ends the body."""
+    if not line.strip():
+        return "\n" if line.endswith("\n") else ""
+    if line.startswith(" " * (indent + _TAB_LENGTH)):
+        return line[indent + _TAB_LENGTH :]
+    if line.startswith(" " * indent + "\t"):
+        return line[indent + 1 :]
+    return None
+
+
+def parse_container(block: BlockParser, m: re.Match[str], state: BlockState) -> int:
+    """An admonition, details or tab: its title line, then its indented (or blank) lines.
+
+    As in Python-Markdown, the body is every following line indented by four spaces, blank
+    lines included while an indented one follows; the first other line ends it.
+    """
+    src = state.src
+    head = m.group(0)
+    indent = len(head) - len(head.lstrip(" "))
+    head = head.lstrip(" ")
+    kind = "admonition" if head.startswith("!") else "details" if head[0] == "?" else "tab"
+    limit = state.cursor_max
+    body_start = m.end() + 1 if m.end() < limit and src[m.end()] == "\n" else m.end()
+    cursor = end = body_start
+    lines: list[str] = []
+    kept = 0  # lines up to the last non-blank one
+    while cursor < limit:
+        nl = src.find("\n", cursor, limit)
+        line_end = nl + 1 if nl >= 0 else limit
+        dedented = _dedent(src[cursor:line_end], indent)
+        if dedented is None:
+            break
+        lines.append(dedented)
+        cursor = line_end
+        if dedented.strip():
+            kept, end = len(lines), line_end
+    title = _TITLE.search(head)
+    token: Token = {
+        "type": kind,
+        "attrs": {
+            "name": head.split(None, 1)[0],
+            "title": title.group(1) if title else "",
+            "kind": head.lstrip("!?=+ ").split(" ", 1)[0] if kind != "tab" else "",
+        },
+        "children": [],
+    }
+    if kept:
+        state.child_start = body_start  # type: ignore[attr-defined]  # _PositionedState
+        child = state.child_state("".join(lines[:kept]))
+        rules = list(block.rules)
+        if state.depth() >= block.max_nested_level - 1:
+            rules = [r for r in rules if r not in ("block_quote", "list", "dialect_container")]
+        block.parse(child, rules)
+        token["children"] = child.tokens
+    state.append_token(token)
+    return end if kept else body_start
+
+
+def install(md: mistune.Markdown, features: Features) -> None:
+    """Teach a mistune instance the dialect's block rules (in lists and quotes too)."""
+    pattern = _container_pattern(features)
+    if pattern is None:
+        return
+    block = md.block
+    block.register("dialect_container", pattern, parse_container, before="list")
+    for rules in (block.list_rules, block.block_quote_rules):
+        if "dialect_container" not in rules:
+            block.insert_rule(rules, "dialect_container", before="list")
+
+
+def expand(blocks: list[tuple[Token, int, int]], line_text: Any) -> list[tuple[Token, int, int]]:
+    """Top-level blocks with every container replaced by its body's blocks (recursively), each
+    with its own line range: a paragraph in an admonition is a paragraph of the page (its links,
+    Q&A markers, code), and the builder's walk stays one pass over blocks in source order."""
+    if not any(token.get("type") in CONTAINER_TYPES for token, _f, _l in blocks):
+        return blocks
+    out: list[tuple[Token, int, int]] = []
+    stack = list(reversed(blocks))
+    while stack:
+        token, first, last = stack.pop()
+        if token.get("type") not in CONTAINER_TYPES:
+            out.append((token, first, last))
+            continue
+        children = [c for c in token.get("children", []) or [] if isinstance(c, dict)]
+        lines: list[int] = []
+        for child in children:
+            placed = child.get("_line")
+            lines.append(placed if isinstance(placed, int) else (lines[-1] if lines else first))
+        inner: list[tuple[Token, int, int]] = []
+        for k, child in enumerate(children):
+            start = max(first, lines[k])
+            stop = lines[k + 1] - 1 if k + 1 < len(children) else last
+            stop = max(start, min(stop, last))
+            while stop > start and not line_text(stop).strip():
+                stop -= 1
+            inner.append((child, start, stop))
+        stack.extend(reversed(inner))
+    return out
