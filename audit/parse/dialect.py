@@ -190,3 +190,31 @@ def expand(blocks: list[tuple[Token, int, int]], line_text: Any) -> list[tuple[T
             inner.append((child, start, stop))
         stack.extend(reversed(inner))
     return out
+
+
+# attr_list on a heading (markdown/extensions/attr_list.py): blanks, then `{`, an optional `:`,
+# the attributes, `}` at the end of the line; toc then takes the `id` as the heading's anchor
+_HEADER_ATTRS = re.compile(r"[ ]+\{:?[ ]*([^}\n ][^\n]*)\}[ ]*$")
+_ATTR = re.compile(r"""[^ =}]+="[^"]*?"|[^ =}]+='[^']*?'|[^ =}]+=[^ =}]+|[^ =}]+| """)
+
+
+def heading_attrs(text: str) -> tuple[str, str | None] | None:
+    """(heading text without its attribute list, the id it sets or None), or None when the
+    heading has no attribute list: the list's text is never part of the title or the slug."""
+    match = _HEADER_ATTRS.search(text)
+    if match is None:
+        return None
+    body, pos, anchor = match.group(1), 0, None
+    while pos < len(body):
+        item = _ATTR.match(body, pos)
+        if item is None:
+            break
+        word = item.group(0)
+        pos = item.end()
+        if word.startswith("#"):
+            anchor = word[1:]
+        elif word.startswith("id="):
+            anchor = word[3:].strip("\"'")
+    if "}" in body[pos:]:
+        return None  # an extra `}`: Python-Markdown assigns nothing (strict) and keeps the text
+    return text[: match.start()].rstrip("#").rstrip(), anchor or None

@@ -687,10 +687,7 @@ class _Builder:
         # and Document.section_of_line's bisection all rely on headings sorted by line
         raw.sort(key=lambda item: item[2])
         # explicit anchors are reserved first so generated ones step around them
-        explicit = []
-        for _level, text, _line, _column in raw:
-            match = _EXPLICIT_ID.search(text)
-            explicit.append(match.group(1) if match else None)
+        explicit, cleaned = self._heading_ids(raw)
         seen_explicit: dict[str, int] = {}
         for anchor, (_level, _text, line, column) in zip(explicit, raw, strict=True):
             if anchor is None:
@@ -711,8 +708,8 @@ class _Builder:
                 seen_explicit[anchor] = line
             self.anchors.reserve(anchor)
         headings: list[Heading] = []
-        for anchor, (level, text, line, column) in zip(explicit, raw, strict=True):
-            clean = _EXPLICIT_ID.sub("", text).strip() if anchor else text.strip()
+        for anchor, clean, (level, _text, line, column) in zip(explicit, cleaned, raw, strict=True):
+            is_explicit = anchor is not None
             if anchor is None:
                 slug = self.anchors.slug(clean)
                 if not slug:
@@ -746,7 +743,7 @@ class _Builder:
                         line,
                         column + len(self.index.line_text(line).strip()),
                     ),
-                    _EXPLICIT_ID.search(text) is not None,
+                    is_explicit,
                     number,
                     title,
                 )
@@ -778,6 +775,27 @@ class _Builder:
             )
         self.doc.headings = finished
         self.heading_lines = [h.span.line for h in finished]
+
+    def _heading_ids(
+        self, raw: list[tuple[int, str, int, int]]
+    ) -> tuple[list[str | None], list[str]]:
+        """(explicit id or None, text without the id) of every heading: with attr_list as
+        Python-Markdown reads it (dialect.heading_attrs), else the ``{#id}`` the audit always
+        honoured (not on a mkdocs site with attr_list: there `Title{#id}` is text)."""
+        explicit: list[str | None] = []
+        cleaned: list[str] = []
+        attr_list = dialect.features_of(self.config).attr_list
+        strict = attr_list and self.config.site.generator == "mkdocs"
+        for _level, text, _line, _column in raw:
+            attrs = dialect.heading_attrs(text) if attr_list else None
+            if attrs is not None or strict:
+                cleaned.append(attrs[0].strip() if attrs else text.strip())
+                explicit.append(attrs[1] if attrs else None)
+                continue
+            match = _EXPLICIT_ID.search(text)
+            explicit.append(match.group(1) if match else None)
+            cleaned.append(_EXPLICIT_ID.sub("", text).strip() if match else text.strip())
+        return explicit, cleaned
 
     def _iter_headings(self, token: Token, first: int, last: int) -> Iterator[tuple[Token, int]]:
         if token.get("type") == "heading":

@@ -95,3 +95,20 @@ def test_without_the_extensions_the_dialect_is_plain_markdown(tmp_path: Path) ->
     theirs = mkdocs_link_warnings(site, tmp_path / "out")
     ours = audit_link_findings(site)
     assert ours == theirs == {("index.md", "тоже-нет.md")}
+
+
+def test_attr_list_ids_are_anchors_and_never_part_of_the_slug() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        '# Т\n\n## Другое { id="kv-id" }\n\n## Класс {: #with-class .important }\n\n'
+        "## Просто класс { .note }\n\n## Плотно {#tight}\n"
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert [(h.text, h.anchor, h.explicit_anchor) for h in doc.headings[1:]] == [
+        ("Другое", "kv-id", True),
+        ("Класс", "with-class", True),
+        ("Просто класс", "просто-класс", False),
+        ("Плотно", "tight", True),
+    ]
