@@ -367,6 +367,9 @@ def _add_links(graph: TopicGraph, doc: Document) -> None:
         target, problem = resolved.target, resolved.problem
         if not target:
             continue
+        if not problem and target not in graph.g and target.startswith("sec:"):
+            # an anchor that is no heading's (a footnote, an HTML id): the link is to the page
+            target = doc_node(resolved.target_path)
         if link.kind == "external":
             graph.node(target, kind="url", url=link.target)
         elif problem == "missing-anchor":

@@ -18,6 +18,7 @@ finds the links an author put there instead of hiding them in a code block.
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ class Features:
 
 
 ALL = Features()
-CONTAINER_TYPES = frozenset({"admonition", "details", "tab"})
+CONTAINER_TYPES = frozenset({"admonition", "details", "tab", "footnote"})
 
 
 def features_of(config: Config) -> Features:
@@ -150,16 +151,89 @@ def parse_container(block: BlockParser, m: re.Match[str], state: BlockState) -> 
     return end if kept else body_start
 
 
+# markdown/extensions/footnotes.py: a definition `[^label]: text`, then its lazy lines up to a
+# blank one, then the blocks indented by four; a reference `[^label]` to a defined label
+_FOOTNOTE_DEF = r"^[ ]{0,3}\[\^[^\]\n]+\]:[^\n]*$"
+_FOOTNOTE_LABEL = re.compile(r"[ ]*\[\^([^\]\n]+)\]:[ ]*")
+_FOOTNOTE_REF = r"\[\^(?P<dialect_fn>[^\]\n]+)\]"
+FOOTNOTES_ENV = "dialect_footnotes"  # state.env key: {label: number of references}
+
+
+def parse_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> int:
+    """A footnote definition: its text is Markdown (links there are checked), its label gives
+    the anchor ``fn:label``."""
+    src, limit = state.src, state.cursor_max
+    head = _FOOTNOTE_LABEL.match(m.group(0))
+    assert head is not None
+    label = head.group(1)
+    first_text = m.group(0)[head.end() :]
+    lines = [first_text + "\n"]
+    cursor = end = m.end() + 1 if m.end() < limit else limit
+    lazy = True  # lines up to the first blank one belong to it, indented or not
+    while cursor < limit:
+        nl = src.find("\n", cursor, limit)
+        line_end = nl + 1 if nl >= 0 else limit
+        line = src[cursor:line_end]
+        if not line.strip():
+            lazy = False
+            lines.append("\n")
+        elif lazy and not _FOOTNOTE_LABEL.match(line):
+            lines.append(_dedent(line, 0) or line)
+            end = line_end
+        else:
+            dedented = _dedent(line, 0)
+            if dedented is None:
+                break
+            lines.append(dedented)
+            end = line_end
+        cursor = line_end
+    kept = len(lines)
+    while kept > 1 and not lines[kept - 1].strip():
+        kept -= 1
+    state.child_start = m.start()  # type: ignore[attr-defined]  # _PositionedState
+    child = state.child_state("".join(lines[:kept]))
+    rules = [r for r in block.rules if r != "dialect_footnote"]
+    block.parse(child, rules)
+    state.append_token({"type": "footnote", "attrs": {"label": label}, "children": child.tokens})
+    defined = state.env.setdefault(FOOTNOTES_ENV, {})
+    defined.setdefault(label, 0)
+    return max(end, m.end())
+
+
+def parse_footnote_ref(inline: Any, m: re.Match[str], state: Any) -> int:
+    """A reference counts towards its footnote's ``fnref`` anchors; it is never a link."""
+    label = m.group("dialect_fn")
+    refs = state.env.setdefault(FOOTNOTES_ENV + "_refs", [])
+    refs.append(label)
+    state.append_token({"type": "footnote_ref", "raw": m.group(0), "attrs": {"label": label}})
+    return m.end()
+
+
+def footnote_anchors(env: MutableMapping[str, Any]) -> list[str]:
+    """``fn:label`` of every definition and ``fnref:label``, ``fnref2:label``... of each
+    reference to a defined label, as Python-Markdown names them (an undefined one is text)."""
+    defined: dict[str, int] = env.get(FOOTNOTES_ENV) or {}
+    out = [f"fn:{label}" for label in defined]
+    for label in env.get(FOOTNOTES_ENV + "_refs") or []:
+        if label in defined:
+            defined[label] += 1
+            count = defined[label]
+            out.append(f"fnref:{label}" if count == 1 else f"fnref{count}:{label}")
+    return out
+
+
 def install(md: mistune.Markdown, features: Features) -> None:
-    """Teach a mistune instance the dialect's block rules (in lists and quotes too)."""
-    pattern = _container_pattern(features)
-    if pattern is None:
-        return
+    """Teach a mistune instance the dialect's rules (the block ones in lists and quotes too)."""
     block = md.block
-    block.register("dialect_container", pattern, parse_container, before="list")
-    for rules in (block.list_rules, block.block_quote_rules):
-        if "dialect_container" not in rules:
-            block.insert_rule(rules, "dialect_container", before="list")
+    pattern = _container_pattern(features)
+    if pattern is not None:
+        block.register("dialect_container", pattern, parse_container, before="list")
+        for rules in (block.list_rules, block.block_quote_rules):
+            if "dialect_container" not in rules:
+                block.insert_rule(rules, "dialect_container", before="list")
+    if features.footnotes:
+        block.register("dialect_footnote", _FOOTNOTE_DEF, parse_footnote, before="ref_link")
+        md.inline.register("dialect_footnote_ref", _FOOTNOTE_REF, parse_footnote_ref, before="link")
 
 
 def expand(blocks: list[tuple[Token, int, int]], line_text: Any) -> list[tuple[Token, int, int]]:

@@ -608,7 +608,7 @@ class _Builder:
             body = "\n" * fm_lines + body[cut:]
             self.text = body
             self.index = LineIndex(body)
-        tokens, _state = _markdown(dialect.features_of(self.config)).parse(body)
+        tokens, state = _markdown(dialect.features_of(self.config)).parse(body)
         tops = [t for t in tokens if isinstance(t, dict)]
         starts = [int(t.get("_start", -1)) for t in tops]
         # tokens without a recorded start sit where their predecessor ended
@@ -630,6 +630,7 @@ class _Builder:
                 last -= 1  # a block's trailing blank lines are not part of it
             blocks.append((token, first, last))
         blocks = dialect.expand(blocks, self.index.line_text)
+        doc.extra_anchors = tuple(dialect.footnote_anchors(state.env))
         self._headings(blocks)
         self._walk(blocks)
         self._task_mentions()

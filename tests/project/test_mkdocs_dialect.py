@@ -112,3 +112,15 @@ def test_attr_list_ids_are_anchors_and_never_part_of_the_slug() -> None:
         ("Просто класс", "просто-класс", False),
         ("Плотно", "tight", True),
     ]
+
+
+def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = "# Т\n\nA[^1] b[^1] c[^x].\n\n[^1]: Первая,\n    [ссылка](a.md#b) в ней.\n"
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert set(doc.extra_anchors) == {"fn:1", "fnref:1", "fnref2:1"}  # [^x] is undefined: text
+    assert [(link.target, link.span.line, link.span.column) for link in doc.links] == [
+        ("a.md#b", 6, 5)
+    ]
