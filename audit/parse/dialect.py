@@ -17,6 +17,7 @@ finds the links an author put there instead of hiding them in a code block.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class Features:
 
 
 ALL = Features()
-CONTAINER_TYPES = frozenset({"admonition", "details", "tab", "footnote"})
+CONTAINER_TYPES = frozenset({"admonition", "details", "tab", "footnote", "md_in_html"})
 
 
 def features_of(config: Config) -> Features:
@@ -222,6 +223,117 @@ def footnote_anchors(env: MutableMapping[str, Any]) -> list[str]:
     return out
 
 
+# raw HTML (CommonMark's forms): a start tag and its attributes
+_TAG = re.compile(
+    r"<([A-Za-z][\w-]*)((?:\s+[^\s\"'=<>/`]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>"
+)
+_ATTRIBUTE = re.compile(r"([^\s\"'=<>/`]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
+HTML_IDS_ENV = "dialect_html_ids"  # state.env key: ids of raw HTML elements
+HTML_LINKS_ENV = "dialect_html_links"  # (block state, offset of the tag, url, image)
+
+
+def html_tags(raw: str) -> list[tuple[int, str, str, bool]]:
+    """(offset of the tag, kind "id" or "link", value, whether an image) of every element id
+    (``id=``; ``name=`` of an ``<a>``) and link (``<a href>``, ``<img src>``) in raw HTML."""
+    out: list[tuple[int, str, str, bool]] = []
+    if "=" not in raw:
+        return out
+    for tag in _TAG.finditer(raw):
+        name = tag.group(1).lower()
+        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+            key, value = attribute.group(1).lower(), attribute.group(2)
+            if value is None:
+                continue
+            value = html.unescape(value.strip("\"'") if value[0] in "\"'" else value)
+            if key == "id" or (key == "name" and name == "a"):
+                out.append((tag.start(), "id", value, False))
+            elif (key, name) in (("href", "a"), ("src", "img")):
+                out.append((tag.start(), "link", value, name == "img"))
+    return out
+
+
+_MARKDOWN_ATTR = re.compile(r"\smarkdown(?:\s*=\s*[\"']?(?:1|block|span)?[\"']?)?(?=[\s/>])")
+
+
+def _markdown_in_html(
+    block: BlockParser, token: Token, raw: str, at: int, state: BlockState
+) -> int:
+    """md_in_html: a block whose first tag has a ``markdown`` attribute holds Markdown. The
+    token becomes a container of what follows the tag (parsed at its file lines); returns how
+    much of ``raw`` (the tag) is left to read as HTML, or ``len(raw)`` for a plain block."""
+    tag = _TAG.match(raw, len(raw) - len(raw.lstrip()))
+    if tag is None or _MARKDOWN_ATTR.search(tag.group(2) + ">") is None:
+        return len(raw)
+    body_at = tag.end() + (1 if raw.startswith("\n", tag.end()) else 0)
+    if raw[body_at:].strip():
+        state.child_start = at + body_at  # type: ignore[attr-defined]  # _PositionedState
+        child = state.child_state(raw[body_at:])
+        rules = list(block.rules)
+        if state.depth() >= block.max_nested_level - 1:
+            rules = [r for r in rules if r not in ("block_quote", "list", "dialect_container")]
+        block.parse(child, rules)
+        token["children"] = child.tokens
+    else:
+        token["children"] = []
+    token["type"] = "md_in_html"
+    return tag.end()
+
+
+def _wrap_block_html(md: mistune.Markdown, features: Features) -> None:
+    block = md.block
+    original = block._methods["raw_html"]
+
+    def parse_raw_html(m: re.Match[str], state: BlockState) -> int | None:
+        before, start = len(state.tokens), state.cursor
+        end: int | None = original(m, state)
+        for token in state.tokens[before:]:
+            raw = str(token.get("raw", "")) if token.get("type") == "block_html" else ""
+            if not raw:
+                continue
+            at = start if state.src.startswith(raw, start) else max(state.src.find(raw, start), 0)
+            if features.md_in_html:
+                raw = raw[: _markdown_in_html(block, token, raw, at, state)]
+            for offset, kind, value, image in html_tags(raw):
+                if kind == "id":
+                    state.env.setdefault(HTML_IDS_ENV, []).append(value)
+                else:
+                    state.env.setdefault(HTML_LINKS_ENV, []).append(
+                        (state, at + offset, value, image)
+                    )
+        return end
+
+    block._methods["raw_html"] = parse_raw_html
+
+
+def _wrap_inline_html(md: mistune.Markdown) -> None:
+    inline = md.inline
+    original = inline._methods["inline_html"]
+
+    def parse_inline_html(m: re.Match[str], state: Any) -> int | None:
+        end: int | None = original(m, state)
+        if end:
+            for _offset, kind, value, image in html_tags(state.src[m.start() : end]):
+                if kind == "id":
+                    state.env.setdefault(HTML_IDS_ENV, []).append(value)
+                else:  # a link token at the tag: located, listed and checked like [..](..)
+                    state.append_token(
+                        {
+                            "type": "image" if image else "link",
+                            "attrs": {"url": value},
+                            "children": [],
+                            "_at": m.start(),
+                        }
+                    )
+        return end
+
+    inline._methods["inline_html"] = parse_inline_html
+
+
+def extra_anchors(env: MutableMapping[str, Any]) -> tuple[str, ...]:
+    """The anchors a page has besides its headings: footnotes, ids of raw HTML elements."""
+    return (*footnote_anchors(env), *(env.get(HTML_IDS_ENV) or ()))
+
+
 def install(md: mistune.Markdown, features: Features) -> None:
     """Teach a mistune instance the dialect's rules (the block ones in lists and quotes too)."""
     block = md.block
@@ -234,6 +346,8 @@ def install(md: mistune.Markdown, features: Features) -> None:
     if features.footnotes:
         block.register("dialect_footnote", _FOOTNOTE_DEF, parse_footnote, before="ref_link")
         md.inline.register("dialect_footnote_ref", _FOOTNOTE_REF, parse_footnote_ref, before="link")
+    _wrap_block_html(md, features)
+    _wrap_inline_html(md)
 
 
 def expand(blocks: list[tuple[Token, int, int]], line_text: Any) -> list[tuple[Token, int, int]]:

@@ -630,9 +630,10 @@ class _Builder:
                 last -= 1  # a block's trailing blank lines are not part of it
             blocks.append((token, first, last))
         blocks = dialect.expand(blocks, self.index.line_text)
-        doc.extra_anchors = tuple(dialect.footnote_anchors(state.env))
+        doc.extra_anchors = dialect.extra_anchors(state.env)
         self._headings(blocks)
         self._walk(blocks)
+        self._html_block_links(state.env.get(dialect.HTML_LINKS_ENV) or ())
         self._task_mentions()
         if not doc.title:
             for heading in doc.headings:
@@ -1298,6 +1299,13 @@ class _Builder:
                     probe_from = probe + 1
             line, column = self.index.position(offset)
             self.doc.links.append(self._make_link(text, raw_target, line, column, image, role))
+
+    def _html_block_links(self, found: Iterable[tuple[Any, int, str, bool]]) -> None:
+        """``<a href>`` / ``<img src>`` of raw HTML blocks, at their tag (dialect.html_tags)."""
+        for state, offset, url, image in found:
+            if isinstance(state, _PositionedState):
+                line, column = state.position(offset, self.index)
+                self.doc.links.append(self._make_link("", unquote(url), line, column, image, ""))
 
     def _parsed_position(self, token: Token, holder: Token | None) -> tuple[int, int] | None:
         """(line, column) of an inline element from the offset the inline parser recorded,

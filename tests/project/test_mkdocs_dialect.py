@@ -67,7 +67,14 @@ def precision_recall(
 
 # documented differences, each asserted to still exist (so the list cannot go stale)
 MKDOCS_ONLY: set[tuple[str, str]] = set()
-OURS_ONLY: set[tuple[str, str]] = set()
+OURS_ONLY = {
+    # links in raw HTML (a block, or a tag inside a paragraph): Python-Markdown stashes raw
+    # HTML away from the tree mkdocs validates, so mkdocs never checks them; a reader's click
+    # on them breaks all the same, and we check them like Markdown links
+    ("01-основы/пробелы.md", "материалы.md#html-нет"),
+    ("01-основы/пробелы.md", "нет.png"),
+    ("01-основы/пробелы.md", "../нет-страницы.md"),
+}
 
 
 def test_every_broken_link_mkdocs_reports_in_the_dialect_is_ours_and_back(tmp_path: Path) -> None:
@@ -78,8 +85,13 @@ def test_every_broken_link_mkdocs_reports_in_the_dialect_is_ours_and_back(tmp_pa
     assert len(theirs) >= 10
     assert theirs >= MKDOCS_ONLY and not MKDOCS_ONLY & ours
     assert ours >= OURS_ONLY and not OURS_ONLY & theirs
+    raw_precision, raw_recall = precision_recall(ours, theirs)
     precision, recall = precision_recall(ours - OURS_ONLY, theirs - MKDOCS_ONLY)
-    print(f"mkdocs-material-site: precision {precision:.3f} recall {recall:.3f}")
+    print(
+        f"mkdocs-material-site: {len(theirs)} mkdocs warnings, {len(ours)} findings of ours; "
+        f"precision {raw_precision:.3f} recall {raw_recall:.3f} as is, "
+        f"{precision:.3f} / {recall:.3f} past the documented differences"
+    )
     assert ours - OURS_ONLY == theirs - MKDOCS_ONLY
 
 
@@ -123,4 +135,21 @@ def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> N
     assert set(doc.extra_anchors) == {"fn:1", "fnref:1", "fnref2:1"}  # [^x] is undefined: text
     assert [(link.target, link.span.line, link.span.column) for link in doc.links] == [
         ("a.md#b", 6, 5)
+    ]
+
+
+def test_raw_html_ids_are_anchors_and_its_links_are_links_at_their_tag() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        '# Т\n\n<a name="n1"></a>\n\nТекст <span id="s1">x</span> и <a href="a.md#b">a</a>.\n\n'
+        '<div markdown id="d1">\n[внутри](c.md)\n</div>\n\n<p><img src="i.png"></p>\n'
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert set(doc.extra_anchors) == {"n1", "s1", "d1"}
+    assert [(link.target, link.span.line, link.span.column, link.image) for link in doc.links] == [
+        ("a.md#b", 5, 32, False),
+        ("c.md", 8, 1, False),
+        ("i.png", 11, 4, True),
     ]
