@@ -57,6 +57,8 @@ class CodeBlock:
     # the same per code line when the lines start at different columns (`> x` then `>y`, a
     # line indented less than its fence); empty when every line starts at code_column
     code_line_columns: tuple[int, ...] = ()
+    # "code", or "diagram" for a superfences custom fence (mermaid): rendered, never an example
+    kind: str = "code"
 
     def column_of(self, code_line_number: int) -> int:
         """Column in the file where 1-based line ``code_line_number`` of ``code`` starts

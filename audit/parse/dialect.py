@@ -39,6 +39,8 @@ _EXTENSIONS = {
     "attr_list": ("attr_list", "markdown.extensions.attr_list"),
     "footnotes": ("footnotes", "markdown.extensions.footnotes"),
     "md_in_html": ("md_in_html", "markdown.extensions.md_in_html"),
+    "arithmatex": ("pymdownx.arithmatex",),
+    "superfences": ("pymdownx.superfences",),
 }
 
 
@@ -52,6 +54,8 @@ class Features:
     attr_list: bool = True
     footnotes: bool = True
     md_in_html: bool = True
+    arithmatex: bool = True
+    superfences: bool = True
 
 
 ALL = Features()
@@ -329,6 +333,42 @@ def _wrap_inline_html(md: mistune.Markdown) -> None:
     inline._methods["inline_html"] = parse_inline_html
 
 
+# pymdownx.arithmatex (generic or not): `\(...\)`, `\[...\]` and `$$...$$` are math, in a
+# paragraph or as a block of their own; their text is never links, emphasis or escapes. A single
+# `$` is left alone: this knowledge base writes prices with it
+_INLINE_MATH = r"\\\((?:[^\\]|\\(?!\)))*?\\\)|\\\[[\s\S]*?\\\]|\$\$[\s\S]+?\$\$"
+_BLOCK_MATH = r"^[ ]{0,3}(?:\$\$|\\\[)"
+_MATH_CLOSE = {"$$": "$$", "\\[": "\\]"}
+
+
+def parse_block_math(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:
+    """Display math from its opening to its closing delimiter (blank lines and all)."""
+    opener = m.group(0).lstrip(" ")
+    close = state.src.find(_MATH_CLOSE[opener], m.end(), state.cursor_max)
+    if close < 0:
+        return None  # not math: the line is read as text
+    nl = state.src.find("\n", close, state.cursor_max)
+    end = nl + 1 if nl >= 0 else state.cursor_max
+    if state.src[close + 2 : end].strip():
+        return None  # text after the closing delimiter: inline math in a paragraph
+    state.append_token({"type": "block_math", "raw": state.src[m.start() : end]})
+    return end
+
+
+def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int:
+    state.append_token({"type": "inline_math", "raw": m.group(0)})
+    return m.end()
+
+
+# superfences' custom fences that mkdocs-material configures for diagrams
+DIAGRAM_LANGUAGES = frozenset({"mermaid"})
+
+
+def code_kind(language: str, features: Features) -> str:
+    """What a code block is besides code: a diagram (a custom fence: rendered, never run)."""
+    return "diagram" if features.superfences and language in DIAGRAM_LANGUAGES else "code"
+
+
 def extra_anchors(env: MutableMapping[str, Any]) -> tuple[str, ...]:
     """The anchors a page has besides its headings: footnotes, ids of raw HTML elements."""
     return (*footnote_anchors(env), *(env.get(HTML_IDS_ENV) or ()))
@@ -346,6 +386,12 @@ def install(md: mistune.Markdown, features: Features) -> None:
     if features.footnotes:
         block.register("dialect_footnote", _FOOTNOTE_DEF, parse_footnote, before="ref_link")
         md.inline.register("dialect_footnote_ref", _FOOTNOTE_REF, parse_footnote_ref, before="link")
+    if features.arithmatex:
+        block.register("dialect_math", _BLOCK_MATH, parse_block_math, before="list")
+        for rules in (block.list_rules, block.block_quote_rules):
+            if "dialect_math" not in rules:
+                block.insert_rule(rules, "dialect_math", before="list")
+        md.inline.register("dialect_math", _INLINE_MATH, parse_inline_math, before="escape")
     _wrap_block_html(md, features)
     _wrap_inline_html(md)
 

@@ -591,6 +591,7 @@ class _Builder:
         self.q_markers = sorted(config.qa.question_markers, key=len, reverse=True)
         self.a_markers = sorted(config.qa.answer_markers, key=len, reverse=True)
         self.code_line_ranges: list[tuple[int, int]] = []
+        self.features = dialect.features_of(config)
 
     # ------------------------------------------------------------------ driver
     def build(self) -> None:
@@ -608,7 +609,7 @@ class _Builder:
             body = "\n" * fm_lines + body[cut:]
             self.text = body
             self.index = LineIndex(body)
-        tokens, state = _markdown(dialect.features_of(self.config)).parse(body)
+        tokens, state = _markdown(self.features).parse(body)
         tops = [t for t in tokens if isinstance(t, dict)]
         starts = [int(t.get("_start", -1)) for t in tops]
         # tokens without a recorded start sit where their predecessor ended
@@ -786,7 +787,7 @@ class _Builder:
         honoured (not on a mkdocs site with attr_list: there `Title{#id}` is text)."""
         explicit: list[str | None] = []
         cleaned: list[str] = []
-        attr_list = dialect.features_of(self.config).attr_list
+        attr_list = self.features.attr_list
         strict = attr_list and self.config.site.generator == "mkdocs"
         for _level, text, _line, _column in raw:
             attrs = dialect.heading_attrs(text) if attr_list else None
@@ -1128,8 +1129,11 @@ class _Builder:
             timeout,
             code_column,
             line_columns,
+            dialect.code_kind(language, self.features),
         )
         self.doc.code_blocks.append(block)
+        if block.kind == "diagram":
+            return None
         if language in examples.languages:
             return len(self.doc.code_blocks) - 1
         return None

@@ -153,3 +153,22 @@ def test_raw_html_ids_are_anchors_and_its_links_are_links_at_their_tag() -> None
         ("c.md", 8, 1, False),
         ("i.png", 11, 4, True),
     ]
+
+
+def test_math_is_never_links_or_emphasis_and_mermaid_is_a_diagram() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        "# Т\n\nФормула \\(p[k](t) = a_1 * b_2 * c\\) и [ссылка](x.md).\n\n"
+        "$$\ns[k](ss.md) = x_1 * y_2 *\n$$\n\n```mermaid\ngraph LR\n```\n\n```python\nx = 1\n```\n"
+    )
+    config = load_config(cwd=SITE).config
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), config)
+    assert [link.target for link in doc.links] == ["x.md"]
+    assert [(block.language, block.kind) for block in doc.code_blocks] == [
+        ("mermaid", "diagram"),
+        ("python", "code"),
+    ]
+    plain = parse(Source("p.md", "p.md", text.encode(), "x"), type(config)())  # no mkdocs.yml
+    assert [link.target for link in plain.links] == ["x.md"]  # the dialect is on by default
