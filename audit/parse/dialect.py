@@ -374,6 +374,40 @@ def extra_anchors(env: MutableMapping[str, Any]) -> tuple[str, ...]:
     return (*footnote_anchors(env), *(env.get(HTML_IDS_ENV) or ()))
 
 
+REF_DUPLICATES_ENV = "dialect_ref_duplicates"  # (label, its state, offset, first's state, offset)
+_REF_AT_ENV = "dialect_ref_at"  # key -> (state, offset) of the definition in force
+
+
+def _wrap_ref_link(md: mistune.Markdown) -> None:
+    """Python-Markdown keeps the last of two definitions of a label (CommonMark the first):
+    mkdocs renders with it, so the last one wins here too, and the duplicate is recorded."""
+    block = md.block
+    original = block._methods["ref_link"]
+
+    def parse_ref_link(m: re.Match[str], state: BlockState) -> int | None:
+        env = state.env
+        refs = env.setdefault("ref_links", {})
+        fresh: dict[str, Any] = {}
+        env["ref_links"] = fresh
+        try:
+            end: int | None = original(m, state)
+        finally:
+            env["ref_links"] = refs
+        at = env.setdefault(_REF_AT_ENV, {})
+        offset = state.src.find("[", m.start())
+        for key, data in fresh.items():
+            if key in refs:
+                first_state, first_offset = at[key]
+                env.setdefault(REF_DUPLICATES_ENV, []).append(
+                    (str(data.get("label", key)), state, offset, first_state, first_offset)
+                )
+            refs[key] = data
+            at[key] = (state, offset)
+        return end
+
+    block._methods["ref_link"] = parse_ref_link
+
+
 def install(md: mistune.Markdown, features: Features) -> None:
     """Teach a mistune instance the dialect's rules (the block ones in lists and quotes too)."""
     block = md.block
@@ -393,6 +427,7 @@ def install(md: mistune.Markdown, features: Features) -> None:
                 block.insert_rule(rules, "dialect_math", before="list")
         md.inline.register("dialect_math", _INLINE_MATH, parse_inline_math, before="escape")
     _wrap_block_html(md, features)
+    _wrap_ref_link(md)
     _wrap_inline_html(md)
 
 

@@ -635,6 +635,7 @@ class _Builder:
         self._headings(blocks)
         self._walk(blocks)
         self._html_block_links(state.env.get(dialect.HTML_LINKS_ENV) or ())
+        self._duplicate_references(state.env.get(dialect.REF_DUPLICATES_ENV) or ())
         self._task_mentions()
         if not doc.title:
             for heading in doc.headings:
@@ -1310,6 +1311,29 @@ class _Builder:
             if isinstance(state, _PositionedState):
                 line, column = state.position(offset, self.index)
                 self.doc.links.append(self._make_link("", unquote(url), line, column, image, ""))
+
+    def _duplicate_references(self, found: Iterable[tuple[str, Any, int, Any, int]]) -> None:
+        for label, state, offset, first_state, first_offset in found:
+            if not isinstance(state, _PositionedState):
+                continue
+            line, column = state.position(offset, self.index)
+            first = (
+                first_state.position(first_offset, self.index)[0]
+                if isinstance(first_state, _PositionedState)
+                else 0
+            )
+            self.doc.findings.append(
+                _finding(
+                    "MD004",
+                    Severity.WARNING,
+                    self.path,
+                    line,
+                    column,
+                    f"reference [{label}] is defined again (first on line {first}): mkdocs "
+                    "(Python-Markdown) links to this last definition, CommonMark renderers "
+                    "such as GitHub to the first",
+                )
+            )
 
     def _parsed_position(self, token: Token, holder: Token | None) -> tuple[int, int] | None:
         """(line, column) of an inline element from the offset the inline parser recorded,
