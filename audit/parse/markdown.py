@@ -716,6 +716,7 @@ class _Builder:
             is_explicit = anchor is not None
             if anchor is None:
                 slug = self.anchors.slug(clean)
+                anchor = self.anchors.unique(slug)
                 if not slug:
                     self.doc.findings.append(
                         _finding(
@@ -724,11 +725,9 @@ class _Builder:
                             self.path,
                             line,
                             column,
-                            f"heading '{clean[:60]}' has no letters or digits: its anchor "
-                            "is empty and links to it are fragile",
+                            self._empty_anchor_message(clean, line, anchor),
                         )
                     )
-                anchor = self.anchors.unique(slug)
             number = None
             title = clean
             match = _NUMBERED.match(clean)
@@ -779,6 +778,23 @@ class _Builder:
             )
         self.doc.headings = finished
         self.heading_lines = [h.span.line for h in finished]
+
+    def _empty_anchor_message(self, clean: str, line: int, anchor: str) -> str:
+        """MD002's text: the heading as written (its plain text may be empty: an image, a
+        tag), why its slug is empty, and the id the generator falls back to."""
+        source = self.index.line_text(line).strip()
+        shown = source if len(source) <= 60 else source[:59] + "…"
+        who = "GitHub" if self.config.slug_style == "github" else "mkdocs"
+        fragile = f"{who} gives it the id '{anchor}', which changes when headings move"
+        if self.config.slug_style == "mkdocs-ascii" and any(
+            ch.isalnum() and not ch.isascii() for ch in clean
+        ):
+            return (
+                f"heading '{shown}' has an empty anchor: the toc slugify of the site "
+                "(markdown.extensions.toc.slugify) drops Cyrillic and other non-ASCII letters, "
+                f"so {fragile}; give it an explicit {{#id}} or configure slugify_unicode"
+            )
+        return f"heading '{shown}' has no letters or digits: its anchor is empty and {fragile}"
 
     def _heading_ids(
         self, raw: list[tuple[int, str, int, int]]

@@ -191,3 +191,22 @@ def test_the_last_duplicate_reference_definition_wins_with_a_warning_on_it() -> 
     assert [link.target for link in doc.links] == ["b.md"]  # as mkdocs links it
     assert [(f.code, f.span.line, f.span.column) for f in doc.findings] == [("MD004", 7, 3)]
     assert "first on line 5" in doc.findings[0].message
+
+
+def test_md002_names_the_heading_as_written_and_the_id_mkdocs_gives(tmp_path: Path) -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\n")  # toc's default slugify: ASCII only
+    config = load_config(cwd=tmp_path).config
+    assert config.slug_style == "mkdocs-ascii"
+    text = "# Токенизация\n\n## ![схема](a.png)\n\n## ???\n"
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), config)
+    assert [h.anchor for h in doc.headings] == ["_1", "_2", "_3"]
+    messages = [f.message for f in doc.findings if f.code == "MD002"]
+    assert len(messages) == 3
+    assert "heading '# Токенизация'" in messages[0] and "drops Cyrillic" in messages[0]
+    assert "the id '_1'" in messages[0]
+    assert "heading '## ![схема](a.png)'" in messages[1] and "the id '_2'" in messages[1]
+    assert "heading '## ???' has no letters or digits" in messages[2]
