@@ -336,15 +336,28 @@ def _wrap_inline_html(md: mistune.Markdown) -> None:
 # pymdownx.arithmatex (generic or not): `\(...\)`, `\[...\]` and `$$...$$` are math, in a
 # paragraph or as a block of their own; their text is never links, emphasis or escapes. A single
 # `$` is left alone: this knowledge base writes prices with it
-_INLINE_MATH = r"\\\((?:[^\\]|\\(?!\)))*?\\\)|\\\[[\s\S]*?\\\]|\$\$[\s\S]+?\$\$"
+_INLINE_MATH = r"\\\(|\\\[|\$\$"  # the opener; the closer is found with str.find (below)
 _BLOCK_MATH = r"^[ ]{0,3}(?:\$\$|\\\[)"
-_MATH_CLOSE = {"$$": "$$", "\\[": "\\]"}
+_MATH_CLOSE = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}
+
+
+def _closer(state: Any, closer: str, start: int, limit: int) -> int:
+    """Offset of the next ``closer`` from ``start``, or -1. A closer missing from one offset is
+    missing from every later one: remembered per state, so a paragraph of ten thousand
+    unclosed ``\\(`` costs one scan, not one per opener."""
+    memo: dict[str, int] = state.__dict__.setdefault("_dialect_no_closer", {})
+    if start >= memo.get(closer, limit + 1):
+        return -1
+    found: int = state.src.find(closer, start, limit)
+    if found < 0:
+        memo[closer] = min(start, memo.get(closer, start))
+    return found
 
 
 def parse_block_math(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:
     """Display math from its opening to its closing delimiter (blank lines and all)."""
     opener = m.group(0).lstrip(" ")
-    close = state.src.find(_MATH_CLOSE[opener], m.end(), state.cursor_max)
+    close = _closer(state, _MATH_CLOSE[opener], m.end(), state.cursor_max)
     if close < 0:
         return None  # not math: the line is read as text
     nl = state.src.find("\n", close, state.cursor_max)
@@ -355,9 +368,17 @@ def parse_block_math(block: BlockParser, m: re.Match[str], state: BlockState) ->
     return end
 
 
-def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int:
-    state.append_token({"type": "inline_math", "raw": m.group(0)})
-    return m.end()
+def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int | None:
+    opener = m.group(0)
+    close = _closer(state, _MATH_CLOSE[opener], m.end(), len(state.src))
+    if close <= m.end():  # unclosed (or an empty `$$$$`): `\(` is then an escaped `(`
+        if opener[0] != "\\":
+            return None
+        state.append_token({"type": "text", "raw": opener[1]})
+        return m.end()
+    end = close + len(_MATH_CLOSE[opener])
+    state.append_token({"type": "inline_math", "raw": state.src[m.start() : end]})
+    return end
 
 
 # superfences' custom fences that mkdocs-material configures for diagrams
@@ -419,13 +440,27 @@ def install(md: mistune.Markdown, features: Features) -> None:
                 block.insert_rule(rules, "dialect_container", before="list")
     if features.footnotes:
         block.register("dialect_footnote", _FOOTNOTE_DEF, parse_footnote, before="ref_link")
-        md.inline.register("dialect_footnote_ref", _FOOTNOTE_REF, parse_footnote_ref, before="link")
+        md.inline.register(
+            "dialect_footnote_ref",
+            _FOOTNOTE_REF,
+            parse_footnote_ref,
+            before="link",
+            start_chars="[",
+        )
     if features.arithmatex:
         block.register("dialect_math", _BLOCK_MATH, parse_block_math, before="list")
         for rules in (block.list_rules, block.block_quote_rules):
             if "dialect_math" not in rules:
                 block.insert_rule(rules, "dialect_math", before="list")
-        md.inline.register("dialect_math", _INLINE_MATH, parse_inline_math, before="escape")
+        # the start characters keep mistune's fast path over plain text (an unknown rule turns
+        # it off for every paragraph)
+        md.inline.register(
+            "dialect_math",
+            _INLINE_MATH,
+            parse_inline_math,
+            before="escape",
+            start_chars={"\\", "$"},
+        )
     _wrap_block_html(md, features)
     _wrap_ref_link(md)
     _wrap_inline_html(md)

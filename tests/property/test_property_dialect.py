@@ -44,3 +44,14 @@ def test_a_link_in_nested_containers_is_found_where_it_is(case: tuple[str, int, 
     targets = [(link.target, link.span.line, link.span.column) for link in doc.links]
     assert targets == [("страница.md#раздел", line, column)], text
     assert not doc.code_blocks, text  # the bodies are Markdown, not indented code
+
+
+def test_unclosed_math_openers_are_read_in_linear_time() -> None:
+    """Each unclosed `\\(` once scanned to the end of its paragraph (30,000 of them: 200 s)."""
+    import time
+
+    text = "# Т\n\n" + "a \\( b " * 30000 + "\n\n" + "$$\n\n" * 5000 + "\\[ x\n\n" * 5000
+    start = time.perf_counter()
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), Config())
+    assert time.perf_counter() - start < 30  # generous: linear is well under a few seconds
+    assert doc.headings[0].text == "Т" and not doc.links
