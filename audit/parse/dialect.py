@@ -492,8 +492,13 @@ def expand(blocks: list[tuple[Token, int, int]], line_text: Any) -> list[tuple[T
             while stop > start and not line_text(stop).strip():
                 stop -= 1
             inner.append((child, start, stop))
+        # where the container ends: a Q&A pair that began inside it ends there too
+        inner.append(({"type": CONTAINER_END, "attrs": {"first": first}}, last, last))
         stack.extend(reversed(inner))
     return out
+
+
+CONTAINER_END = "dialect_container_end"
 
 
 # attr_list on a heading (markdown/extensions/attr_list.py): blanks, then `{`, an optional `:`,

@@ -945,6 +945,9 @@ class _Builder:
             kind = token.get("type")
             if kind == "blank_line":
                 continue
+            if kind == dialect.CONTAINER_END:
+                qa.container_end(int(token["attrs"]["first"]))
+                continue
             section = self._section_at(first)
             if pending_suppress is not None:
                 doc.suppressions.append(Suppression(pending_suppress, first, last))
@@ -1515,6 +1518,11 @@ class _QACollector:
                 else:
                     self._flush()
                     b.doc.orphan_answers.append(OrphanAnswer(span, b._section_at(first)))
+
+    def container_end(self, first: int) -> None:
+        """An admonition, details or tab ends: a question asked inside it is answered there."""
+        if self.question is not None and self.question[1].line >= first:
+            self._flush()
 
     def other_block(self, line: int) -> None:
         """Lists, tables and code inside an answer belong to it; nothing to record."""

@@ -210,3 +210,17 @@ def test_md002_names_the_heading_as_written_and_the_id_mkdocs_gives(tmp_path: Pa
     assert "the id '_1'" in messages[0]
     assert "heading '## ![схема](a.png)'" in messages[1] and "the id '_2'" in messages[1]
     assert "heading '## ???' has no letters or digits" in messages[2]
+
+
+def test_a_question_inside_a_details_block_is_answered_there_and_ends_with_it() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        '# Т\n\n??? question "Вопрос"\n    **Q:** Зачем?\n\n    **A:** Затем.\n\n'
+        '=== "Вкладка"\n\n    Текст вкладки.\n'
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert [(q.question, q.answer, q.span.line, q.span.column) for q in doc.qa] == [
+        ("Зачем?", "Затем.", 4, 5)
+    ]
