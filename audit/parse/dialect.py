@@ -31,16 +31,18 @@ from audit.model.config import Config
 
 Token = dict[str, Any]
 
-# the extension names a site may list for each feature (short and dotted forms)
+# the extension names a site may list for each feature (short and dotted forms); Python-Markdown's
+# `extra` and pymdownx.extra bundle attr_list, footnotes and md_in_html
+_EXTRA = ("extra", "markdown.extensions.extra", "pymdownx.extra")
 _EXTENSIONS = {
     "admonition": ("admonition", "markdown.extensions.admonition"),
     "details": ("pymdownx.details",),
     "tabbed": ("pymdownx.tabbed",),
-    "attr_list": ("attr_list", "markdown.extensions.attr_list"),
-    "footnotes": ("footnotes", "markdown.extensions.footnotes"),
-    "md_in_html": ("md_in_html", "markdown.extensions.md_in_html"),
+    "attr_list": ("attr_list", "markdown.extensions.attr_list", *_EXTRA),
+    "footnotes": ("footnotes", "markdown.extensions.footnotes", *_EXTRA),
+    "md_in_html": ("md_in_html", "markdown.extensions.md_in_html", *_EXTRA),
     "arithmatex": ("pymdownx.arithmatex",),
-    "superfences": ("pymdownx.superfences",),
+    "superfences": ("pymdownx.superfences", "pymdownx.extra"),
 }
 
 

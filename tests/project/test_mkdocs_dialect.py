@@ -224,3 +224,27 @@ def test_a_question_inside_a_details_block_is_answered_there_and_ends_with_it() 
     assert [(q.question, q.answer, q.span.line, q.span.column) for q in doc.qa] == [
         ("Зачем?", "Затем.", 4, 5)
     ]
+
+
+@pytest.mark.parametrize(
+    ("extensions", "on"),
+    [
+        ([], set()),
+        (["admonition", "pymdownx.details"], {"admonition", "details"}),
+        (["pymdownx.extra"], {"attr_list", "footnotes", "md_in_html", "superfences"}),
+        (["markdown.extensions.footnotes", "pymdownx.tabbed"], {"footnotes", "tabbed"}),
+    ],
+)
+def test_a_feature_is_on_only_when_the_site_enables_its_extension(
+    tmp_path: Path, extensions: list[str], on: set[str]
+) -> None:
+    from dataclasses import asdict
+
+    from audit.parse.dialect import features_of
+
+    listed = "".join(f"  - {name}\n" for name in extensions)
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: s\nmarkdown_extensions:\n{listed or '  []'}\n"
+    )
+    features = features_of(load_config(cwd=tmp_path).config)
+    assert {name for name, value in asdict(features).items() if value} == on
