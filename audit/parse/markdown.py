@@ -46,6 +46,7 @@ from audit.model.document import (
 from audit.model.finding import Finding, Severity
 from audit.model.source import Source
 from audit.model.span import Span
+from audit.parse import dialect
 from audit.parse.frontmatter import load_front_matter, split_front_matter
 from audit.parse.positions import LineIndex, normalise_newlines
 from audit.parse.slugs import AnchorAllocator
@@ -410,8 +411,9 @@ class _PositionedMarkdown(mistune.Markdown):
             yield tok
 
 
-def _new_markdown() -> mistune.Markdown:
+def _new_markdown(features: dialect.Features = dialect.ALL) -> mistune.Markdown:
     md = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    dialect.install(md, features)
     md.__class__ = _PositionedMarkdown
     md.block.__class__ = _PositionedBlockParser
     md.block.state_cls = _PositionedState
@@ -423,14 +425,14 @@ def _new_markdown() -> mistune.Markdown:
     return md
 
 
-_MARKDOWN: mistune.Markdown | None = None
+_MARKDOWN: dict[dialect.Features, mistune.Markdown] = {}
 
 
-def _markdown() -> mistune.Markdown:
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = _new_markdown()
-    return _MARKDOWN
+def _markdown(features: dialect.Features = dialect.ALL) -> mistune.Markdown:
+    md = _MARKDOWN.get(features)
+    if md is None:
+        md = _MARKDOWN[features] = _new_markdown(features)
+    return md
 
 
 def plain_text(children: list[Token] | None) -> str:
@@ -617,6 +619,7 @@ class _Builder:
         self.q_markers = sorted(config.qa.question_markers, key=len, reverse=True)
         self.a_markers = sorted(config.qa.answer_markers, key=len, reverse=True)
         self.code_line_ranges: list[tuple[int, int]] = []
+        self.features = dialect.features_of(config)
 
     # ------------------------------------------------------------------ driver
     def build(self) -> None:
@@ -634,7 +637,7 @@ class _Builder:
             body = "\n" * fm_lines + body[cut:]
             self.text = body
             self.index = LineIndex(body)
-        tokens, _state = _markdown().parse(body)
+        tokens, state = _markdown(self.features).parse(body)
         tops = [t for t in tokens if isinstance(t, dict)]
         starts = [int(t.get("_start", -1)) for t in tops]
         # tokens without a recorded start sit where their predecessor ended
@@ -655,8 +658,12 @@ class _Builder:
             while last > first and not self.index.line_text(last).strip():
                 last -= 1  # a block's trailing blank lines are not part of it
             blocks.append((token, first, last))
+        blocks = dialect.expand(blocks, self.index.line_text)
+        doc.extra_anchors = dialect.extra_anchors(state.env)
         self._headings(blocks)
         self._walk(blocks)
+        self._html_block_links(state.env.get(dialect.HTML_LINKS_ENV) or ())
+        self._duplicate_references(state.env.get(dialect.REF_DUPLICATES_ENV) or ())
         self._task_mentions()
         if not doc.title:
             for heading in doc.headings:
@@ -712,10 +719,7 @@ class _Builder:
         # and Document.section_of_line's bisection all rely on headings sorted by line
         raw.sort(key=lambda item: item[2])
         # explicit anchors are reserved first so generated ones step around them
-        explicit = []
-        for _level, text, _line, _column in raw:
-            match = _EXPLICIT_ID.search(text)
-            explicit.append(match.group(1) if match else None)
+        explicit, cleaned = self._heading_ids(raw)
         seen_explicit: dict[str, int] = {}
         for anchor, (_level, _text, line, column) in zip(explicit, raw, strict=True):
             if anchor is None:
@@ -736,10 +740,11 @@ class _Builder:
                 seen_explicit[anchor] = line
             self.anchors.reserve(anchor)
         headings: list[Heading] = []
-        for anchor, (level, text, line, column) in zip(explicit, raw, strict=True):
-            clean = _EXPLICIT_ID.sub("", text).strip() if anchor else text.strip()
+        for anchor, clean, (level, _text, line, column) in zip(explicit, cleaned, raw, strict=True):
+            is_explicit = anchor is not None
             if anchor is None:
                 slug = self.anchors.slug(clean)
+                anchor = self.anchors.unique(slug)
                 if not slug:
                     self.doc.findings.append(
                         _finding(
@@ -748,11 +753,9 @@ class _Builder:
                             self.path,
                             line,
                             column,
-                            f"heading '{clean[:60]}' has no letters or digits: its anchor "
-                            "is empty and links to it are fragile",
+                            self._empty_anchor_message(clean, line, anchor),
                         )
                     )
-                anchor = self.anchors.unique(slug)
             number = None
             title = clean
             match = _NUMBERED.match(clean)
@@ -771,7 +774,7 @@ class _Builder:
                         line,
                         column + len(self.index.line_text(line).strip()),
                     ),
-                    _EXPLICIT_ID.search(text) is not None,
+                    is_explicit,
                     number,
                     title,
                 )
@@ -803,6 +806,44 @@ class _Builder:
             )
         self.doc.headings = finished
         self.heading_lines = [h.span.line for h in finished]
+
+    def _empty_anchor_message(self, clean: str, line: int, anchor: str) -> str:
+        """MD002's text: the heading as written (its plain text may be empty: an image, a
+        tag), why its slug is empty, and the id the generator falls back to."""
+        source = self.index.line_text(line).strip()
+        shown = source if len(source) <= 60 else source[:59] + "…"
+        who = "GitHub" if self.config.slug_style == "github" else "mkdocs"
+        fragile = f"{who} gives it the id '{anchor}', which changes when headings move"
+        if self.config.slug_style == "mkdocs-ascii" and any(
+            ch.isalnum() and not ch.isascii() for ch in clean
+        ):
+            return (
+                f"heading '{shown}' has an empty anchor: the toc slugify of the site "
+                "(markdown.extensions.toc.slugify) drops Cyrillic and other non-ASCII letters, "
+                f"so {fragile}; give it an explicit {{#id}} or configure slugify_unicode"
+            )
+        return f"heading '{shown}' has no letters or digits: its anchor is empty and {fragile}"
+
+    def _heading_ids(
+        self, raw: list[tuple[int, str, int, int]]
+    ) -> tuple[list[str | None], list[str]]:
+        """(explicit id or None, text without the id) of every heading: with attr_list as
+        Python-Markdown reads it (dialect.heading_attrs), else the ``{#id}`` the audit always
+        honoured (not on a mkdocs site with attr_list: there `Title{#id}` is text)."""
+        explicit: list[str | None] = []
+        cleaned: list[str] = []
+        attr_list = self.features.attr_list
+        strict = attr_list and self.config.site.generator == "mkdocs"
+        for _level, text, _line, _column in raw:
+            attrs = dialect.heading_attrs(text) if attr_list else None
+            if attrs is not None or strict:
+                cleaned.append(attrs[0].strip() if attrs else text.strip())
+                explicit.append(attrs[1] if attrs else None)
+                continue
+            match = _EXPLICIT_ID.search(text)
+            explicit.append(match.group(1) if match else None)
+            cleaned.append(_EXPLICIT_ID.sub("", text).strip() if match else text.strip())
+        return explicit, cleaned
 
     def _iter_headings(self, token: Token, first: int, last: int) -> Iterator[tuple[Token, int]]:
         if token.get("type") == "heading":
@@ -931,6 +972,9 @@ class _Builder:
         for token, first, last in blocks:
             kind = token.get("type")
             if kind == "blank_line":
+                continue
+            if kind == dialect.CONTAINER_END:
+                qa.container_end(int(token["attrs"]["first"]))
                 continue
             section = self._section_at(first)
             if pending_suppress is not None:
@@ -1139,8 +1183,11 @@ class _Builder:
             timeout,
             code_column,
             line_columns,
+            dialect.code_kind(language, self.features),
         )
         self.doc.code_blocks.append(block)
+        if block.kind == "diagram":
+            return None
         if language in examples.languages:
             return len(self.doc.code_blocks) - 1
         return None
@@ -1310,6 +1357,36 @@ class _Builder:
                     probe_from = probe + 1
             line, column = self.index.position(offset)
             self.doc.links.append(self._make_link(text, raw_target, line, column, image, role))
+
+    def _html_block_links(self, found: Iterable[tuple[Any, int, str, bool]]) -> None:
+        """``<a href>`` / ``<img src>`` of raw HTML blocks, at their tag (dialect.html_tags)."""
+        for state, offset, url, image in found:
+            if isinstance(state, _PositionedState):
+                line, column = state.position(offset, self.index)
+                self.doc.links.append(self._make_link("", unquote(url), line, column, image, ""))
+
+    def _duplicate_references(self, found: Iterable[tuple[str, Any, int, Any, int]]) -> None:
+        for label, state, offset, first_state, first_offset in found:
+            if not isinstance(state, _PositionedState):
+                continue
+            line, column = state.position(offset, self.index)
+            first = (
+                first_state.position(first_offset, self.index)[0]
+                if isinstance(first_state, _PositionedState)
+                else 0
+            )
+            self.doc.findings.append(
+                _finding(
+                    "MD004",
+                    Severity.WARNING,
+                    self.path,
+                    line,
+                    column,
+                    f"reference [{label}] is defined again (first on line {first}): mkdocs "
+                    "(Python-Markdown) links to this last definition, CommonMark renderers "
+                    "such as GitHub to the first",
+                )
+            )
 
     def _parsed_position(self, token: Token, holder: Token | None) -> tuple[int, int] | None:
         """(line, column) of an inline element from the offset the inline parser recorded,
@@ -1483,6 +1560,11 @@ class _QACollector:
                 else:
                     self._flush()
                     b.doc.orphan_answers.append(OrphanAnswer(span, b._section_at(first)))
+
+    def container_end(self, first: int) -> None:
+        """An admonition, details or tab ends: a question asked inside it is answered there."""
+        if self.question is not None and self.question[1].line >= first:
+            self._flush()
 
     def other_block(self, line: int) -> None:
         """Lists, tables and code inside an answer belong to it; nothing to record."""
