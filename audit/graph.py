@@ -363,10 +363,15 @@ def directory_page(
     """The page a directory-style link (``sub/``, ``page/#anchor``) names, as mkdocs suggests
     it ("did you mean 'sub/index.md'?"): the folder's index.md, its README.md, else the page
     ``page.md``; the path itself when none is a document (a folder of files, or nothing)."""
-    for candidate in (f"{target_path}/index.md", f"{target_path}/README.md", f"{target_path}.md"):
+    for candidate in directory_candidates(target_path):
         if anchors_of(candidate) is not None:
             return candidate
     return target_path
+
+
+def directory_candidates(target_path: str) -> tuple[str, str, str]:
+    """The pages a directory-style link may name, in the order they are tried."""
+    return (f"{target_path}/index.md", f"{target_path}/README.md", f"{target_path}.md")
 
 
 def _add_links(graph: TopicGraph, doc: Document) -> None:

@@ -41,6 +41,8 @@ from audit.config import LoadedConfig
 from audit.graph import (
     TaskDeclaration,
     TopicGraph,
+    directory_candidates,
+    directory_page,
     link_target,
     resolve_link,
     task_declarations,
@@ -132,7 +134,14 @@ def refs_of(doc: Document, index: Index, content_prefix: str) -> frozenset[str]:
         if link.kind not in ("relative", "anchor"):
             continue
         target, escapes = link_target(doc.path, link, content_prefix)
-        if escapes or target == doc.path:
+        if escapes:
+            continue
+        if index.anchors_of(target) is None and link.path.split("?", 1)[0].endswith("/"):
+            # a directory-style link points at the first of these pages that exists (as in
+            # resolve_link): one of them appearing or going changes its finding
+            keys.update("f:" + page for page in directory_candidates(target))
+            target = directory_page(target, index.anchors_of)
+        if target == doc.path:
             continue  # own anchors: covered by the file's own digest
         keys.add("f:" + target)
         if link.anchor:

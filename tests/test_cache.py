@@ -471,3 +471,25 @@ def test_pages_the_tracker_cannot_read_do_not_recheck_it(
     assert state_of(root).global_ran
     assert ("GP001", f"{TRACKER}:7") in found
     assert found == check(root, capsys, "--no-cache")
+
+
+def test_a_directory_link_follows_the_page_it_resolves_to(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`раздел/#итоги` names раздел/index.md, else раздел/README.md, else раздел.md: a warm run
+    must see that page appear, change its headings and go, like a run without the cache."""
+    files = dict(FILES)
+    interview = "content/llm/подготовка-к-интервью.md"
+    files[interview] = str(files[interview]) + "\n[итоги](раздел/#итоги)\n"
+    root = make_tree(files)
+    age(root)
+    assert [code for code, _ in check(root, capsys)] == ["XR001"]
+    (root / "content/llm/раздел.md").write_text("# Раздел\n\n## Итоги\n", encoding="utf-8")
+    assert check(root, capsys) == [] == check(root, capsys, "--no-cache")
+    (root / "content/llm/раздел").mkdir()
+    (root / "content/llm/раздел/index.md").write_text("# Раздел\n\n## Другое\n", encoding="utf-8")
+    found = check(root, capsys)  # index.md wins over раздел.md, and it has no 'итоги'
+    assert [code for code, _ in found] == ["XR002"]
+    assert found == check(root, capsys, "--no-cache")
+    (root / "content/llm/раздел/index.md").unlink()
+    assert check(root, capsys) == [] == check(root, capsys, "--no-cache")
