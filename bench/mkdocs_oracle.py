@@ -219,7 +219,9 @@ def _entries(value: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def offline_config(data: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+def offline_config(
+    data: dict[str, Any], notes: list[str], custom_dir: bool = True
+) -> dict[str, Any]:
     """The mkdocs.yml data with what cannot run here removed and validation forced."""
     out = dict(data)
     for key in ("hooks", "INHERIT"):
@@ -232,7 +234,7 @@ def offline_config(data: dict[str, Any], notes: list[str]) -> dict[str, Any]:
         notes.append(f"theme {theme_name!r} not installed: mkdocs")
         out["theme"] = theme = {"name": "mkdocs"}
         theme_name = "mkdocs"
-    if isinstance(theme, dict) and "custom_dir" in theme:
+    if isinstance(theme, dict) and "custom_dir" in theme and not custom_dir:
         # template overrides change no link or anchor, and may need the plugins dropped here
         notes.append(f"dropped theme custom_dir {theme['custom_dir']!r}")
         theme = dict(theme)
@@ -341,11 +343,14 @@ def parse_ours(diagnostics: list[dict[str, Any]], docs_dir: str) -> list[Record]
     return out
 
 
-_INLINE_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+# inline links and reference definitions (the mkdocs-material docs link mostly by reference)
+_LINK_TARGETS = re.compile(
+    r"\]\((?P<target>[^)\s]+)\)|^[ \t]{0,8}\[[^\]\n]+\]:[ \t]*(?P<ref>[^\s]+)", re.MULTILINE
+)
 
 
 def mutate(docs: Path, count: int, seed: int) -> list[str]:
-    """Break ``count`` seeded inline links of the copy (an anchor or a file name gets ``-zz``).
+    """Break ``count`` seeded links of the copy (an anchor or a file name gets ``-zz``).
 
     The sites measured are nearly clean, so recall would rest on a handful of links; broken
     copies of real links give both tools more to judge. mkdocs stays the oracle: a candidate
@@ -355,13 +360,14 @@ def mutate(docs: Path, count: int, seed: int) -> list[str]:
     candidates: list[tuple[Path, int, int, str]] = []
     for path in sorted(docs.rglob("*.md")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        for m in _INLINE_LINK.finditer(text):
-            target = m["target"]
+        for m in _LINK_TARGETS.finditer(text):
+            group = "target" if m["target"] is not None else "ref"
+            target = m[group]
             if "://" in target or target.startswith(("mailto:", "/")):
                 continue
             file_part, _, anchor = target.partition("#")
             if anchor or file_part.endswith(".md"):
-                candidates.append((path, m.start("target"), m.end("target"), target))
+                candidates.append((path, m.start(group), m.end(group), target))
     chosen = random.Random(seed).sample(candidates, min(count, len(candidates)))
     edits: dict[Path, list[tuple[int, int, str]]] = {}
     done: list[str] = []
@@ -378,6 +384,21 @@ def mutate(docs: Path, count: int, seed: int) -> list[str]:
     return done
 
 
+def _build(config: Path, data: dict[str, Any], site: Path) -> subprocess.CompletedProcess[str]:
+    config.write_text(
+        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    # from the project's root as mkdocs is run there (snippets' base_path is the working
+    # folder); -I keeps that folder off sys.path, so no module of the site is imported
+    return subprocess.run(
+        [sys.executable, "-I", "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
 def run(project: Path, keep: bool = False, mutations: int = 0, seed: int = 0) -> Result:
     config = find_mkdocs(project)
     if config is None:
@@ -391,32 +412,20 @@ def run(project: Path, keep: bool = False, mutations: int = 0, seed: int = 0) ->
         src = tmp / "project"
         shutil.copytree(project, src, ignore=shutil.ignore_patterns(".git", ".cache"))
         notes: list[str] = []
-        rewritten = offline_config(data, notes)
-        (src / config.name).write_text(
-            yaml.dump(rewritten, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
-        )
         pages = sum(1 for _ in (src / docs_dir).rglob("*.md"))
         if mutations:
             changed = mutate(src / docs_dir, mutations, seed)
             notes.append(f"mutated {len(changed)} links (seed {seed})")
-        build = subprocess.run(
-            [
-                sys.executable,
-                "-I",
-                "-m",
-                "mkdocs",
-                "build",
-                "-f",
-                str(src / config.name),
-                "-d",
-                str(tmp / "site"),
-            ],
-            cwd=tmp,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        config_notes: list[str] = []
+        build = _build(src / config.name, offline_config(data, config_notes), tmp / "site")
+        theme = data.get("theme")
+        if build.returncode != 0 and isinstance(theme, dict) and "custom_dir" in theme:
+            # overrides that need a dropped plugin: once more without them
+            notes.append(f"the build with the theme's custom_dir failed (exit {build.returncode})")
+            config_notes = []
+            rewritten = offline_config(data, config_notes, custom_dir=False)
+            build = _build(src / config.name, rewritten, tmp / "site")
+        notes.extend(config_notes)
         log = build.stderr.splitlines() + build.stdout.splitlines()
         (tmp / "mkdocs.log").write_text("\n".join(log), encoding="utf-8")
         check = subprocess.run(
