@@ -56,3 +56,22 @@ def test_an_unknown_message_form_of_ours_stops_the_comparison() -> None:
     diag = {"path": "docs/a.md", "line": 1, "code": "XR001", "severity": "error", "message": "?"}
     with pytest.raises(SystemExit, match="unknown XR001 message form"):
         parse_ours([diag], "docs")
+
+
+def test_mutation_breaks_inline_links_and_reference_definitions_only(tmp_path: Path) -> None:
+    from bench.mkdocs_oracle import mutate
+
+    page = tmp_path / "стр.md"
+    page.write_text(
+        "См. [раздел](other.md#итоги) и [сайт](https://example.org/x.md).\n\n[глава]: глава.md\n",
+        encoding="utf-8",
+    )
+    changed = mutate(tmp_path, 10, seed=1)
+
+    assert sorted(changed) == [
+        "стр.md: other.md#итоги -> other.md#итоги-zz",
+        "стр.md: глава.md -> глава-zz.md",
+    ]
+    text = page.read_text(encoding="utf-8")
+    assert "(other.md#итоги-zz)" in text and "[глава]: глава-zz.md" in text
+    assert "https://example.org/x.md" in text
