@@ -428,8 +428,9 @@ def run(project: Path, keep: bool = False, mutations: int = 0, seed: int = 0) ->
         notes.extend(config_notes)
         log = build.stderr.splitlines() + build.stdout.splitlines()
         (tmp / "mkdocs.log").write_text("\n".join(log), encoding="utf-8")
+        # -P: the project's root is not put on sys.path (a site's own `audit/` never runs)
         check = subprocess.run(
-            [sys.executable, "-m", "audit", "check", "--no-cache", "--format", "json"],
+            [sys.executable, "-P", "-m", "audit", "check", "--no-cache", "--format", "json"],
             cwd=src,
             capture_output=True,
             text=True,
