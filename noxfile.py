@@ -49,7 +49,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check on audit/, tests/ and this file; mypy --strict on
     audit/. Run by .ci/run, so a habit the README asks for is one CI enforces."""
-    session.install("-e", ".[lint]")
+    session.install("-e", ".[lint,mkdocs]")  # mypy reads the mkdocs plugin against mkdocs
     session.run("ruff", "check", "audit", "bench", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "audit", "bench", "tests", "noxfile.py")
     session.run("mypy", "--strict", "audit")
@@ -77,6 +77,8 @@ def bench(session: nox.Session) -> None:
             success_codes=list(range(256)),
         )
     session.run("python", "-m", "bench.check", *session.posargs)
+    # the language server: edit → diagnostics latency and memory, beside the CLI warm run
+    session.run("python", "-m", "bench.lsp_latency")
     # the example runner: 200 generated examples, sequential vs pool, cold vs warm cache
     session.run("python", "-m", "bench.examples")
     # mkdocs serve with the plugin: a 1,000-page site, first build and three rebuilds after an edit

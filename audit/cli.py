@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="first print the discovered configuration (to stderr)",
     )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="stay up, re-check on every file change, print what changed (Ctrl-C ends)",
+    )
+    sub.add_parser("lsp", help="the Language Server over stdio (for editors)")
 
     report = sub.add_parser("report", help="the full audit: trackers, examples, coverage")
     report.add_argument(
@@ -166,7 +172,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_explain(args.code)
     if args.command == "schema":
         return _cmd_schema(args)
+    if args.command == "lsp":
+        from audit.lsp.server import serve
+
+        return serve()
     loaded = load_config(args.config)
+    if args.command == "check" and args.watch:
+        from audit.lsp.watch import watch
+
+        return watch(loaded, _selected(loaded, args.paths), args.format)
     if args.command == "config":
         from audit.config import describe
 

@@ -345,6 +345,8 @@ def resolve_link(
     target_path, escapes = link_target(doc_path, link, content_prefix)
     if escapes:
         return ResolvedLink(link, source, "", target_path, "escapes-root")
+    if anchors_of(target_path) is None and link.path.split("?", 1)[0].endswith("/"):
+        target_path = directory_page(target_path, anchors_of)
     problem = link_problem(target_path, link.anchor, anchors_of, exists)
     is_document = anchors_of(target_path) is not None
     target = (
@@ -353,6 +355,18 @@ def resolve_link(
         else doc_node(target_path)
     )
     return ResolvedLink(link, source, target, target_path, problem)
+
+
+def directory_page(
+    target_path: str, anchors_of: Callable[[str], set[str] | frozenset[str] | None]
+) -> str:
+    """The page a directory-style link (``sub/``, ``page/#anchor``) names, as mkdocs suggests
+    it ("did you mean 'sub/index.md'?"): the folder's index.md, its README.md, else the page
+    ``page.md``; the path itself when none is a document (a folder of files, or nothing)."""
+    for candidate in (f"{target_path}/index.md", f"{target_path}/README.md", f"{target_path}.md"):
+        if anchors_of(candidate) is not None:
+            return candidate
+    return target_path
 
 
 def _add_links(graph: TopicGraph, doc: Document) -> None:
@@ -370,6 +384,9 @@ def _add_links(graph: TopicGraph, doc: Document) -> None:
         target, problem = resolved.target, resolved.problem
         if not target:
             continue
+        if not problem and target not in graph.g and target.startswith("sec:"):
+            # an anchor that is no heading's (a footnote, an HTML id): the link is to the page
+            target = doc_node(resolved.target_path)
         if link.kind == "external":
             graph.node(target, kind="url", url=link.target)
         elif problem == "missing-anchor":

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from audit.config import LoadedConfig
 from audit.model.config import Config
+from tests.browser import browser  # noqa: F401 (the headless Chromium every browser test shares)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent

@@ -57,6 +57,8 @@ class CodeBlock:
     # the same per code line when the lines start at different columns (`> x` then `>y`, a
     # line indented less than its fence); empty when every line starts at code_column
     code_line_columns: tuple[int, ...] = ()
+    # "code", or "diagram" for a superfences custom fence (mermaid): rendered, never an example
+    kind: str = "code"
 
     def column_of(self, code_line_number: int) -> int:
         """Column in the file where 1-based line ``code_line_number`` of ``code`` starts
@@ -131,6 +133,9 @@ class Document:
     file_ignores: frozenset[str] = frozenset()
     updated: str = ""
     findings: list[Finding] = field(default_factory=list)  # parse-level problems
+    # anchors that are no heading's: footnotes (fn:1, fnref:1), ids of raw HTML elements; a
+    # tuple (a class attribute) so that a Document pickled before the field existed reads as ()
+    extra_anchors: tuple[str, ...] = ()
     # anchors() memo: (the headings list it was computed from, its length, the anchors); every
     # link to a page asks for them, and rebuilding the set per link made a page of 50,000
     # headings with a link under each quadratic
@@ -149,7 +154,11 @@ class Document:
         memo = self._anchors
         headings = self.headings
         if memo is None or memo[0] is not headings or memo[1] != len(headings):
-            memo = (headings, len(headings), frozenset(h.anchor for h in headings))
+            memo = (
+                headings,
+                len(headings),
+                frozenset(h.anchor for h in headings).union(self.extra_anchors),
+            )
             self._anchors = memo
         return memo[2]
 

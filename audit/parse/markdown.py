@@ -1,9 +1,15 @@
 """Markdown → Document, with a source position for every element.
 
-mistune 3 builds the block/inline tree but records no positions. We recover them exactly:
-``PositionedBlockParser`` notes the source offset at which every top-level block starts (the
-block parser's cursor at dispatch time); nested elements (links, code in lists, Q&A lines) are
-then located inside their top-level block's line range by scanning the raw text of that range.
+mistune 3 builds the block/inline tree but records no positions. We record the parser's own
+offsets: ``_PositionedBlockParser`` notes where every block starts (the block parser's cursor
+at dispatch time) at every depth, each block state knows the file line of its first line (a
+list item or quote is parsed from a copy of its lines, one per file line, markers stripped),
+and ``_PositionedInlineParser`` notes where each link, image, code span and autolink starts in
+the inline text. Links, images, headings and code blocks are placed by these offsets, not by
+searching the raw text (where a code span, HTML or a nested fence holding the same text would
+be found first); Q&A markers are scanned for from their paragraph's recorded line on. The old
+text scans remain as the fallback for a token the hooks did not place (none on the property
+corpus). Task mentions are the task-id pattern's own matches in the text, fenced code aside.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from audit.model.document import (
 from audit.model.finding import Finding, Severity
 from audit.model.source import Source
 from audit.model.span import Span
+from audit.parse import dialect
 from audit.parse.frontmatter import load_front_matter, split_front_matter
 from audit.parse.positions import LineIndex, normalise_newlines
 from audit.parse.slugs import AnchorAllocator
@@ -157,14 +164,21 @@ class _PositionedState(BlockState):
         return bisect_right(starts, offset) - 1
 
     def position(self, offset: int, index: LineIndex) -> tuple[int, int]:
-        """(file line, column) of an offset in this state's text."""
+        """(file line, column) of an offset in this state's text. Nothing is copied but a
+        short window: a 1 MB line holding 50,000 links is not sliced per link."""
+        if self.parent is None:  # mistune's copy of the file: the same offsets
+            return index.position(offset)
         number = self._line_number(offset)
-        assert self._line_starts is not None
-        line_start = self._line_starts[number]
-        line_end = self.src.find("\n", line_start)
-        own = self.src[line_start : line_end if line_end >= 0 else len(self.src)]
+        starts = self._line_starts
+        assert starts is not None
+        own_start = starts[number]
+        own_end = starts[number + 1] - 1 if number + 1 < len(starts) else len(self.src)
         line = self.origin_line + number
-        return line, _aligned_column(index.line_text(line), own, offset - line_start) + 1
+        file_start = index.offset(line)
+        lines = index.line_starts
+        file_end = lines[line] - 1 if line < len(lines) else len(index.text)
+        at = _aligned_offset(index.text, file_start, file_end, self.src, own_start, offset, own_end)
+        return line, at - file_start + 1
 
     def _place(self, token: Token, offset: int) -> None:
         token["_line"] = self.source_line(offset)
@@ -186,20 +200,35 @@ def _extend_paragraph(token: Token, text: str) -> None:
 _EMPTY_ITEM = re.compile(r"[ \t]*(?:[*+\-]|\d{1,9}[.)])\s*$")
 
 
-def _aligned_column(file_line: str, own: str, column: int) -> int:
-    """0-based column in ``file_line`` of character ``column`` of ``own``, the same line as a
-    container's child state holds it: the file line's end, minus leading markers and blanks
-    (a leading tab maybe expanded), minus trailing blanks on an item's last line."""
-    rest = own[column:]
-    at = len(file_line) - len(rest)
-    if at >= 0 and file_line.startswith(rest, at):
-        return at
-    core = rest.rstrip(" \t")
-    at = len(file_line.rstrip(" \t")) - len(core)
-    if at >= 0 and file_line.startswith(core, at):
-        return at
-    found = file_line.find(core) if core else -1
-    return found if found >= 0 else min(column, len(file_line))
+_WINDOW = 64  # characters compared at each end of an aligned line
+
+
+def _aligned_offset(
+    text: str, file_start: int, file_end: int, src: str, own_start: int, offset: int, own_end: int
+) -> int:
+    """Offset in ``text`` (a file line from ``file_start`` to ``file_end``) of ``src[offset]``,
+    whose line of a container's child state runs from ``own_start`` to ``own_end``: the file
+    line's end, minus leading markers and blanks (a leading tab maybe expanded), minus trailing
+    blanks on an item's last line. Both ends of the alignment are compared, a window each."""
+    for trim in (False, True):
+        end, fend = own_end, file_end
+        if trim:  # the container dropped the line's trailing blanks
+            while end > offset and src[end - 1] in " \t":
+                end -= 1
+            while fend > file_start and text[fend - 1] in " \t":
+                fend -= 1
+        rest = end - offset
+        at = fend - rest
+        width = min(rest, _WINDOW)
+        if (
+            at >= file_start
+            and text.startswith(src[offset : offset + width], at)
+            and text.startswith(src[end - width : end], fend - width)
+        ):
+            return at
+    probe = src[offset : min(own_end, offset + _WINDOW)].rstrip(" \t")
+    found = text.find(probe, file_start, file_end) if probe else -1
+    return found if found >= 0 else min(file_start + offset - own_start, file_end)
 
 
 def _table_cells(token: Token, state: _PositionedState, start: int, pipe: bool) -> None:
@@ -382,8 +411,9 @@ class _PositionedMarkdown(mistune.Markdown):
             yield tok
 
 
-def _new_markdown() -> mistune.Markdown:
+def _new_markdown(features: dialect.Features = dialect.ALL) -> mistune.Markdown:
     md = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    dialect.install(md, features)
     md.__class__ = _PositionedMarkdown
     md.block.__class__ = _PositionedBlockParser
     md.block.state_cls = _PositionedState
@@ -395,14 +425,14 @@ def _new_markdown() -> mistune.Markdown:
     return md
 
 
-_MARKDOWN: mistune.Markdown | None = None
+_MARKDOWN: dict[dialect.Features, mistune.Markdown] = {}
 
 
-def _markdown() -> mistune.Markdown:
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = _new_markdown()
-    return _MARKDOWN
+def _markdown(features: dialect.Features = dialect.ALL) -> mistune.Markdown:
+    md = _MARKDOWN.get(features)
+    if md is None:
+        md = _MARKDOWN[features] = _new_markdown(features)
+    return md
 
 
 def plain_text(children: list[Token] | None) -> str:
@@ -589,6 +619,7 @@ class _Builder:
         self.q_markers = sorted(config.qa.question_markers, key=len, reverse=True)
         self.a_markers = sorted(config.qa.answer_markers, key=len, reverse=True)
         self.code_line_ranges: list[tuple[int, int]] = []
+        self.features = dialect.features_of(config)
 
     # ------------------------------------------------------------------ driver
     def build(self) -> None:
@@ -606,7 +637,7 @@ class _Builder:
             body = "\n" * fm_lines + body[cut:]
             self.text = body
             self.index = LineIndex(body)
-        tokens, _state = _markdown().parse(body)
+        tokens, state = _markdown(self.features).parse(body)
         tops = [t for t in tokens if isinstance(t, dict)]
         starts = [int(t.get("_start", -1)) for t in tops]
         # tokens without a recorded start sit where their predecessor ended
@@ -627,8 +658,12 @@ class _Builder:
             while last > first and not self.index.line_text(last).strip():
                 last -= 1  # a block's trailing blank lines are not part of it
             blocks.append((token, first, last))
+        blocks = dialect.expand(blocks, self.index.line_text)
+        doc.extra_anchors = dialect.extra_anchors(state.env)
         self._headings(blocks)
         self._walk(blocks)
+        self._html_block_links(state.env.get(dialect.HTML_LINKS_ENV) or ())
+        self._duplicate_references(state.env.get(dialect.REF_DUPLICATES_ENV) or ())
         self._task_mentions()
         if not doc.title:
             for heading in doc.headings:
@@ -684,10 +719,7 @@ class _Builder:
         # and Document.section_of_line's bisection all rely on headings sorted by line
         raw.sort(key=lambda item: item[2])
         # explicit anchors are reserved first so generated ones step around them
-        explicit = []
-        for _level, text, _line, _column in raw:
-            match = _EXPLICIT_ID.search(text)
-            explicit.append(match.group(1) if match else None)
+        explicit, cleaned = self._heading_ids(raw)
         seen_explicit: dict[str, int] = {}
         for anchor, (_level, _text, line, column) in zip(explicit, raw, strict=True):
             if anchor is None:
@@ -708,10 +740,11 @@ class _Builder:
                 seen_explicit[anchor] = line
             self.anchors.reserve(anchor)
         headings: list[Heading] = []
-        for anchor, (level, text, line, column) in zip(explicit, raw, strict=True):
-            clean = _EXPLICIT_ID.sub("", text).strip() if anchor else text.strip()
+        for anchor, clean, (level, _text, line, column) in zip(explicit, cleaned, raw, strict=True):
+            is_explicit = anchor is not None
             if anchor is None:
                 slug = self.anchors.slug(clean)
+                anchor = self.anchors.unique(slug)
                 if not slug:
                     self.doc.findings.append(
                         _finding(
@@ -720,11 +753,9 @@ class _Builder:
                             self.path,
                             line,
                             column,
-                            f"heading '{clean[:60]}' has no letters or digits: its anchor "
-                            "is empty and links to it are fragile",
+                            self._empty_anchor_message(clean, line, anchor),
                         )
                     )
-                anchor = self.anchors.unique(slug)
             number = None
             title = clean
             match = _NUMBERED.match(clean)
@@ -743,7 +774,7 @@ class _Builder:
                         line,
                         column + len(self.index.line_text(line).strip()),
                     ),
-                    _EXPLICIT_ID.search(text) is not None,
+                    is_explicit,
                     number,
                     title,
                 )
@@ -775,6 +806,44 @@ class _Builder:
             )
         self.doc.headings = finished
         self.heading_lines = [h.span.line for h in finished]
+
+    def _empty_anchor_message(self, clean: str, line: int, anchor: str) -> str:
+        """MD002's text: the heading as written (its plain text may be empty: an image, a
+        tag), why its slug is empty, and the id the generator falls back to."""
+        source = self.index.line_text(line).strip()
+        shown = source if len(source) <= 60 else source[:59] + "…"
+        who = "GitHub" if self.config.slug_style == "github" else "mkdocs"
+        fragile = f"{who} gives it the id '{anchor}', which changes when headings move"
+        if self.config.slug_style == "mkdocs-ascii" and any(
+            ch.isalnum() and not ch.isascii() for ch in clean
+        ):
+            return (
+                f"heading '{shown}' has an empty anchor: the toc slugify of the site "
+                "(markdown.extensions.toc.slugify) drops Cyrillic and other non-ASCII letters, "
+                f"so {fragile}; give it an explicit {{#id}} or configure slugify_unicode"
+            )
+        return f"heading '{shown}' has no letters or digits: its anchor is empty and {fragile}"
+
+    def _heading_ids(
+        self, raw: list[tuple[int, str, int, int]]
+    ) -> tuple[list[str | None], list[str]]:
+        """(explicit id or None, text without the id) of every heading: with attr_list as
+        Python-Markdown reads it (dialect.heading_attrs), else the ``{#id}`` the audit always
+        honoured (not on a mkdocs site with attr_list: there `Title{#id}` is text)."""
+        explicit: list[str | None] = []
+        cleaned: list[str] = []
+        attr_list = self.features.attr_list
+        strict = attr_list and self.config.site.generator == "mkdocs"
+        for _level, text, _line, _column in raw:
+            attrs = dialect.heading_attrs(text) if attr_list else None
+            if attrs is not None or strict:
+                cleaned.append(attrs[0].strip() if attrs else text.strip())
+                explicit.append(attrs[1] if attrs else None)
+                continue
+            match = _EXPLICIT_ID.search(text)
+            explicit.append(match.group(1) if match else None)
+            cleaned.append(_EXPLICIT_ID.sub("", text).strip() if match else text.strip())
+        return explicit, cleaned
 
     def _iter_headings(self, token: Token, first: int, last: int) -> Iterator[tuple[Token, int]]:
         if token.get("type") == "heading":
@@ -904,6 +973,9 @@ class _Builder:
             kind = token.get("type")
             if kind == "blank_line":
                 continue
+            if kind == dialect.CONTAINER_END:
+                qa.container_end(int(token["attrs"]["first"]))
+                continue
             section = self._section_at(first)
             if pending_suppress is not None:
                 doc.suppressions.append(Suppression(pending_suppress, first, last))
@@ -1005,11 +1077,17 @@ class _Builder:
                     )
                 qa.other_block(first)
             elif kind == "block_quote":
-                text = "\n".join(
-                    plain_text(c.get("children"))
-                    for c in _descendants(token)
-                    if c.get("type") == "paragraph"
-                )
+                texts: list[str] = []
+                # per line of the joined text, the first file line it can be on: its
+                # paragraph's line (from the block parser) plus its place in the paragraph
+                floors: list[int] = []
+                for c in _descendants(token):
+                    if c.get("type") == "paragraph":
+                        texts.append(plain_text(c.get("children")))
+                        placed = c.get("_line")
+                        base = placed if isinstance(placed, int) and placed >= first else first
+                        floors.extend(base + k for k in range(texts[-1].count("\n") + 1))
+                text = "\n".join(texts)
                 if keep_blocks:
                     doc.blocks.append(
                         Paragraph(text, Span(self.path, first), "quote", section, raw_text)
@@ -1019,7 +1097,7 @@ class _Builder:
                     for low, high in self.code_line_ranges[ranges_before:]
                     for line in range(low, high + 1)
                 )
-                qa.paragraph(text, first, last, quoted=True, skip=in_code)
+                qa.paragraph(text, first, last, quoted=True, skip=in_code, floors=floors)
             else:
                 qa.other_block(first)
         qa.finish()
@@ -1105,8 +1183,11 @@ class _Builder:
             timeout,
             code_column,
             line_columns,
+            dialect.code_kind(language, self.features),
         )
         self.doc.code_blocks.append(block)
+        if block.kind == "diagram":
+            return None
         if language in examples.languages:
             return len(self.doc.code_blocks) - 1
         return None
@@ -1277,6 +1358,36 @@ class _Builder:
             line, column = self.index.position(offset)
             self.doc.links.append(self._make_link(text, raw_target, line, column, image, role))
 
+    def _html_block_links(self, found: Iterable[tuple[Any, int, str, bool]]) -> None:
+        """``<a href>`` / ``<img src>`` of raw HTML blocks, at their tag (dialect.html_tags)."""
+        for state, offset, url, image in found:
+            if isinstance(state, _PositionedState):
+                line, column = state.position(offset, self.index)
+                self.doc.links.append(self._make_link("", unquote(url), line, column, image, ""))
+
+    def _duplicate_references(self, found: Iterable[tuple[str, Any, int, Any, int]]) -> None:
+        for label, state, offset, first_state, first_offset in found:
+            if not isinstance(state, _PositionedState):
+                continue
+            line, column = state.position(offset, self.index)
+            first = (
+                first_state.position(first_offset, self.index)[0]
+                if isinstance(first_state, _PositionedState)
+                else 0
+            )
+            self.doc.findings.append(
+                _finding(
+                    "MD004",
+                    Severity.WARNING,
+                    self.path,
+                    line,
+                    column,
+                    f"reference [{label}] is defined again (first on line {first}): mkdocs "
+                    "(Python-Markdown) links to this last definition, CommonMark renderers "
+                    "such as GitHub to the first",
+                )
+            )
+
     def _parsed_position(self, token: Token, holder: Token | None) -> tuple[int, int] | None:
         """(line, column) of an inline element from the offset the inline parser recorded,
         or None when there is none, or when the file does not hold the element's first
@@ -1287,9 +1398,10 @@ class _Builder:
         origin, base = holder.get("_origin"), holder.get("_inline_at")
         if not isinstance(origin, _PositionedState) or base is None:
             return None
-        line, column = origin.position(int(base) + int(at), self.index)
-        expected = origin.src[int(base) + int(at) : int(base) + int(at) + 1]
-        if self.index.line_text(line)[column - 1 : column] != expected:
+        offset = int(base) + int(at)
+        line, column = origin.position(offset, self.index)
+        found = self.index.offset(line) + column - 1
+        if self.text[found : found + 1] != origin.src[offset : offset + 1]:
             return None
         return line, column
 
@@ -1396,9 +1508,12 @@ class _QACollector:
         last: int,
         quoted: bool = False,
         skip: frozenset[int] = frozenset(),
+        floors: list[int] | None = None,
     ) -> None:
         """Q&A markers of a paragraph (or of a quote's paragraphs, joined); ``skip``: lines of
-        code nested in the quote, where a ``Q:`` is code, not a question."""
+        code nested in the quote, where a ``Q:`` is code, not a question; ``floors``: per line
+        of a quote's text, the first file line it can be on (a ``Q:`` line of an HTML block
+        before it is not this marker)."""
         lines = text.split("\n")
         b = self.b
         cursor = first  # markers come in source order: each one is looked for past the last
@@ -1417,9 +1532,13 @@ class _QACollector:
             marker = q or a or ""
             # a paragraph's text lines are its source lines (a quote's are not: its blank
             # lines and markers are gone), so the line is at least first + offset there
-            line_no = b._marker_line(
-                cursor if quoted else max(cursor, first + offset), last, marker, exhausted, skip
-            )
+            if not quoted:
+                floor = first + offset
+            elif floors is not None and offset < len(floors):
+                floor = floors[offset]
+            else:
+                floor = cursor
+            line_no = b._marker_line(max(cursor, floor), last, marker, exhausted, skip)
             cursor = line_no + 1
             line_text = b.index.line_text(line_no)
             col = line_text.find(marker, _prefix_end(line_text))
@@ -1441,6 +1560,11 @@ class _QACollector:
                 else:
                     self._flush()
                     b.doc.orphan_answers.append(OrphanAnswer(span, b._section_at(first)))
+
+    def container_end(self, first: int) -> None:
+        """An admonition, details or tab ends: a question asked inside it is answered there."""
+        if self.question is not None and self.question[1].line >= first:
+            self._flush()
 
     def other_block(self, line: int) -> None:
         """Lists, tables and code inside an answer belong to it; nothing to record."""

@@ -162,6 +162,20 @@ parse_finding_rule(
 """,
 )
 parse_finding_rule(
+    "MD004",
+    "duplicate-reference-definition",
+    Severity.WARNING,
+    """
+    A link reference label is defined twice.
+
+    What it checks: every `[label]: target` definition has a label of its own.
+    Why: renderers disagree: mkdocs (Python-Markdown) uses the last definition, CommonMark
+    renderers such as GitHub the first, so the same link goes to two places.
+    Example: `[docs]: a.md` near the top and `[docs]: b.md` at the end of the page.
+    Fix: delete one definition or give it another label.
+""",
+)
+parse_finding_rule(
     "MD003",
     "too-deeply-nested",
     Severity.ERROR,

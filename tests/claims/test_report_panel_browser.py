@@ -12,12 +12,11 @@ import pytest
 from audit.report.build import build_report
 from audit.report.html import render
 from tests.claims.helpers import audit_tree
-from tests.report.test_html_browser import browser  # noqa: F401 (the shared fixture)
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_panel_marks_each_item(browser: Any, fixture_tree: Callable[[str], Path]) -> None:  # noqa: F811
+def test_the_panel_marks_each_item(browser: Any, fixture_tree: Callable[[str], Path]) -> None:
     root = fixture_tree("claims-planted")
     model = build_report(audit_tree(root))
     path = root.parent / "report.html"

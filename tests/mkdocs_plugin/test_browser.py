@@ -7,8 +7,6 @@ Skips when Playwright or Chromium is missing, unless CONTENT_AUDIT_REQUIRE_BROWS
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,45 +14,9 @@ import pytest
 
 from tests.mkdocs_plugin.site import build, copy_site
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM = Path(os.environ.get("CONTENT_AUDIT_CHROMIUM", "/usr/bin/chromium"))
-REQUIRED = os.environ.get("CONTENT_AUDIT_REQUIRE_BROWSER") == "1"
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "mkdocs-plugin"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"{reason} (CONTENT_AUDIT_REQUIRE_BROWSER=1 demands the browser test)")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
-        raise
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (set CONTENT_AUDIT_CHROMIUM)")
-    with sync_playwright() as p:
-        try:
-            instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        except Error as exc:
-            _unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
-            raise
-        yield instance
-        instance.close()
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")

@@ -221,6 +221,8 @@ def qa_lines(text: str) -> list[tuple[int, int, int | None]]:
         # a marker in code nested in the quote is code, not the question
         ("> ```\n> Q: x\n> ```\n> Q: да?\n> A: да\n", [(4, 3, 5)]),
         ("> - Q: x\n>\n>   A: y\n>\n> - Q: x\n>\n>   A: y\n", [(1, 5, 3), (5, 5, 7)]),
+        # nor a marker in an HTML block of the quote (the question was put on line 2)
+        ("> <div>\n> Q: не вопрос\n> </div>\n>\n> Q: вопрос?\n> A: да\n", [(5, 3, 6)]),
         # in a paragraph: a marker in the middle of a line is not where the question starts
         ("Текст, а Q: не тут\nQ: тут?\nA: да\n", [(2, 1, 3)]),
     ],

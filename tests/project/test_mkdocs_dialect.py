@@ -1,0 +1,250 @@
+"""The mkdocs-material dialect against the real renderer: `mkdocs build` of a fixture site that
+uses admonitions, details, content tabs (and more), compared link by link with our findings."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit.config import load_config
+
+SITE = Path(__file__).parent.parent / "fixtures" / "mkdocs-material-site"
+LINK_CODES = ("XR001", "XR002", "XR005")
+
+
+def mkdocs_link_warnings(site: Path, out: Path) -> set[tuple[str, str]]:
+    """(page, link as written) of every link/anchor warning of a real `mkdocs build`."""
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("pymdownx")
+    pytest.importorskip("material")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml", "-d", str(out)],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    return set(re.findall(r"Doc file '([^']+)' contains a link '([^']+)', but", run.stderr))
+
+
+def audit_link_findings(site: Path) -> set[tuple[str, str]]:
+    """(page, link as written) of every link finding of ours; each one at the link's own
+    line and column (the `[` of the link, the target on that line)."""
+    from audit.pipeline import analyse
+
+    analysis = analyse(load_config(cwd=site))
+    by_span = {
+        (r.link.span.path, r.link.span.line, r.link.span.column): r for r in analysis.graph.links
+    }
+    ours = set()
+    for finding in analysis.findings:
+        if finding.code not in LINK_CODES:
+            continue
+        span = finding.span
+        resolved = by_span[(span.path, span.line, span.column)]
+        line = (site / span.path).read_text(encoding="utf-8").splitlines()[span.line - 1]
+        assert line[span.column - 1] in "[<!", (span, line)
+        # an inline link's target is on its line; a reference link's is in its definition
+        assert resolved.link.target in line or line.startswith("[", span.column - 1)
+        ours.add((span.path.removeprefix("docs/"), resolved.link.target))
+    return ours
+
+
+def precision_recall(
+    ours: set[tuple[str, str]], theirs: set[tuple[str, str]]
+) -> tuple[float, float]:
+    both = len(ours & theirs)
+    return (both / len(ours) if ours else 1.0), (both / len(theirs) if theirs else 1.0)
+
+
+# documented differences, each asserted to still exist (so the list cannot go stale)
+MKDOCS_ONLY: set[tuple[str, str]] = set()
+OURS_ONLY = {
+    # links in raw HTML (a block, or a tag inside a paragraph): Python-Markdown stashes raw
+    # HTML away from the tree mkdocs validates, so mkdocs never checks them; a reader's click
+    # on them breaks all the same, and we check them like Markdown links
+    ("01-основы/пробелы.md", "материалы.md#html-нет"),
+    ("01-основы/пробелы.md", "нет.png"),
+    ("01-основы/пробелы.md", "../нет-страницы.md"),
+    # a directory-style link: mkdocs leaves it as is (an INFO "unrecognized relative link ...
+    # did you mean 'материалы.md#нет-dir'?") and checks nothing; we check the page it names
+    # (sub/index.md, sub/README.md, page.md), its anchor, and that a folder link leads anywhere
+    ("01-основы/пробелы.md", "материалы/#нет-dir"),
+    ("01-основы/пробелы.md", "../03-раздел/#нет"),
+    ("01-основы/пробелы.md", "../04-readme/#мимо"),
+    ("01-основы/пробелы.md", "../05-нет/"),
+}
+
+
+def test_every_broken_link_mkdocs_reports_in_the_dialect_is_ours_and_back(tmp_path: Path) -> None:
+    theirs = mkdocs_link_warnings(SITE, tmp_path / "site")
+    ours = audit_link_findings(SITE)
+    # the fixture plants them in admonitions, details, tabs, nested and in lists: a silent
+    # mkdocs (or a parser that hid them in code blocks) would pass vacuously without this
+    assert len(theirs) >= 10
+    assert theirs >= MKDOCS_ONLY and not MKDOCS_ONLY & ours
+    assert ours >= OURS_ONLY and not OURS_ONLY & theirs
+    raw_precision, raw_recall = precision_recall(ours, theirs)
+    precision, recall = precision_recall(ours - OURS_ONLY, theirs - MKDOCS_ONLY)
+    print(
+        f"mkdocs-material-site: {len(theirs)} mkdocs warnings, {len(ours)} findings of ours; "
+        f"precision {raw_precision:.3f} recall {raw_recall:.3f} as is, "
+        f"{precision:.3f} / {recall:.3f} past the documented differences"
+    )
+    assert ours - OURS_ONLY == theirs - MKDOCS_ONLY
+
+
+def test_without_the_extensions_the_dialect_is_plain_markdown(tmp_path: Path) -> None:
+    """A site that does not enable admonition renders `!!!` as a paragraph and its body (past
+    a blank line) as code: the link there is no link, for mkdocs and for us."""
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: s\nmarkdown_extensions:\n  - toc\n")
+    (site / "docs" / "index.md").write_text(
+        "# Главная\n\n!!! note\n\n    [в коде](нет.md)\n\n[видна](тоже-нет.md)\n", encoding="utf-8"
+    )
+    theirs = mkdocs_link_warnings(site, tmp_path / "out")
+    ours = audit_link_findings(site)
+    assert ours == theirs == {("index.md", "тоже-нет.md")}
+
+
+def test_attr_list_ids_are_anchors_and_never_part_of_the_slug() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        '# Т\n\n## Другое { id="kv-id" }\n\n## Класс {: #with-class .important }\n\n'
+        "## Просто класс { .note }\n\n## Плотно {#tight}\n"
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert [(h.text, h.anchor, h.explicit_anchor) for h in doc.headings[1:]] == [
+        ("Другое", "kv-id", True),
+        ("Класс", "with-class", True),
+        ("Просто класс", "просто-класс", False),
+        ("Плотно", "tight", True),
+    ]
+
+
+def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = "# Т\n\nA[^1] b[^1] c[^x].\n\n[^1]: Первая,\n    [ссылка](a.md#b) в ней.\n"
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert set(doc.extra_anchors) == {"fn:1", "fnref:1", "fnref2:1"}  # [^x] is undefined: text
+    assert [(link.target, link.span.line, link.span.column) for link in doc.links] == [
+        ("a.md#b", 6, 5)
+    ]
+
+
+def test_raw_html_ids_are_anchors_and_its_links_are_links_at_their_tag() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        '# Т\n\n<a name="n1"></a>\n\nТекст <span id="s1">x</span> и <a href="a.md#b">a</a>.\n\n'
+        '<div markdown id="d1">\n[внутри](c.md)\n</div>\n\n<p><img src="i.png"></p>\n'
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert set(doc.extra_anchors) == {"n1", "s1", "d1"}
+    assert [(link.target, link.span.line, link.span.column, link.image) for link in doc.links] == [
+        ("a.md#b", 5, 32, False),
+        ("c.md", 8, 1, False),
+        ("i.png", 11, 4, True),
+    ]
+
+
+def test_math_is_never_links_or_emphasis_and_mermaid_is_a_diagram() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        "# Т\n\nФормула \\(p[k](t) = a_1 * b_2 * c\\) и [ссылка](x.md).\n\n"
+        "$$\ns[k](ss.md) = x_1 * y_2 *\n$$\n\n```mermaid\ngraph LR\n```\n\n```python\nx = 1\n```\n"
+    )
+    config = load_config(cwd=SITE).config
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), config)
+    assert [link.target for link in doc.links] == ["x.md"]
+    assert [(block.language, block.kind) for block in doc.code_blocks] == [
+        ("mermaid", "diagram"),
+        ("python", "code"),
+    ]
+    plain = parse(Source("p.md", "p.md", text.encode(), "x"), type(config)())  # no mkdocs.yml
+    assert [link.target for link in plain.links] == ["x.md"]  # the dialect is on by default
+
+
+def test_the_last_duplicate_reference_definition_wins_with_a_warning_on_it() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = "# Т\n\n[ссылка][м]\n\n[м]: a.md\n\n  [М]: b.md\n"
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert [link.target for link in doc.links] == ["b.md"]  # as mkdocs links it
+    assert [(f.code, f.span.line, f.span.column) for f in doc.findings] == [("MD004", 7, 3)]
+    assert "first on line 5" in doc.findings[0].message
+
+
+def test_md002_names_the_heading_as_written_and_the_id_mkdocs_gives(tmp_path: Path) -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\n")  # toc's default slugify: ASCII only
+    config = load_config(cwd=tmp_path).config
+    assert config.slug_style == "mkdocs-ascii"
+    text = "# Токенизация\n\n## ![схема](a.png)\n\n## ???\n"
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), config)
+    assert [h.anchor for h in doc.headings] == ["_1", "_2", "_3"]
+    messages = [f.message for f in doc.findings if f.code == "MD002"]
+    assert len(messages) == 3
+    assert "heading '# Токенизация'" in messages[0] and "drops Cyrillic" in messages[0]
+    assert "the id '_1'" in messages[0]
+    assert "heading '## ![схема](a.png)'" in messages[1] and "the id '_2'" in messages[1]
+    assert "heading '## ???' has no letters or digits" in messages[2]
+
+
+def test_a_question_inside_a_details_block_is_answered_there_and_ends_with_it() -> None:
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        '# Т\n\n??? question "Вопрос"\n    **Q:** Зачем?\n\n    **A:** Затем.\n\n'
+        '=== "Вкладка"\n\n    Текст вкладки.\n'
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert [(q.question, q.answer, q.span.line, q.span.column) for q in doc.qa] == [
+        ("Зачем?", "Затем.", 4, 5)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extensions", "on"),
+    [
+        ([], set()),
+        (["admonition", "pymdownx.details"], {"admonition", "details"}),
+        (["pymdownx.extra"], {"attr_list", "footnotes", "md_in_html", "superfences"}),
+        (["markdown.extensions.footnotes", "pymdownx.tabbed"], {"footnotes", "tabbed"}),
+    ],
+)
+def test_a_feature_is_on_only_when_the_site_enables_its_extension(
+    tmp_path: Path, extensions: list[str], on: set[str]
+) -> None:
+    from dataclasses import asdict
+
+    from audit.parse.dialect import features_of
+
+    listed = "".join(f"  - {name}\n" for name in extensions)
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: s\nmarkdown_extensions:\n{listed or '  []'}\n"
+    )
+    features = features_of(load_config(cwd=tmp_path).config)
+    assert {name for name, value in asdict(features).items() if value} == on
