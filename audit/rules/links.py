@@ -85,13 +85,20 @@ def link_escapes_root(ctx: RuleContext) -> Iterator[Finding]:
 
 def _relative_hint(ctx: RuleContext, from_path: str, path: str) -> str:
     """For an absolute link to a page of the content root: the relative link that works
-    wherever the site is served (mkdocs suggests the same)."""
+    wherever the site is served (mkdocs suggests the same, for ``/sub/`` the page it names)."""
+    from audit.graph import directory_page
+
     raw = path.split("?", 1)[0]
     if not raw.startswith("/") or raw.startswith("//"):
         return ""
     prefix = ctx.config.content_root.strip("/")
+    documents = ctx.graph.documents
     target = posixpath.normpath(posixpath.join(prefix, raw.lstrip("/")))
-    if target not in ctx.graph.documents:
+    if target not in documents and raw.endswith("/"):
+        target = directory_page(
+            target, lambda p: documents[p].anchors() if p in documents else None
+        )
+    if target not in documents:
         return ""
     return f"did you mean '{posixpath.relpath(target, posixpath.dirname(from_path) or '.')}'?"
 

@@ -74,3 +74,30 @@ def test_links_to_existing_non_markdown_files_and_folders(tmp_path: Path) -> Non
         ("XR001", LLM, 3, line.index("[нет]") + 1),
         ("XR005", LLM, 3, line.index("[абсолют]") + 1),
     ]
+
+
+def test_an_absolute_directory_link_is_answered_with_the_relative_page_it_names(
+    tmp_path: Path,
+) -> None:
+    # mkdocs' own hint for `/sub/` is the page it names (sub/index.md, or sub.md)
+    root = tmp_path / "p"
+    (root / "content/llm/раздел").mkdir(parents=True)
+    (root / "content/llm/раздел/index.md").write_text("# Раздел\n", encoding="utf-8")
+    (root / "content/llm/обзор.md").write_text("# Обзор\n", encoding="utf-8")
+    (root / "content/llm/материалы.md").write_text(
+        "# М\n\nСм. [раздел](/llm/раздел/), [обзор](/llm/обзор/) и [нет](/llm/нет/).\n",
+        encoding="utf-8",
+    )
+    analysis = analyse_tree(root)
+    hints = sorted((f.message, f.hint) for f in analysis.findings if f.code == "XR005")
+    assert hints == [
+        ("link '/llm/нет/' leaves the content root (resolves to /llm/нет)", ""),
+        (
+            "link '/llm/обзор/' leaves the content root (resolves to /llm/обзор)",
+            "did you mean 'обзор.md'?",
+        ),
+        (
+            "link '/llm/раздел/' leaves the content root (resolves to /llm/раздел)",
+            "did you mean 'раздел/index.md'?",
+        ),
+    ]
