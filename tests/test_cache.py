@@ -495,7 +495,7 @@ def test_a_directory_link_follows_the_page_it_resolves_to(
     assert check(root, capsys) == [] == check(root, capsys, "--no-cache")
 
 
-def test_a_directory_link_off_by_one_level_follows_its_page_and_the_site_config(
+def test_a_directory_link_misses_page_follows_its_page_and_the_site_config(
     make_tree: Tree, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """XR007 depends on the page a directory-style link names and on use_directory_urls: a

@@ -128,8 +128,8 @@ def page_not_in_nav(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("XR007", "directory-link-off-by-one-level", Severity.WARNING, scope="file")
-def directory_link_off_by_one_level(ctx: RuleContext) -> Iterator[Finding]:
+@rule("XR007", "directory-link-misses-page", Severity.WARNING, scope="file")
+def directory_link_misses_page(ctx: RuleContext) -> Iterator[Finding]:
     """A directory-style link (`sub/`, `page/#anchor`) that the published site resolves elsewhere.
 
     What it checks: on a mkdocs site, every relative link ending in `/` that names a page
