@@ -493,3 +493,27 @@ def test_a_directory_link_follows_the_page_it_resolves_to(
     assert found == check(root, capsys, "--no-cache")
     (root / "content/llm/раздел/index.md").unlink()
     assert check(root, capsys) == [] == check(root, capsys, "--no-cache")
+
+
+def test_a_directory_link_misses_page_follows_its_page_and_the_site_config(
+    make_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """XR007 depends on the page a directory-style link names and on use_directory_urls: a
+    warm run sees the page appear and the setting flip like a run without the cache."""
+    root = make_tree(
+        {
+            "mkdocs.yml": "site_name: s\ndocs_dir: content\n",
+            "content/index.md": "# Home\n",  # ASCII: toc's default slugify drops Cyrillic
+            "content/a/y.md": "# Y\n\n[р](раздел/)\n",
+        }
+    )
+    age(root)
+    assert check(root, capsys) == [("XR001", "content/a/y.md:3")]
+    (root / "content/a/раздел").mkdir()
+    (root / "content/a/раздел/index.md").write_text("# Section\n", encoding="utf-8")
+    found = check(root, capsys)
+    assert found == [("XR007", "content/a/y.md:3")] == check(root, capsys, "--no-cache")
+    (root / "mkdocs.yml").write_text(
+        "site_name: s\ndocs_dir: content\nuse_directory_urls: false\n", encoding="utf-8"
+    )
+    assert check(root, capsys) == [] == check(root, capsys, "--no-cache")

@@ -135,6 +135,66 @@ def page_not_in_nav(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+@rule("XR007", "directory-link-misses-page", Severity.WARNING, scope="file")
+def directory_link_misses_page(ctx: RuleContext) -> Iterator[Finding]:
+    """A directory-style link (`sub/`, `page/#anchor`) that the published site resolves elsewhere.
+
+    What it checks: on a mkdocs site, every relative link ending in `/` that names a page
+    (the folder's index.md or README.md, else `page.md`). With `use_directory_urls: true` a
+    page `x/y.md` is published at `x/y/`, so from any page but an index.md/README.md such a
+    link is resolved one level too deep; with `use_directory_urls: false` pages are `.html`
+    files, so `page/` names a folder that does not exist (`sub/` still reaches sub/index.html).
+    Why: mkdocs leaves the link as written (an INFO "unrecognized relative link") and the
+    reader gets a 404.
+    Example: `[материалы](материалы/)` in `01-основы/пробелы.md`, published at
+    `01-основы/пробелы/`: the browser asks for `01-основы/пробелы/материалы/`.
+    Fix: link the `.md` file (`материалы.md`, `../03-раздел/index.md#итоги`); mkdocs rewrites
+    it to the page's URL.
+    """
+    site = ctx.config.site
+    if site.generator != "mkdocs":
+        return  # GitHub renders `sub/` as the folder's listing: the link works there
+    prefix = ctx.config.content_root.strip("/")
+    prefix = "" if prefix == "." else prefix + "/"
+    for resolved in ctx.graph.links:
+        link = resolved.link
+        raw = link.path.split("?", 1)[0]
+        if link.kind != "relative" or not raw.endswith("/") or resolved.problem == "escapes-root":
+            continue
+        target = resolved.target_path
+        if target not in ctx.graph.documents:
+            continue  # no page: XR001 (or a folder of files) says what is wrong
+        source = link.span.path
+        page_url = _page_url(source.removeprefix(prefix), site.use_directory_urls)
+        lands = posixpath.normpath(posixpath.join(posixpath.dirname(page_url) or ".", raw))
+        lands = "" if lands == "." else lands + "/"
+        intended = _page_url(target.removeprefix(prefix), site.use_directory_urls)
+        if lands == intended or (not site.use_directory_urls and lands + "index.html" == intended):
+            continue
+        fix = posixpath.relpath(target, posixpath.dirname(source) or ".")
+        fix += f"#{link.anchor}" if link.anchor else ""
+        yield ctx.finding(
+            "XR007",
+            link.span,
+            f"directory-style link '{link.target}' on a page published at {page_url or '/'} "
+            f"takes the browser to {lands or '/'}, not to {intended or '/'} where "
+            f"{target.removeprefix(prefix)} is published; link the file '{fix}' instead "
+            f"(mkdocs rewrites it to the page's URL)",
+        )
+
+
+def _page_url(page: str, directory_urls: bool) -> str:
+    """The URL (relative to the site root) mkdocs publishes ``page`` at: ``x/y.md`` at
+    ``x/y/`` (or ``x/y.html``), an index.md or README.md at its folder's ``x/`` (or
+    ``x/index.html``)."""
+    folder, name = posixpath.split(page)
+    stem = name.rsplit(".", 1)[0]
+    base = f"{folder}/" if folder else ""
+    if stem in ("index", "README"):
+        return base if directory_urls else f"{base}index.html"
+    return f"{base}{stem}/" if directory_urls else f"{base}{stem}.html"
+
+
 parse_finding_rule(
     "XR004",
     "duplicate-explicit-anchor",

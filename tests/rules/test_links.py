@@ -1,4 +1,5 @@
-"""XR001 broken file link, XR002 broken anchor, XR004 duplicate explicit anchor, XR005 escape."""
+"""XR001 broken file link, XR002 broken anchor, XR004 duplicate explicit anchor, XR005 escape,
+XR007 a directory-style link the published mkdocs site resolves elsewhere."""
 
 from __future__ import annotations
 
@@ -101,3 +102,96 @@ def test_an_absolute_directory_link_is_answered_with_the_relative_page_it_names(
             "did you mean 'раздел/index.md'?",
         ),
     ]
+
+
+def _site(tmp_path: Path, pages: dict[str, str], mkdocs: str | None = "site_name: s\n") -> Path:
+    """A small site tree: ``mkdocs.yml`` (None = a plain GitHub-rendered tree) and its pages."""
+    docs = tmp_path / ("docs" if mkdocs is not None else "content")
+    for page, text in pages.items():
+        (docs / page).parent.mkdir(parents=True, exist_ok=True)
+        (docs / page).write_text(text, encoding="utf-8")
+    if mkdocs is not None:
+        (tmp_path / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    return tmp_path
+
+
+def _dir_findings(root: Path) -> list[tuple[str, str, int, int, str]]:
+    from audit.config import load_config
+    from audit.pipeline import analyse
+
+    findings = analyse(load_config(cwd=root)).findings
+    return sorted(
+        (f.code, f.span.path, f.span.line, f.span.column, f.message)
+        for f in findings
+        if f.code == "XR007"
+    )
+
+
+DIR_PAGES = {
+    "index.md": "# Главная\n\n[раздел](03-раздел/) и [основы](01-основы/материалы/#итоги)\n",
+    "01-основы/материалы.md": "# Материалы\n\n## Итоги\n",
+    "01-основы/пробелы.md": (
+        "# Пробелы\n\nСм. [м](материалы/) и\n  [s](../03-раздел/#итоги), [файл](материалы.md).\n"
+    ),
+    "03-раздел/index.md": "# Раздел\n\n## Итоги\n\n[назад](../01-основы/материалы/)\n",
+}
+
+
+def test_a_directory_link_from_a_non_index_page_goes_one_level_too_deep(tmp_path: Path) -> None:
+    root = _site(tmp_path, DIR_PAGES)
+    page = "docs/01-основы/пробелы.md"
+    assert _dir_findings(root) == [
+        (
+            "XR007",
+            page,
+            3,
+            5,
+            "directory-style link 'материалы/' on a page published at 01-основы/пробелы/ "
+            "takes the browser to 01-основы/пробелы/материалы/, not to 01-основы/материалы/ "
+            "where 01-основы/материалы.md is published; link the file 'материалы.md' instead "
+            "(mkdocs rewrites it to the page's URL)",
+        ),
+        (
+            "XR007",
+            page,
+            4,
+            3,
+            "directory-style link '../03-раздел/#итоги' on a page published at "
+            "01-основы/пробелы/ takes the browser to 01-основы/03-раздел/, not to 03-раздел/ "
+            "where 03-раздел/index.md is published; link the file '../03-раздел/index.md#итоги' "
+            "instead (mkdocs rewrites it to the page's URL)",
+        ),
+    ]
+    # index.md pages (published at their folder's URL) and the `.md` link stay quiet
+
+
+def test_a_readme_page_is_its_folders_index_and_its_directory_links_work(tmp_path: Path) -> None:
+    pages = {
+        "a/README.md": "# A\n\n[b](b/) [c](../c/)\n",
+        "a/b.md": "# B\n",
+        "c/index.md": "# C\n",
+    }
+    assert _dir_findings(_site(tmp_path, pages)) == []
+
+
+def test_without_directory_urls_only_a_link_to_a_page_not_a_folder_breaks(tmp_path: Path) -> None:
+    """Pages are `x/y.html`: `sub/` reaches sub/index.html (the server's folder index), but
+    `page/` names a folder that no page creates (page.md is page.html)."""
+    root = _site(tmp_path, DIR_PAGES, "site_name: s\nuse_directory_urls: false\n")
+    findings = _dir_findings(root)
+    assert [(f[1], f[2], f[3]) for f in findings] == [
+        ("docs/01-основы/пробелы.md", 3, 5),  # материалы/; ../03-раздел/#итоги works
+        ("docs/03-раздел/index.md", 5, 1),  # ../01-основы/материалы/, from an index page too
+        ("docs/index.md", 3, 24),  # 01-основы/материалы/#итоги; 03-раздел/ works
+    ]
+    assert findings[2][4] == (
+        "directory-style link '01-основы/материалы/#итоги' on a page published at index.html "
+        "takes the browser to 01-основы/материалы/, not to 01-основы/материалы.html where "
+        "01-основы/материалы.md is published; link the file '01-основы/материалы.md#итоги' "
+        "instead (mkdocs rewrites it to the page's URL)"
+    )
+
+
+def test_a_tree_without_mkdocs_keeps_directory_links_as_folder_links(tmp_path: Path) -> None:
+    # GitHub renders `материалы/` as a folder listing; the audit resolves it as before
+    assert _dir_findings(_site(tmp_path, DIR_PAGES, mkdocs=None)) == []
