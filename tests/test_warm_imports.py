@@ -22,7 +22,7 @@ NOT_YET_OFF = ("pydantic", "yaml")
 
 
 def _imported(root: Path) -> set[str]:
-    """Top-level packages imported by one ``check`` run in ``root``."""
+    """Packages (top level) and audit modules (full name) imported by one ``check`` run."""
     run = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "audit", "check"],
         cwd=root,
@@ -36,7 +36,8 @@ def _imported(root: Path) -> set[str]:
     for line in run.stderr.splitlines():
         match = _LINE.match(line)
         if match:
-            found.add(match.group(1).split(".")[0])
+            name = match.group(1)
+            found.add(name if name.startswith("audit.") else name.split(".")[0])
     assert "audit" in found, "importtime output was not parsed"
     return found
 
@@ -55,6 +56,8 @@ def test_warm_run_with_nothing_changed_skips_parser_graph_and_rendering_librarie
     assert "mistune" in cold  # the cold run parses: the probe does see a heavy import
     warm = _imported(project)
     assert sorted(set(NEVER_WARM) & warm) == []
+    # nothing to parse or to re-check: the state answers without the document or coverage model
+    assert sorted({"audit.model.document", "audit.model.coverage"} & warm) == []
 
 
 def test_warm_run_with_one_file_changed_parses_it_but_builds_no_graph_or_rich_output(
