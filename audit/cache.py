@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import functools
 import hashlib
 import importlib.util
 import io
@@ -42,17 +43,19 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit import __version__
 from audit.atomic import write_bytes_atomic
 from audit.cache_folder import Seal, mark_ignored, seal_for
 from audit.errors import AuditError
 from audit.model.config import Config
-from audit.model.document import Document
 from audit.model.finding import Finding
 from audit.model.source import Source
 from audit.model.span import Span
+
+if TYPE_CHECKING:
+    from audit.model.document import Document
 
 FORMAT = 3  # 3: entries sealed with a MAC (audit/cache_folder.py)
 # a file modified this close to the run that recorded it may change again within the same mtime
@@ -96,14 +99,18 @@ def _reducers() -> dict[type, Any]:
     return table
 
 
-_DISPATCH = _reducers()
+@functools.cache
+def _dispatch() -> dict[type, Any]:
+    """Built on the first ``dumps``: a warm run that writes nothing never loads the document
+    model."""
+    return _reducers()
 
 
 def dumps(obj: object) -> bytes:
     """``pickle.dumps`` with fast reducers for the model's dataclasses."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = _DISPATCH
+    pickler.dispatch_table = _dispatch()
     pickler.dump(obj)
     return buffer.getvalue()
 
@@ -297,6 +304,8 @@ class ParseCache:
             doc = pickle.loads(payload)  # written by this user's content-audit: the MAC verified
         except Exception:  # a bug, not an attack: still a miss, never a crash
             return None
+        from audit.model.document import Document
+
         if not isinstance(doc, Document) or doc.path != path or doc.digest != digest:
             return None
         return doc

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from audit import __version__
 from audit.config import LoadedConfig, load_config
 from audit.errors import AuditError
-from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
 
 if TYPE_CHECKING:
+    from audit.model.example import ExampleResult
     from audit.model.report import ReportModel
     from audit.writeback import WriteResult
 

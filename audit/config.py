@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,6 +135,8 @@ def _content_root(root: Path, raw: str, notes: list[str]) -> tuple[Path, str]:
 
 
 def _pyproject_table(path: Path) -> dict[str, Any] | None:
+    import tomllib  # only a project configured in pyproject.toml pays for the parser
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -10,13 +10,15 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from audit.model.config import Config
-from audit.model.coverage import Coverage
-from audit.model.document import Document, Link
 from audit.model.span import Span
-from audit.model.tracker import Tracker
+
+if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
+    from audit.model.coverage import Coverage
+    from audit.model.document import Document, Link
+    from audit.model.tracker import Tracker
 
 EdgeKind = Literal[
     "contains",

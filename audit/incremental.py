@@ -25,6 +25,7 @@ import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audit.cache import (
     Declaration,
@@ -48,10 +49,12 @@ from audit.graph import (
     task_declarations,
 )
 from audit.model.config import Config
-from audit.model.document import Document
 from audit.model.finding import Finding
 from audit.model.source import Source
 from audit.stages import CHECK_STAGES, check_tracker_findings, gc_paused, parse_all, run_stage_rules
+
+if TYPE_CHECKING:  # annotations only: a warm check with nothing changed loads no document
+    from audit.model.document import Document
 
 STAGES = CHECK_STAGES
 Stat_ = Stat | None

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audit import incremental
 from audit.cache import ParseCache
@@ -19,12 +20,8 @@ from audit.config import LoadedConfig
 from audit.discover import discover
 from audit.graph import TopicGraph, build_graph
 from audit.model.config import Config
-from audit.model.coverage import Coverage, ThresholdResult
-from audit.model.document import Document
-from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.source import Source
-from audit.model.tracker import Tracker
 from audit.stages import (
     CHECK_STAGES,
     PARALLEL_MIN_FILES,
@@ -38,6 +35,12 @@ from audit.stages import (
     tracker_config,
     tracker_results,
 )
+
+if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
+    from audit.model.coverage import Coverage, ThresholdResult
+    from audit.model.document import Document
+    from audit.model.example import ExampleResult
+    from audit.model.tracker import Tracker
 
 __all__ = [
     "CHECK_STAGES",

@@ -19,16 +19,19 @@ import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audit.cache import ParseCache, dumps
 from audit.graph import TopicGraph
 from audit.model.config import Config
-from audit.model.coverage import TrackerResults
-from audit.model.document import Document
-from audit.model.example import ExampleResult
 from audit.model.finding import Finding
 from audit.model.source import Source
-from audit.model.tracker import Tracker
+
+if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
+    from audit.model.coverage import TrackerResults
+    from audit.model.document import Document
+    from audit.model.example import ExampleResult
+    from audit.model.tracker import Tracker
 
 PARALLEL_MIN_FILES = 64
 # what `check` runs: every rule that needs no example to be executed
@@ -217,6 +220,7 @@ def tracker_results(
     from one that holds only if they work.
     """
     from audit.coverage import compute_coverage, load_requirements
+    from audit.model.coverage import TrackerResults
 
     spec = load_requirements(config, root)
     coverage = compute_coverage(trackers, graph, config, spec, example_results, root=root)
