@@ -58,6 +58,8 @@ class Features:
     md_in_html: bool = True
     arithmatex: bool = True
     superfences: bool = True
+    # not an extension: Python-Markdown's own raw HTML blocks end with their element (below)
+    html_block_ends: bool = True
 
 
 ALL = Features()
@@ -71,6 +73,32 @@ def features_of(config: Config) -> Features:
         return ALL
     enabled = set(site.markdown_extensions)
     return Features(**{name: bool(enabled & set(names)) for name, names in _EXTENSIONS.items()})
+
+
+def _element_end(raw: str) -> int:
+    """Where Python-Markdown ends a raw HTML block: after the line on which its first element
+    closes, when text follows (CommonMark runs a ``<div>`` block on to the next blank line, so
+    ``<div id="x"></div>`` then ``## Title`` loses the heading; ``mkdocs build`` keeps it).
+    ``len(raw)`` when the element stays open to the end, has no closing tag, or the closing tag
+    shares its line with more text (left as CommonMark reads it)."""
+    lead = len(raw) - len(raw.lstrip())
+    opener = re.match(r"<([A-Za-z][\w-]*)", raw[lead:])
+    if opener is None:
+        return len(raw)
+    name = re.escape(opener.group(1))
+    depth = 0
+    for tag in re.finditer(rf"<(/?){name}(?=[\s/>])[^>]*>", raw, re.IGNORECASE):
+        if tag.group(1):
+            depth -= 1
+        elif not tag.group(0).endswith("/>"):
+            depth += 1
+        if depth <= 0:
+            nl = raw.find("\n", tag.end())
+            line_end = len(raw) if nl < 0 else nl + 1
+            if raw[tag.end() : line_end].strip() or not raw[line_end:].strip():
+                return len(raw)
+            return line_end
+    return len(raw)
 
 
 # Python-Markdown's own patterns (admonition.py, pymdownx/details.py, pymdownx/tabbed.py), at the
@@ -297,6 +325,11 @@ def _wrap_block_html(md: mistune.Markdown, features: Features) -> None:
             if not raw:
                 continue
             at = start if state.src.startswith(raw, start) else max(state.src.find(raw, start), 0)
+            if features.html_block_ends and end is not None and at + len(raw) == end:
+                cut = _element_end(raw)
+                if cut < len(raw):  # the rest is read again as Markdown
+                    raw = token["raw"] = raw[:cut]
+                    end = at + cut
             if features.md_in_html:
                 raw = raw[: _markdown_in_html(block, token, raw, at, state)]
             for offset, kind, value, image in html_tags(raw):
