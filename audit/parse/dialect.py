@@ -548,7 +548,15 @@ def heading_attrs(text: str) -> tuple[str, str | None] | None:
     match = _HEADER_ATTRS.search(text)
     if match is None:
         return None
-    body, pos, anchor = match.group(1), 0, None
+    anchor, strict = _attr_id(match.group(1))
+    if not strict:
+        return None  # an extra `}`: Python-Markdown assigns nothing (strict) and keeps the text
+    return text[: match.start()].rstrip("#").rstrip(), anchor
+
+
+def _attr_id(body: str) -> tuple[str | None, bool]:
+    """(the id an attribute list sets or None, whether Python-Markdown reads the list at all)."""
+    pos, anchor = 0, None
     while pos < len(body):
         item = _ATTR.match(body, pos)
         if item is None:
@@ -559,6 +567,34 @@ def heading_attrs(text: str) -> tuple[str, str | None] | None:
             anchor = word[1:]
         elif word.startswith("id="):
             anchor = word[3:].strip("\"'")
-    if "}" in body[pos:]:
-        return None  # an extra `}`: Python-Markdown assigns nothing (strict) and keeps the text
-    return text[: match.start()].rstrip("#").rstrip(), anchor or None
+    return anchor or None, "}" not in body[pos:]
+
+
+# attr_list on a block (attr_list.py's BLOCK_RE): the block's last line is the list alone
+_BLOCK_ATTRS = re.compile(r"[ ]*\{:?[ ]*([^}\n ][^\n]*)[ ]*\}[ ]*$")
+_TEXT_BLOCKS = frozenset({"paragraph", "block_text"})
+
+
+def block_attr_ids(tokens: list[Token]) -> list[str]:
+    """Ids that attr_list gives paragraphs and list items (``Text.`` then ``{: #id }`` on the
+    next line): anchors of the page, as much as a heading's. Inline lists (``*a*{ #x }``) are
+    not read; a block whose last line is not the list keeps it as text, as Python-Markdown
+    does."""
+    out: list[str] = []
+    stack = [t for t in reversed(tokens) if isinstance(t, dict)]
+    while stack:
+        token = stack.pop()
+        children = token.get("children")
+        if not isinstance(children, list):
+            continue
+        if token.get("type") in _TEXT_BLOCKS:
+            if len(children) >= 2 and children[-2].get("type") == "softbreak":
+                last = children[-1]
+                match = _BLOCK_ATTRS.fullmatch(str(last.get("raw", "")))
+                if last.get("type") == "text" and match is not None:
+                    anchor, strict = _attr_id(match.group(1))
+                    if anchor is not None and strict:
+                        out.append(anchor)
+            continue
+        stack.extend(c for c in reversed(children) if isinstance(c, dict))
+    return out

@@ -660,6 +660,8 @@ class _Builder:
             blocks.append((token, first, last))
         blocks = dialect.expand(blocks, self.index.line_text)
         doc.extra_anchors = dialect.extra_anchors(state.env)
+        if self.features.attr_list:
+            doc.extra_anchors += tuple(dialect.block_attr_ids(tops))
         self._headings(blocks)
         self._walk(blocks)
         self._html_block_links(state.env.get(dialect.HTML_LINKS_ENV) or ())

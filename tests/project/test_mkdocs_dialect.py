@@ -134,6 +134,21 @@ def test_attr_list_ids_are_anchors_and_never_part_of_the_slug() -> None:
     ]
 
 
+def test_attr_list_ids_on_paragraphs_and_list_items_are_anchors() -> None:
+    # `mkdocs build` renders <p id="feedback">, <p id="fb2">, <li id="li1">; a list that is not
+    # the block's last line, or one with a stray `}`, sets nothing
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        "# Т\n\nАбзац отзыва.\n{: #feedback }\n\nЕщё абзац\n{ #fb2 .note }\n\n"
+        '- пункт\n  { id="li1" }\n\n!!! note\n    тело\n    {: #adm }\n\n'
+        "Не {: #mid } в конце.\n\nСтрока\n{: #bad } }\n\n[к отзыву](#feedback)\n"
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert doc.extra_anchors == ("feedback", "fb2", "li1", "adm")
+
+
 def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> None:
     from audit.model.source import Source
     from audit.parse.markdown import parse
