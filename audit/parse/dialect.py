@@ -63,6 +63,7 @@ class Features:
 
 
 ALL = Features()
+TITLE = "dialect_title"  # an admonition's, details' or tab's title: inline Markdown
 CONTAINER_TYPES = frozenset({"admonition", "details", "tab", "footnote", "md_in_html"})
 
 
@@ -174,6 +175,16 @@ def parse_container(block: BlockParser, m: re.Match[str], state: BlockState) -> 
         },
         "children": [],
     }
+    if title and ("[" in title.group(1) or "<" in title.group(1)):
+        # the title is Markdown (Python-Markdown renders its links): one inline paragraph on
+        # the opener's line, placed by the same machinery as the body
+        state.child_start = m.start()  # type: ignore[attr-defined]  # _PositionedState
+        heading = state.child_state(title.group(1) + "\n")
+        block.parse(heading, ["blank_line"])
+        for part in heading.tokens:
+            if part.get("type") == "paragraph":
+                part["type"] = TITLE
+                token["children"].append(part)
     if kept:
         state.child_start = body_start  # type: ignore[attr-defined]  # _PositionedState
         child = state.child_state("".join(lines[:kept]))
@@ -181,7 +192,7 @@ def parse_container(block: BlockParser, m: re.Match[str], state: BlockState) -> 
         if state.depth() >= block.max_nested_level - 1:
             rules = [r for r in rules if r not in ("block_quote", "list", "dialect_container")]
         block.parse(child, rules)
-        token["children"] = child.tokens
+        token["children"].extend(child.tokens)
     state.append_token(token)
     return end if kept else body_start
 

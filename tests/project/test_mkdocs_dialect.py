@@ -149,6 +149,41 @@ def test_attr_list_ids_on_paragraphs_and_list_items_are_anchors() -> None:
     assert doc.extra_anchors == ("feedback", "fb2", "li1", "adm")
 
 
+def test_links_in_admonition_details_and_tab_titles_are_found_where_they_are() -> None:
+    # `mkdocs build` renders the title's Markdown: <p class="admonition-title">Смотри <a ...>
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    lines = [
+        "# Т",
+        "",
+        '!!! note "Смотри [раздел](#раздел)"',
+        "    тело [вики](вики.md)",
+        "",
+        "- пункт",
+        "",
+        "    ??? tip \"Подробно <a href='q.md'>тут</a> и [там](z.md)\"",
+        "        тело",
+        "",
+        '=== "Вкладка [с картинкой](t.md)"',
+        "    текст",
+    ]
+    doc = parse(
+        Source("p.md", "p.md", "\n".join(lines).encode(), "x"), load_config(cwd=SITE).config
+    )
+
+    def at(line: int, needle: str) -> tuple[int, int]:
+        return line, lines[line - 1].index(needle) + 1
+
+    assert [(link.target, (link.span.line, link.span.column)) for link in doc.links] == [
+        ("#раздел", at(3, "[")),
+        ("вики.md", at(4, "[")),
+        ("q.md", at(8, "<a")),
+        ("z.md", at(8, "[")),
+        ("t.md", at(11, "[")),
+    ]
+
+
 def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> None:
     from audit.model.source import Source
     from audit.parse.markdown import parse
