@@ -41,6 +41,7 @@ _EXTENSIONS = {
     "attr_list": ("attr_list", "markdown.extensions.attr_list", *_EXTRA),
     "footnotes": ("footnotes", "markdown.extensions.footnotes", *_EXTRA),
     "md_in_html": ("md_in_html", "markdown.extensions.md_in_html", *_EXTRA),
+    "def_list": ("def_list", "markdown.extensions.def_list", *_EXTRA),
     "arithmatex": ("pymdownx.arithmatex",),
     "superfences": ("pymdownx.superfences", "pymdownx.extra"),
 }
@@ -56,6 +57,7 @@ class Features:
     attr_list: bool = True
     footnotes: bool = True
     md_in_html: bool = True
+    def_list: bool = True
     arithmatex: bool = True
     superfences: bool = True
     # not an extension: Python-Markdown's own raw HTML blocks end with their element (below)
@@ -64,7 +66,9 @@ class Features:
 
 ALL = Features()
 TITLE = "dialect_title"  # an admonition's, details' or tab's title: inline Markdown
-CONTAINER_TYPES = frozenset({"admonition", "details", "tab", "footnote", "md_in_html"})
+CONTAINER_TYPES = frozenset(
+    {"admonition", "details", "tab", "footnote", "md_in_html", "definition"}
+)
 
 
 def features_of(config: Config) -> Features:
@@ -208,11 +212,24 @@ FOOTNOTES_ENV = "dialect_footnotes"  # state.env key: {label: number of referenc
 def parse_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> int:
     """A footnote definition: its text is Markdown (links there are checked), its label gives
     the anchor ``fn:label``."""
-    src, limit = state.src, state.cursor_max
     head = _FOOTNOTE_LABEL.match(m.group(0))
     assert head is not None
     label = head.group(1)
-    first_text = m.group(0)[head.end() :]
+    child, end = _lazy_body(block, m, state, m.group(0)[head.end() :], _FOOTNOTE_LABEL)
+    block.parse(child, [r for r in block.rules if r != "dialect_footnote"])
+    state.append_token({"type": "footnote", "attrs": {"label": label}, "children": child.tokens})
+    defined = state.env.setdefault(FOOTNOTES_ENV, {})
+    defined.setdefault(label, 0)
+    return end
+
+
+def _lazy_body(
+    block: BlockParser, m: re.Match[str], state: BlockState, first_text: str, stop: re.Pattern[str]
+) -> tuple[BlockState, int]:
+    """The child state of a footnote's or definition's body, and where the body ends: its first
+    line's text, the lazy lines up to a blank one (up to a line ``stop`` matches), then the
+    blocks indented by four, as Python-Markdown's footnotes and def_list read them."""
+    src, limit = state.src, state.cursor_max
     lines = [first_text + "\n"]
     cursor = end = m.end() + 1 if m.end() < limit else limit
     lazy = True  # lines up to the first blank one belong to it, indented or not
@@ -223,7 +240,7 @@ def parse_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> i
         if not line.strip():
             lazy = False
             lines.append("\n")
-        elif lazy and not _FOOTNOTE_LABEL.match(line):
+        elif lazy and not stop.match(line):
             lines.append(_dedent(line, 0) or line)
             end = line_end
         else:
@@ -237,13 +254,31 @@ def parse_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> i
     while kept > 1 and not lines[kept - 1].strip():
         kept -= 1
     state.child_start = m.start()  # type: ignore[attr-defined]  # _PositionedState
-    child = state.child_state("".join(lines[:kept]))
-    rules = [r for r in block.rules if r != "dialect_footnote"]
+    return state.child_state("".join(lines[:kept])), max(end, m.end())
+
+
+# markdown/extensions/def_list.py: after a paragraph (the terms) or another definition, blank
+# lines between or not, a line `:` and one to three blanks opens a definition; its body reads
+# like a footnote's (lazy lines, then blocks indented by four)
+_DEFINITION = r"^[ ]{0,3}:[ ]{1,3}[^\n]*$"
+_DEFINITION_HEAD = re.compile(r"[ ]{0,3}:[ ]{1,3}")
+
+
+def parse_definition(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:
+    """A definition of a definition list: a container whose body is Markdown."""
+    previous = next((t for t in reversed(state.tokens) if t.get("type") != "blank_line"), None)
+    if previous is None or previous.get("type") not in ("paragraph", "definition"):
+        return None  # no term: the line is text
+    head = _DEFINITION_HEAD.match(m.group(0))
+    assert head is not None
+    child, end = _lazy_body(block, m, state, m.group(0)[head.end() :], _DEFINITION_HEAD)
+    rules = list(block.rules)
+    if state.depth() >= block.max_nested_level - 1:
+        nesting = ("block_quote", "list", "dialect_container", "dialect_definition")
+        rules = [r for r in rules if r not in nesting]
     block.parse(child, rules)
-    state.append_token({"type": "footnote", "attrs": {"label": label}, "children": child.tokens})
-    defined = state.env.setdefault(FOOTNOTES_ENV, {})
-    defined.setdefault(label, 0)
-    return max(end, m.end())
+    state.append_token({"type": "definition", "children": child.tokens})
+    return end
 
 
 def parse_footnote_ref(inline: Any, m: re.Match[str], state: Any) -> int:
@@ -493,6 +528,11 @@ def install(md: mistune.Markdown, features: Features) -> None:
             before="link",
             start_chars="[",
         )
+    if features.def_list:
+        block.register("dialect_definition", _DEFINITION, parse_definition, before="list")
+        for rules in (block.list_rules, block.block_quote_rules):
+            if "dialect_definition" not in rules:
+                block.insert_rule(rules, "dialect_definition", before="list")
     if features.arithmatex:
         block.register("dialect_math", _BLOCK_MATH, parse_block_math, before="list")
         for rules in (block.list_rules, block.block_quote_rules):

@@ -184,6 +184,42 @@ def test_links_in_admonition_details_and_tab_titles_are_found_where_they_are() -
     ]
 
 
+def test_definition_bodies_are_markdown_where_def_list_is_on(tmp_path: Path) -> None:
+    # `mkdocs build` with def_list: <dd><p>... <a href="x.md"></p><p>... <a href="w.md"></p></dd>
+    # (an indented second paragraph, not code), a lazy line joins its definition, and a `:`
+    # line with no term before it is a paragraph
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\nmarkdown_extensions:\n  - def_list\n")
+    lines = [
+        "# Т",
+        "",
+        "Термин",
+        ":   определение со [ссылкой](x.md)",
+        "",
+        "    второй абзац [ещё](w.md)",
+        "",
+        ":   вторая [д](d2.md)",
+        "ленивая [строка](lz.md)",
+    ]
+    doc = parse(
+        Source("p.md", "p.md", "\n".join(lines).encode(), "x"), load_config(cwd=tmp_path).config
+    )
+    assert doc.code_blocks == []
+    assert [(link.target, link.span.line, link.span.column) for link in doc.links] == [
+        ("x.md", 4, lines[3].index("[") + 1),
+        ("w.md", 6, lines[5].index("[") + 1),
+        ("d2.md", 8, lines[7].index("[") + 1),
+        ("lz.md", 9, lines[8].index("[") + 1),
+    ]
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\nmarkdown_extensions: []\n")
+    doc = parse(
+        Source("p.md", "p.md", "\n".join(lines).encode(), "x"), load_config(cwd=tmp_path).config
+    )
+    assert [block.span.line for block in doc.code_blocks] == [6]  # CommonMark: indented code
+
+
 def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> None:
     from audit.model.source import Source
     from audit.parse.markdown import parse
@@ -299,7 +335,7 @@ def test_a_question_inside_a_details_block_is_answered_there_and_ends_with_it() 
     [
         ([], set()),
         (["admonition", "pymdownx.details"], {"admonition", "details"}),
-        (["pymdownx.extra"], {"attr_list", "footnotes", "md_in_html", "superfences"}),
+        (["pymdownx.extra"], {"attr_list", "def_list", "footnotes", "md_in_html", "superfences"}),
         (["markdown.extensions.footnotes", "pymdownx.tabbed"], {"footnotes", "tabbed"}),
     ],
 )
