@@ -407,6 +407,7 @@ def _wrap_inline_html(md: mistune.Markdown) -> None:
                             "attrs": {"url": value},
                             "children": [],
                             "_at": m.start(),
+                            "_html": True,
                         }
                     )
         return end

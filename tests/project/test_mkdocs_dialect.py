@@ -220,6 +220,37 @@ def test_definition_bodies_are_markdown_where_def_list_is_on(tmp_path: Path) -> 
     assert [block.span.line for block in doc.code_blocks] == [6]  # CommonMark: indented code
 
 
+def test_raw_html_links_are_relative_to_the_built_page(tmp_path: Path) -> None:
+    # with use_directory_urls, setup/page.md is served at setup/page/: mkdocs leaves raw HTML
+    # as written, so the browser reads ../../assets/x.png from there (the site's assets/x.png)
+    # and ../assets/x.png names setup/assets/x.png, which is not there
+    from audit.pipeline import analyse
+
+    docs = tmp_path / "docs"
+    (docs / "setup").mkdir(parents=True)
+    (docs / "assets").mkdir()
+    (docs / "assets" / "x.png").write_bytes(b"png")
+    (docs / "index.md").write_text("# Главная\n\n[Настройка](setup/page.md)\n", encoding="utf-8")
+    page = (
+        "# Настройка\n\n"
+        '<p><img src="../../assets/x.png" alt="схема"></p>\n\n'
+        'Картинка <img src="../../assets/x.png"> в тексте.\n\n'
+        '<p><img src="../assets/x.png" alt="неверно"></p>\n\n'
+        "[Markdown-ссылка](../assets/x.png)\n"
+    )
+    (docs / "setup" / "page.md").write_text(page, encoding="utf-8")
+    # without folder URLs the page is setup/page.html: ../../ leaves the site (lines 3 and 5)
+    for directory_urls, broken in ((True, {7}), (False, {3, 5})):
+        (tmp_path / "mkdocs.yml").write_text(
+            f"site_name: s\nuse_directory_urls: {str(directory_urls).lower()}\n"
+        )
+        analysis = analyse(load_config(cwd=tmp_path))
+        html = [r for r in analysis.graph.links if r.link.image and r.link.from_html]
+        assert len(html) == (3 if directory_urls else 0)
+        lines = {f.span.line for f in analysis.findings if f.code in LINK_CODES}
+        assert lines == broken, directory_urls
+
+
 def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> None:
     from audit.model.source import Source
     from audit.parse.markdown import parse
