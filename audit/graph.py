@@ -82,6 +82,8 @@ def link_target(from_path: str, link: Link, content_prefix: str) -> tuple[str, b
     prefix = _clean_prefix(content_prefix)
     raw = link.path.split("?", 1)[0]
     base = posixpath.dirname(from_path)
+    if link.from_html:  # from the page's published folder (Link.from_html)
+        base = posixpath.splitext(from_path)[0]
     target_path = posixpath.normpath(posixpath.join(base, raw)) if raw else from_path
     outside_project = target_path == ".." or target_path.startswith("../")
     inside = not prefix or target_path == prefix or target_path.startswith(prefix + "/")

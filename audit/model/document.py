@@ -36,6 +36,10 @@ class Link:
     span: Span
     image: bool = False
     line_role: str = ""  # "prerequisites" for links on a "Предварительно:" line
+    # raw HTML (<a href>, <img src>) on a page mkdocs publishes as a folder of its own
+    # (use_directory_urls: setup/page.md at setup/page/): the browser resolves it from there,
+    # one level below the file's folder, where a Markdown link is rewritten by mkdocs
+    from_html: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ _EXTENSIONS = {
     "attr_list": ("attr_list", "markdown.extensions.attr_list", *_EXTRA),
     "footnotes": ("footnotes", "markdown.extensions.footnotes", *_EXTRA),
     "md_in_html": ("md_in_html", "markdown.extensions.md_in_html", *_EXTRA),
+    "def_list": ("def_list", "markdown.extensions.def_list", *_EXTRA),
     "arithmatex": ("pymdownx.arithmatex",),
     "superfences": ("pymdownx.superfences", "pymdownx.extra"),
 }
@@ -56,12 +57,18 @@ class Features:
     attr_list: bool = True
     footnotes: bool = True
     md_in_html: bool = True
+    def_list: bool = True
     arithmatex: bool = True
     superfences: bool = True
+    # not an extension: Python-Markdown's own raw HTML blocks end with their element (below)
+    html_block_ends: bool = True
 
 
 ALL = Features()
-CONTAINER_TYPES = frozenset({"admonition", "details", "tab", "footnote", "md_in_html"})
+TITLE = "dialect_title"  # an admonition's, details' or tab's title: inline Markdown
+CONTAINER_TYPES = frozenset(
+    {"admonition", "details", "tab", "footnote", "md_in_html", "definition"}
+)
 
 
 def features_of(config: Config) -> Features:
@@ -71,6 +78,32 @@ def features_of(config: Config) -> Features:
         return ALL
     enabled = set(site.markdown_extensions)
     return Features(**{name: bool(enabled & set(names)) for name, names in _EXTENSIONS.items()})
+
+
+def _element_end(raw: str) -> int:
+    """Where Python-Markdown ends a raw HTML block: after the line on which its first element
+    closes, when text follows (CommonMark runs a ``<div>`` block on to the next blank line, so
+    ``<div id="x"></div>`` then ``## Title`` loses the heading; ``mkdocs build`` keeps it).
+    ``len(raw)`` when the element stays open to the end, has no closing tag, or the closing tag
+    shares its line with more text (left as CommonMark reads it)."""
+    lead = len(raw) - len(raw.lstrip())
+    opener = re.match(r"<([A-Za-z][\w-]*)", raw[lead:])
+    if opener is None:
+        return len(raw)
+    name = re.escape(opener.group(1))
+    depth = 0
+    for tag in re.finditer(rf"<(/?){name}(?=[\s/>])[^>]*>", raw, re.IGNORECASE):
+        if tag.group(1):
+            depth -= 1
+        elif not tag.group(0).endswith("/>"):
+            depth += 1
+        if depth <= 0:
+            nl = raw.find("\n", tag.end())
+            line_end = len(raw) if nl < 0 else nl + 1
+            if raw[tag.end() : line_end].strip() or not raw[line_end:].strip():
+                return len(raw)
+            return line_end
+    return len(raw)
 
 
 # Python-Markdown's own patterns (admonition.py, pymdownx/details.py, pymdownx/tabbed.py), at the
@@ -146,6 +179,16 @@ def parse_container(block: BlockParser, m: re.Match[str], state: BlockState) -> 
         },
         "children": [],
     }
+    if title and ("[" in title.group(1) or "<" in title.group(1)):
+        # the title is Markdown (Python-Markdown renders its links): one inline paragraph on
+        # the opener's line, placed by the same machinery as the body
+        state.child_start = m.start()  # type: ignore[attr-defined]  # _PositionedState
+        heading = state.child_state(title.group(1) + "\n")
+        block.parse(heading, ["blank_line"])
+        for part in heading.tokens:
+            if part.get("type") == "paragraph":
+                part["type"] = TITLE
+                token["children"].append(part)
     if kept:
         state.child_start = body_start  # type: ignore[attr-defined]  # _PositionedState
         child = state.child_state("".join(lines[:kept]))
@@ -153,7 +196,7 @@ def parse_container(block: BlockParser, m: re.Match[str], state: BlockState) -> 
         if state.depth() >= block.max_nested_level - 1:
             rules = [r for r in rules if r not in ("block_quote", "list", "dialect_container")]
         block.parse(child, rules)
-        token["children"] = child.tokens
+        token["children"].extend(child.tokens)
     state.append_token(token)
     return end if kept else body_start
 
@@ -169,11 +212,24 @@ FOOTNOTES_ENV = "dialect_footnotes"  # state.env key: {label: number of referenc
 def parse_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> int:
     """A footnote definition: its text is Markdown (links there are checked), its label gives
     the anchor ``fn:label``."""
-    src, limit = state.src, state.cursor_max
     head = _FOOTNOTE_LABEL.match(m.group(0))
     assert head is not None
     label = head.group(1)
-    first_text = m.group(0)[head.end() :]
+    child, end = _lazy_body(block, m, state, m.group(0)[head.end() :], _FOOTNOTE_LABEL)
+    block.parse(child, [r for r in block.rules if r != "dialect_footnote"])
+    state.append_token({"type": "footnote", "attrs": {"label": label}, "children": child.tokens})
+    defined = state.env.setdefault(FOOTNOTES_ENV, {})
+    defined.setdefault(label, 0)
+    return end
+
+
+def _lazy_body(
+    block: BlockParser, m: re.Match[str], state: BlockState, first_text: str, stop: re.Pattern[str]
+) -> tuple[BlockState, int]:
+    """The child state of a footnote's or definition's body, and where the body ends: its first
+    line's text, the lazy lines up to a blank one (up to a line ``stop`` matches), then the
+    blocks indented by four, as Python-Markdown's footnotes and def_list read them."""
+    src, limit = state.src, state.cursor_max
     lines = [first_text + "\n"]
     cursor = end = m.end() + 1 if m.end() < limit else limit
     lazy = True  # lines up to the first blank one belong to it, indented or not
@@ -184,7 +240,7 @@ def parse_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> i
         if not line.strip():
             lazy = False
             lines.append("\n")
-        elif lazy and not _FOOTNOTE_LABEL.match(line):
+        elif lazy and not stop.match(line):
             lines.append(_dedent(line, 0) or line)
             end = line_end
         else:
@@ -198,13 +254,31 @@ def parse_footnote(block: BlockParser, m: re.Match[str], state: BlockState) -> i
     while kept > 1 and not lines[kept - 1].strip():
         kept -= 1
     state.child_start = m.start()  # type: ignore[attr-defined]  # _PositionedState
-    child = state.child_state("".join(lines[:kept]))
-    rules = [r for r in block.rules if r != "dialect_footnote"]
+    return state.child_state("".join(lines[:kept])), max(end, m.end())
+
+
+# markdown/extensions/def_list.py: after a paragraph (the terms) or another definition, blank
+# lines between or not, a line `:` and one to three blanks opens a definition; its body reads
+# like a footnote's (lazy lines, then blocks indented by four)
+_DEFINITION = r"^[ ]{0,3}:[ ]{1,3}[^\n]*$"
+_DEFINITION_HEAD = re.compile(r"[ ]{0,3}:[ ]{1,3}")
+
+
+def parse_definition(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:
+    """A definition of a definition list: a container whose body is Markdown."""
+    previous = next((t for t in reversed(state.tokens) if t.get("type") != "blank_line"), None)
+    if previous is None or previous.get("type") not in ("paragraph", "definition"):
+        return None  # no term: the line is text
+    head = _DEFINITION_HEAD.match(m.group(0))
+    assert head is not None
+    child, end = _lazy_body(block, m, state, m.group(0)[head.end() :], _DEFINITION_HEAD)
+    rules = list(block.rules)
+    if state.depth() >= block.max_nested_level - 1:
+        nesting = ("block_quote", "list", "dialect_container", "dialect_definition")
+        rules = [r for r in rules if r not in nesting]
     block.parse(child, rules)
-    state.append_token({"type": "footnote", "attrs": {"label": label}, "children": child.tokens})
-    defined = state.env.setdefault(FOOTNOTES_ENV, {})
-    defined.setdefault(label, 0)
-    return max(end, m.end())
+    state.append_token({"type": "definition", "children": child.tokens})
+    return end
 
 
 def parse_footnote_ref(inline: Any, m: re.Match[str], state: Any) -> int:
@@ -297,6 +371,11 @@ def _wrap_block_html(md: mistune.Markdown, features: Features) -> None:
             if not raw:
                 continue
             at = start if state.src.startswith(raw, start) else max(state.src.find(raw, start), 0)
+            if features.html_block_ends and end is not None and at + len(raw) == end:
+                cut = _element_end(raw)
+                if cut < len(raw):  # the rest is read again as Markdown
+                    raw = token["raw"] = raw[:cut]
+                    end = at + cut
             if features.md_in_html:
                 raw = raw[: _markdown_in_html(block, token, raw, at, state)]
             for offset, kind, value, image in html_tags(raw):
@@ -328,6 +407,7 @@ def _wrap_inline_html(md: mistune.Markdown) -> None:
                             "attrs": {"url": value},
                             "children": [],
                             "_at": m.start(),
+                            "_html": True,
                         }
                     )
         return end
@@ -449,6 +529,11 @@ def install(md: mistune.Markdown, features: Features) -> None:
             before="link",
             start_chars="[",
         )
+    if features.def_list:
+        block.register("dialect_definition", _DEFINITION, parse_definition, before="list")
+        for rules in (block.list_rules, block.block_quote_rules):
+            if "dialect_definition" not in rules:
+                block.insert_rule(rules, "dialect_definition", before="list")
     if features.arithmatex:
         block.register("dialect_math", _BLOCK_MATH, parse_block_math, before="list")
         for rules in (block.list_rules, block.block_quote_rules):
@@ -515,7 +600,15 @@ def heading_attrs(text: str) -> tuple[str, str | None] | None:
     match = _HEADER_ATTRS.search(text)
     if match is None:
         return None
-    body, pos, anchor = match.group(1), 0, None
+    anchor, strict = _attr_id(match.group(1))
+    if not strict:
+        return None  # an extra `}`: Python-Markdown assigns nothing (strict) and keeps the text
+    return text[: match.start()].rstrip("#").rstrip(), anchor
+
+
+def _attr_id(body: str) -> tuple[str | None, bool]:
+    """(the id an attribute list sets or None, whether Python-Markdown reads the list at all)."""
+    pos, anchor = 0, None
     while pos < len(body):
         item = _ATTR.match(body, pos)
         if item is None:
@@ -526,6 +619,34 @@ def heading_attrs(text: str) -> tuple[str, str | None] | None:
             anchor = word[1:]
         elif word.startswith("id="):
             anchor = word[3:].strip("\"'")
-    if "}" in body[pos:]:
-        return None  # an extra `}`: Python-Markdown assigns nothing (strict) and keeps the text
-    return text[: match.start()].rstrip("#").rstrip(), anchor or None
+    return anchor or None, "}" not in body[pos:]
+
+
+# attr_list on a block (attr_list.py's BLOCK_RE): the block's last line is the list alone
+_BLOCK_ATTRS = re.compile(r"[ ]*\{:?[ ]*([^}\n ][^\n]*)[ ]*\}[ ]*$")
+_TEXT_BLOCKS = frozenset({"paragraph", "block_text"})
+
+
+def block_attr_ids(tokens: list[Token]) -> list[str]:
+    """Ids that attr_list gives paragraphs and list items (``Text.`` then ``{: #id }`` on the
+    next line): anchors of the page, as much as a heading's. Inline lists (``*a*{ #x }``) are
+    not read; a block whose last line is not the list keeps it as text, as Python-Markdown
+    does."""
+    out: list[str] = []
+    stack = [t for t in reversed(tokens) if isinstance(t, dict)]
+    while stack:
+        token = stack.pop()
+        children = token.get("children")
+        if not isinstance(children, list):
+            continue
+        if token.get("type") in _TEXT_BLOCKS:
+            if len(children) >= 2 and children[-2].get("type") == "softbreak":
+                last = children[-1]
+                match = _BLOCK_ATTRS.fullmatch(str(last.get("raw", "")))
+                if last.get("type") == "text" and match is not None:
+                    anchor, strict = _attr_id(match.group(1))
+                    if anchor is not None and strict:
+                        out.append(anchor)
+            continue
+        stack.extend(c for c in reversed(children) if isinstance(c, dict))
+    return out

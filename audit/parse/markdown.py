@@ -660,6 +660,8 @@ class _Builder:
             blocks.append((token, first, last))
         blocks = dialect.expand(blocks, self.index.line_text)
         doc.extra_anchors = dialect.extra_anchors(state.env)
+        if self.features.attr_list:
+            doc.extra_anchors += tuple(dialect.block_attr_ids(tops))
         self._headings(blocks)
         self._walk(blocks)
         self._html_block_links(state.env.get(dialect.HTML_LINKS_ENV) or ())
@@ -1327,7 +1329,8 @@ class _Builder:
             place = self._parsed_position(link_token, holder)
             if place is not None:  # where the parser found it: code and HTML cannot mislead
                 line, column = place
-                self.doc.links.append(self._make_link(text, decoded, line, column, image, role))
+                link = self._make_link(text, decoded, line, column, image, role)
+                self.doc.links.append(self._html_link(link) if link_token.get("_html") else link)
                 continue
             # no recorded position (a token no rule placed): search the block's source
             if candidates is None:
@@ -1363,7 +1366,8 @@ class _Builder:
         for state, offset, url, image in found:
             if isinstance(state, _PositionedState):
                 line, column = state.position(offset, self.index)
-                self.doc.links.append(self._make_link("", unquote(url), line, column, image, ""))
+                link = self._make_link("", unquote(url), line, column, image, "")
+                self.doc.links.append(self._html_link(link))
 
     def _duplicate_references(self, found: Iterable[tuple[str, Any, int, Any, int]]) -> None:
         for label, state, offset, first_state, first_offset in found:
@@ -1419,6 +1423,17 @@ class _Builder:
         else:
             kind = "relative"
         return Link(text, target, path, anchor, kind, Span(self.path, line, column), image, role)
+
+    def _html_link(self, link: Link) -> Link:
+        """A raw HTML link, marked when the page is published one folder deeper than its file
+        (Link.from_html): mkdocs rewrites Markdown links to .md files, never raw HTML."""
+        site = self.config.site
+        if site.generator != "mkdocs" or not site.use_directory_urls or link.kind != "relative":
+            return link
+        stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if stem.lower() in ("index", "readme"):
+            return link  # published at its own folder
+        return replace(link, from_html=True)
 
     # ------------------------------------------------------------ task mentions
     def _task_mentions(self) -> None:

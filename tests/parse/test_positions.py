@@ -254,16 +254,21 @@ def code_positions(text: str) -> list[tuple[int, int, int, int]]:
         # an indented code block in a list item (no fence: the span is the code's first line)
         ("- пункт\n\n      код\n", [(3, 7, 3, 7)]),
         (">```python\n>x = 1\n> ```\n", [(1, 2, 2, 2)]),
-        # a fence-like line in an HTML block is not the fence (mistune lets this block run on
-        # lazily into line 7; found by test_property_spans_code_columns_locate_every_code_line)
+        # a fence-like line in an HTML block is not the fence (found by
+        # test_property_spans_code_columns_locate_every_code_line); the block ends with its
+        # element, as Python-Markdown ends it, so the fence after `</div>` is one
         (
             "> <div>\n> raw *html*\n> </div>\n> ```python\n> \n> ```\n[ref]: материалы.md\n",
-            [(6, 3, 7, 1)],
+            [(4, 3, 5, 3)],
+        ),
+        (
+            "> <div>\n> ```python\n> </div>\n> ```python\n> x = 1\n> ```\n",
+            [(4, 3, 5, 3)],
         ),
         # nor one in an HTML block followed by the same code as the real block (stepped over)
         (
             "> > <div>\n> > </div>\n> > ~~~python\n> > x = 1\n> > \n> ~~~python\n> x = 1\n",
-            [(6, 3, 7, 3)],
+            [(3, 5, 4, 5), (6, 3, 7, 3)],  # after `</div>` the inner fence is one too
         ),
         # `- ```` after an unclosed fence in a quote opens the next item's block: it is not
         # the quote's closing fence (found by test_property_spans_code_columns_...)

@@ -136,6 +136,123 @@ def test_attr_list_ids_are_anchors_and_never_part_of_the_slug() -> None:
     ]
 
 
+def test_attr_list_ids_on_paragraphs_and_list_items_are_anchors() -> None:
+    # `mkdocs build` renders <p id="feedback">, <p id="fb2">, <li id="li1">; a list that is not
+    # the block's last line, or one with a stray `}`, sets nothing
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        "# Т\n\nАбзац отзыва.\n{: #feedback }\n\nЕщё абзац\n{ #fb2 .note }\n\n"
+        '- пункт\n  { id="li1" }\n\n!!! note\n    тело\n    {: #adm }\n\n'
+        "Не {: #mid } в конце.\n\nСтрока\n{: #bad } }\n\n[к отзыву](#feedback)\n"
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert doc.extra_anchors == ("feedback", "fb2", "li1", "adm")
+
+
+def test_links_in_admonition_details_and_tab_titles_are_found_where_they_are() -> None:
+    # `mkdocs build` renders the title's Markdown: <p class="admonition-title">Смотри <a ...>
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    lines = [
+        "# Т",
+        "",
+        '!!! note "Смотри [раздел](#раздел)"',
+        "    тело [вики](вики.md)",
+        "",
+        "- пункт",
+        "",
+        "    ??? tip \"Подробно <a href='q.md'>тут</a> и [там](z.md)\"",
+        "        тело",
+        "",
+        '=== "Вкладка [с картинкой](t.md)"',
+        "    текст",
+    ]
+    doc = parse(
+        Source("p.md", "p.md", "\n".join(lines).encode(), "x"), load_config(cwd=SITE).config
+    )
+
+    def at(line: int, needle: str) -> tuple[int, int]:
+        return line, lines[line - 1].index(needle) + 1
+
+    assert [(link.target, (link.span.line, link.span.column)) for link in doc.links] == [
+        ("#раздел", at(3, "[")),
+        ("вики.md", at(4, "[")),
+        ("q.md", at(8, "<a")),
+        ("z.md", at(8, "[")),
+        ("t.md", at(11, "[")),
+    ]
+
+
+def test_definition_bodies_are_markdown_where_def_list_is_on(tmp_path: Path) -> None:
+    # `mkdocs build` with def_list: <dd><p>... <a href="x.md"></p><p>... <a href="w.md"></p></dd>
+    # (an indented second paragraph, not code), a lazy line joins its definition, and a `:`
+    # line with no term before it is a paragraph
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\nmarkdown_extensions:\n  - def_list\n")
+    lines = [
+        "# Т",
+        "",
+        "Термин",
+        ":   определение со [ссылкой](x.md)",
+        "",
+        "    второй абзац [ещё](w.md)",
+        "",
+        ":   вторая [д](d2.md)",
+        "ленивая [строка](lz.md)",
+    ]
+    doc = parse(
+        Source("p.md", "p.md", "\n".join(lines).encode(), "x"), load_config(cwd=tmp_path).config
+    )
+    assert doc.code_blocks == []
+    assert [(link.target, link.span.line, link.span.column) for link in doc.links] == [
+        ("x.md", 4, lines[3].index("[") + 1),
+        ("w.md", 6, lines[5].index("[") + 1),
+        ("d2.md", 8, lines[7].index("[") + 1),
+        ("lz.md", 9, lines[8].index("[") + 1),
+    ]
+    (tmp_path / "mkdocs.yml").write_text("site_name: s\nmarkdown_extensions: []\n")
+    doc = parse(
+        Source("p.md", "p.md", "\n".join(lines).encode(), "x"), load_config(cwd=tmp_path).config
+    )
+    assert [block.span.line for block in doc.code_blocks] == [6]  # CommonMark: indented code
+
+
+def test_raw_html_links_are_relative_to_the_built_page(tmp_path: Path) -> None:
+    # with use_directory_urls, setup/page.md is served at setup/page/: mkdocs leaves raw HTML
+    # as written, so the browser reads ../../assets/x.png from there (the site's assets/x.png)
+    # and ../assets/x.png names setup/assets/x.png, which is not there
+    from audit.pipeline import analyse
+
+    docs = tmp_path / "docs"
+    (docs / "setup").mkdir(parents=True)
+    (docs / "assets").mkdir()
+    (docs / "assets" / "x.png").write_bytes(b"png")
+    (docs / "index.md").write_text("# Главная\n\n[Настройка](setup/page.md)\n", encoding="utf-8")
+    page = (
+        "# Настройка\n\n"
+        '<p><img src="../../assets/x.png" alt="схема"></p>\n\n'
+        'Картинка <img src="../../assets/x.png"> в тексте.\n\n'
+        '<p><img src="../assets/x.png" alt="неверно"></p>\n\n'
+        "[Markdown-ссылка](../assets/x.png)\n"
+    )
+    (docs / "setup" / "page.md").write_text(page, encoding="utf-8")
+    # without folder URLs the page is setup/page.html: ../../ leaves the site (lines 3 and 5)
+    for directory_urls, broken in ((True, {7}), (False, {3, 5})):
+        (tmp_path / "mkdocs.yml").write_text(
+            f"site_name: s\nuse_directory_urls: {str(directory_urls).lower()}\n"
+        )
+        analysis = analyse(load_config(cwd=tmp_path))
+        html = [r for r in analysis.graph.links if r.link.image and r.link.from_html]
+        assert len(html) == (3 if directory_urls else 0)
+        lines = {f.span.line for f in analysis.findings if f.code in LINK_CODES}
+        assert lines == broken, directory_urls
+
+
 def test_footnotes_give_python_markdown_ids_and_their_bodies_are_markdown() -> None:
     from audit.model.source import Source
     from audit.parse.markdown import parse
@@ -162,6 +279,24 @@ def test_raw_html_ids_are_anchors_and_its_links_are_links_at_their_tag() -> None
         ("a.md#b", 5, 32, False),
         ("c.md", 8, 1, False),
         ("i.png", 11, 4, True),
+    ]
+
+
+def test_a_heading_right_after_a_closed_html_element_is_a_heading_as_mkdocs_keeps_it() -> None:
+    # `mkdocs build` renders <div id="x"></div> then <h2>; CommonMark would run the div block on
+    # to the blank line and swallow the heading. An element still open keeps its lines as HTML
+    from audit.model.source import Source
+    from audit.parse.markdown import parse
+
+    text = (
+        '# Т\n\n<div id="x"></div>\n## Заголовок\n\n<div id="z">\n## Внутри\n</div>\n\n'
+        "<p>один</p>\n[дальше](a.md)\n"
+    )
+    doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
+    assert [(h.text, h.span.line) for h in doc.headings] == [("Т", 1), ("Заголовок", 4)]
+    assert "x" in doc.extra_anchors and "z" in doc.extra_anchors
+    assert [(link.target, link.span.line, link.span.column) for link in doc.links] == [
+        ("a.md", 11, 1)
     ]
 
 
@@ -233,7 +368,7 @@ def test_a_question_inside_a_details_block_is_answered_there_and_ends_with_it() 
     [
         ([], set()),
         (["admonition", "pymdownx.details"], {"admonition", "details"}),
-        (["pymdownx.extra"], {"attr_list", "footnotes", "md_in_html", "superfences"}),
+        (["pymdownx.extra"], {"attr_list", "def_list", "footnotes", "md_in_html", "superfences"}),
         (["markdown.extensions.footnotes", "pymdownx.tabbed"], {"footnotes", "tabbed"}),
     ],
 )
@@ -249,7 +384,8 @@ def test_a_feature_is_on_only_when_the_site_enables_its_extension(
         f"site_name: s\nmarkdown_extensions:\n{listed or '  []'}\n"
     )
     features = features_of(load_config(cwd=tmp_path).config)
-    assert {name for name, value in asdict(features).items() if value} == on
+    # Python-Markdown's own raw HTML block ends are no extension: on for every mkdocs site
+    assert {name for name, value in asdict(features).items() if value} == on | {"html_block_ends"}
 
 
 def built_directory_hrefs(out: Path, page_urls: dict[str, str]) -> dict[tuple[str, str], bool]:
