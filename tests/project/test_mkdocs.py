@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 
 from audit.config import describe, load_config
 from audit.project.mkdocs import DataLoader, Tagged, gitignore_globs, read_mkdocs, slug_style_of
+from tests.project.test_mkdocs_dialect import mkdocs_link_warnings
 
 SITE = Path(__file__).parent.parent / "fixtures" / "mkdocs-site"
 
@@ -119,27 +118,6 @@ def test_gitignore_lines_become_globs() -> None:
 # ---------------------------------------------------------------- the mkdocs oracle
 
 
-def _mkdocs_warnings(tmp_path: Path) -> set[tuple[str, str]]:
-    """(page, link as written) of every link/anchor warning of a real `mkdocs build`."""
-    import re
-
-    pytest.importorskip("mkdocs")
-    pytest.importorskip("pymdownx")
-    pytest.importorskip("material")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml", "-d", str(tmp_path)],
-        cwd=SITE,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    return set(re.findall(r"Doc file '([^']+)' contains a link '([^']+)', but", run.stderr))
-
-
 ENCODED = (
     "04-llm-инженерия/%D0%BC%D0%B0%D1%82%D0%B5%D1%80%D0%B8%D0%B0%D0%BB%D1%8B.md"
     "#1-%D1%82%D0%BE%D0%BA%D0%B5%D0%BD%D0%B8%D0%B7%D0%B0%D1%86%D0%B8%D1%8F-llm_007_tokenization"
@@ -160,7 +138,7 @@ OURS_ONLY = {
 def test_mkdocs_build_and_the_audit_agree_on_every_broken_link(tmp_path: Path) -> None:
     from audit.pipeline import analyse
 
-    expected = _mkdocs_warnings(tmp_path / "site")
+    expected = mkdocs_link_warnings(SITE, tmp_path / "site")
     analysis = analyse(load_config(cwd=SITE))
     by_span = {
         (r.link.span.path, r.link.span.line, r.link.span.column): r for r in analysis.graph.links
