@@ -215,22 +215,7 @@ class AuditServer(LanguageServer):
         state = self.state
         if state is None:
             return
-        changes: dict[str, Source | None] = {}
-        touched: set[str] = set()
-        for absolute in paths:
-            path = state.path_of(absolute)
-            if path is None:
-                rel = state.relative(absolute)
-                if rel is not None and not rel.startswith(".") and "/." not in rel:
-                    touched.add(rel)
-                continue
-            if path in state.open_texts:
-                continue  # the buffer wins until it is closed
-            source = state.disk_source(path)
-            known = state.files.get(path)
-            if source is not None and known is not None and known.doc.digest == source.digest:
-                continue
-            changes[path] = source
+        changes, touched = state.disk_changes(paths)
         if changes or touched:
             self.apply(changes, touched)
 

@@ -133,6 +133,28 @@ class State:
         data = text.encode("utf-8", "replace")
         return Source(path, str(self.root / path), data, digest_of(data))
 
+    def disk_changes(self, paths: Iterable[Path]) -> tuple[dict[str, Source | None], set[str]]:
+        """What changed on disk among ``paths``: new sources (None: gone) of known or matching
+        files whose content differs, and other touched files (images, folders) that links may
+        name. A file open in the editor is skipped: its buffer wins until it is closed."""
+        changes: dict[str, Source | None] = {}
+        touched: set[str] = set()
+        for absolute in paths:
+            path = self.path_of(absolute)
+            if path is None:
+                rel = self.relative(absolute)
+                if rel is not None and not rel.startswith(".") and "/." not in rel:
+                    touched.add(rel)
+                continue
+            if path in self.open_texts:
+                continue
+            source = self.disk_source(path)
+            known = self.files.get(path)
+            if source is not None and known is not None and known.doc.digest == source.digest:
+                continue
+            changes[path] = source
+        return changes, touched
+
     def disk_source(self, path: str) -> Source | None:
         full = self.root / path
         if not full.exists() and not full.is_symlink():

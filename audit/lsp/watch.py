@@ -16,7 +16,6 @@ from pathlib import Path
 from audit.config import LoadedConfig
 from audit.lsp.state import State
 from audit.model.finding import Finding, Severity
-from audit.model.source import Source
 from audit.report.diagnostics import finding_dict
 
 EXIT_INTERRUPTED = 130
@@ -75,20 +74,7 @@ def report(
 
 def apply_events(state: State, paths: Iterable[Path]) -> int:
     """Feed changed paths into the state; the number of documents re-checked."""
-    changes: dict[str, Source | None] = {}
-    touched: set[str] = set()
-    for absolute in paths:
-        path = state.path_of(absolute)
-        if path is None:
-            rel = state.relative(absolute)
-            if rel is not None and not rel.startswith(".") and "/." not in rel:
-                touched.add(rel)
-            continue
-        source = state.disk_source(path)
-        known = state.files.get(path)
-        if source is not None and known is not None and known.doc.digest == source.digest:
-            continue
-        changes[path] = source
+    changes, touched = state.disk_changes(paths)
     if not changes and not touched:
         return 0
     affected = state.update(changes, touched)
