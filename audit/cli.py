@@ -18,7 +18,7 @@ from audit.model.finding import Finding, Severity
 if TYPE_CHECKING:
     from audit.model.example import ExampleResult
     from audit.model.report import ReportModel
-    from audit.writeback import WriteResult
+    from audit.report.writeback import WriteResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -264,25 +264,13 @@ def _where_from(loaded: LoadedConfig) -> str:
     )
 
 
-def filter_findings(findings: Sequence[Finding], selected: list[str] | None) -> list[Finding]:
-    if selected is None:
-        return list(findings)
-    if "" in selected:
-        return list(findings)
-    return [
-        f
-        for f in findings
-        if any(f.span.path == p or f.span.path.startswith(p + "/") for p in selected)
-    ]
-
-
 def exit_code_for(findings: Sequence[Finding]) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
 def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     from audit.pipeline import check
-    from audit.report.diagnostics import RENDERERS
+    from audit.report.diagnostics import RENDERERS, filter_findings
 
     if args.verbose:
         from audit.config import describe
@@ -311,7 +299,7 @@ def _cmd_rules(fmt: str = "text") -> int:
     from audit.rules import all_rules
 
     if fmt == "markdown":
-        from audit.docs import rules_markdown
+        from audit.docs.readme_tables import rules_markdown
 
         sys.stdout.write(rules_markdown(all_rules()))
         return EXIT_OK
@@ -332,7 +320,7 @@ def _cmd_explain(code: str) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from audit.schemas import SCHEMAS, stale_schemas, write_schemas
+    from audit.docs.schemas import SCHEMAS, stale_schemas, write_schemas
 
     directory = Path(args.dir)
     if args.write:
@@ -352,7 +340,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_graph(loaded: LoadedConfig, args: argparse.Namespace) -> int:
-    from audit.graph_export import export_graph
+    from audit.graph.export import export_graph
     from audit.pipeline import full_audit
 
     require_content_root(loaded)
@@ -398,7 +386,7 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         raise AuditError("--fail-on-regression needs --baseline PREVIOUS_REPORT_JSON")
     previous = None
     if args.baseline:  # read it before the (possibly long) run, so a bad file fails fast
-        from audit.baseline import load_baseline
+        from audit.report.baseline import load_baseline
 
         previous = load_baseline(Path(args.baseline))
     folder = Path(args.output_dir) if args.output_dir else None
@@ -423,7 +411,7 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     require_pages(loaded, len(audit.analysis.documents))
     model = build_report(audit, loaded.roles)
     if previous is not None:
-        from audit.baseline import compare
+        from audit.report.baseline import compare
 
         model = model.model_copy(update={"baseline": compare(previous, model, args.baseline)})
     if folder is not None:
@@ -457,7 +445,7 @@ def _cmd_report(loaded: LoadedConfig, args: argparse.Namespace) -> int:
             sys.stdout.write(text)
     results: list[WriteResult] = []
     if args.write:
-        from audit.writeback import write_regions
+        from audit.report.writeback import write_regions
 
         digests = {d.path: d.digest for d in audit.analysis.documents}
         results = write_regions(loaded.root, audit.trackers, audit.coverage, digests)

@@ -2,8 +2,8 @@
 
 The CLI, the benchmarks and the tests all go through ``analyse``, ``check`` and ``full_audit``
 so that there is exactly one way the stages are put together. The stage functions live in
-``audit/stages.py``; this module calls the incremental engine (``audit/incremental.py``), which
-calls those stage functions and never this module.
+``audit/stages.py``; this module calls the incremental engine
+(``audit/cache/incremental.py``), which calls those stage functions and never this module.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audit import incremental
-from audit.cache import ParseCache
+from audit.cache import incremental
+from audit.cache.store import ParseCache
 from audit.config import LoadedConfig
 from audit.discover import discover
-from audit.graph import TopicGraph, build_graph
+from audit.graph.build import TopicGraph, build_graph
 from audit.model.config import Config
 from audit.model.finding import Finding
 from audit.model.source import Source
@@ -129,7 +129,7 @@ def check(
 ) -> tuple[list[Finding], list[str]]:
     """``content-audit check``: (findings, document paths) of every rule that needs no example
     run. With the cache, only what the edits since the last run can affect is re-checked
-    (``audit/incremental.py``); the output is the same either way."""
+    (``audit/cache/incremental.py``); the output is the same either way."""
     if use_cache:
         return incremental.check(loaded, jobs)
     analysis = analyse(loaded, jobs, CHECK_STAGES)
@@ -162,8 +162,8 @@ def full_audit(
 
     ``use_cache`` covers both the parse cache and the example results cache; ``sources`` and
     ``memo`` as in ``analyse``."""
-    from audit.coverage import evaluate_thresholds, findings_error_count
-    from audit.graph import add_gaps
+    from audit.coverage.score import evaluate_thresholds, findings_error_count
+    from audit.graph.build import add_gaps
 
     analysis = analyse(loaded, jobs, cache=use_cache, sources=sources, memo=memo)
     config, root, graph = analysis.config, analysis.root, analysis.graph

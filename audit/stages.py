@@ -1,13 +1,13 @@
 """The stage functions shared by the two ways of running them.
 
-``audit/pipeline.py`` chains them for a whole run; ``audit/incremental.py`` calls them on the
+``audit/pipeline.py`` chains them for a whole run; ``audit/cache/incremental.py`` calls them on the
 part of the tree an edit can affect. Both import this module, and neither imports the other
 back (the pipeline calls the incremental engine), so the stages have one definition and the
 import graph has no cycle.
 
 The order is the direction data flows: discover → parse (documents, then trackers) → graph →
 static rules; trackers + graph (+ example results) → coverage → tracker rules; findings →
-thresholds (``audit.coverage.evaluate_thresholds``).
+thresholds (``audit.coverage.score.evaluate_thresholds``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audit.cache import ParseCache, dumps
-from audit.graph import TopicGraph
+from audit.cache.store import ParseCache, dumps
+from audit.graph.build import TopicGraph
 from audit.model.config import Config
 from audit.model.finding import Finding
 from audit.model.source import Source
@@ -219,7 +219,7 @@ def tracker_results(
     counted as failing, so that the rules can tell a finding that holds whatever the examples do
     from one that holds only if they work.
     """
-    from audit.coverage import compute_coverage, load_requirements
+    from audit.coverage.score import compute_coverage, load_requirements
     from audit.model.coverage import TrackerResults
 
     spec = load_requirements(config, root)

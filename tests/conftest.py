@@ -34,7 +34,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 @pytest.fixture(autouse=True, scope="session")
 def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The tests (and the processes they start) sign their caches with a key of their own,
-    never the user's (see audit/cache_folder.py)."""
+    never the user's (see audit/cache/folder.py)."""
     os.environ["CONTENT_AUDIT_KEY_DIR"] = str(tmp_path_factory.mktemp("cache-key"))
 
 

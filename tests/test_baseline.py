@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from audit.baseline import compare, load_baseline
 from audit.errors import AuditError
 from audit.model.report import REPORT_SCHEMA_VERSION, ReportModel
+from audit.report.baseline import compare, load_baseline
 from tests.report.sample import sample_model
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.cache import ParseCache, State
+from audit.cache.incremental import STAGES
+from audit.cache.store import ParseCache, State
 from audit.cli import main
 from audit.config import load_config
-from audit.incremental import STAGES
 from audit.model.config import Config
 from audit.pipeline import analyse
 

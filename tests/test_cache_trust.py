@@ -5,7 +5,7 @@ makes never ends up in a commit.
 
 Every run here is a real ``python -m audit`` process; the key they sign with is the test session's
 (tests/conftest.py), except where a test gives the process a home of its own. See
-audit/cache_folder.py and the README section "Untrusted pull requests".
+audit/cache/folder.py and the README section "Untrusted pull requests".
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from audit.cache import ParseCache, State, namespace
-from audit.cache_folder import GITIGNORE, Seal, mark_ignored, seal_for
+from audit.cache.folder import GITIGNORE, Seal, mark_ignored, seal_for
+from audit.cache.store import ParseCache, State, namespace
 from audit.config import load_config
 
 PROJECT = Path(__file__).parent.parent
@@ -280,7 +280,7 @@ def test_the_key_is_private_and_outside_the_checkout(project: Path, tmp_path: Pa
 
 def test_a_run_that_loses_the_race_to_create_the_key_keeps_the_winners(tmp_path: Path) -> None:
     """Two first runs at once: the second link fails and both read the one key."""
-    from audit import cache_folder
+    from audit.cache import folder as cache_folder
 
     path = tmp_path / "keys" / cache_folder.KEY_FILE
     cache_folder._create_key(path)

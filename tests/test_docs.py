@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.docs import config_keys, config_markdown, replace_region, rules_markdown, sync_readme
+from audit.docs.readme_tables import (
+    config_keys,
+    config_markdown,
+    replace_region,
+    rules_markdown,
+    sync_readme,
+)
 from audit.errors import AuditError
 from audit.rules import all_rules
 from tests.helpers import run_cli

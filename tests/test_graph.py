@@ -10,8 +10,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from audit.graph import doc_node, section_node, task_node
-from audit.graph_export import export_graph
+from audit.graph.build import doc_node, section_node, task_node
+from audit.graph.export import export_graph
 from tests.conftest import FIXTURES
 from tests.helpers import analyse_tree, run_cli
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audit.config import load_config
-from audit.graph_layout import MAX_PER_COLUMN, NODE_HEIGHT, ROW, layout_graph
+from audit.graph.layout import MAX_PER_COLUMN, NODE_HEIGHT, ROW, layout_graph
 from audit.model.graph_view import GraphViewOut
 from audit.pipeline import full_audit
 from bench.corpus import generate

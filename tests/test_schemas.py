@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from audit.cli import main
+from audit.docs.schemas import SCHEMAS, render_schema, stale_schemas, write_schemas
 from audit.model.config import Config
-from audit.schemas import SCHEMAS, render_schema, stale_schemas, write_schemas
 from tests.conftest import PROJECT
 
 SCHEMA_DIR = PROJECT / "schema"

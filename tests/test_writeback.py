@@ -81,7 +81,7 @@ def test_no_markers_no_write(project: Path, capsys: pytest.CaptureFixture[str]) 
 def test_refuses_when_the_file_changed_after_it_was_read(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import audit.writeback as writeback
+    import audit.report.writeback as writeback
 
     path = project / TRACKER
     original = writeback.regenerate

@@ -10,7 +10,7 @@ depend on the machine's load.
 
 The folder is inside the checkout, and a planted file could turn a failing example into "works":
 each file carries a MAC (``"mac"``, over the canonical JSON of everything else) under this user's
-secret, bound to the project root (``audit/cache_folder.py``). A file that does not verify is a
+secret, bound to the project root (``audit/cache/folder.py``). A file that does not verify is a
 miss (one warning line per run); one of another format (an older content-audit) is a silent miss;
 without a usable key the cache is off.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.atomic import write_text_atomic
-from audit.cache_folder import mark_ignored, seal_for
+from audit.cache.folder import mark_ignored, seal_for
 from audit.errors import AuditError
 from audit.examples.discover import ExampleSequence
 from audit.model.example import ExampleResult

@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from audit.graph import link_target
+from audit.graph.build import link_target
 from audit.lsp.positions import Lines, anchor_extent, link_extent
 from audit.lsp.state import State
 from audit.model.document import Document, Heading, Link
@@ -363,7 +363,7 @@ def _regions_fix(state: State, path: str, lines: Lines, findings: list[Finding])
     tracker = next((t for t in state.trackers if t.path == path), None)
     if tracker is None or not tracker.markers:
         return []
-    from audit.writeback import regenerate
+    from audit.report.writeback import regenerate
 
     text = "\n".join(lines.lines)
     new, regions = regenerate(text, tracker, state.coverage)

@@ -3,10 +3,10 @@
 Every document is parsed once at start; an edit re-parses that one document (from the editor's
 buffer when it is open, from disk otherwise) and re-runs the file-scope rules on it and on the
 files that read a fact it changed, found through the same dependency keys as the incremental
-``check`` (``audit/incremental.py``: ``f:P``, ``a:P#A``, ``A:P``, ``t:ID``). Global rules and the
-tracker stage (claims, counts, statuses; examples are never run here) read the whole graph, so
-they run in a second, slower pass that the server debounces. Nothing here writes the on-disk
-cache: an unsaved buffer must never become the state the next ``check`` trusts.
+``check`` (``audit/cache/incremental.py``: ``f:P``, ``a:P#A``, ``A:P``, ``t:ID``). Global rules
+and the tracker stage (claims, counts, statuses; examples are never run here) read the whole
+graph, so they run in a second, slower pass that the server debounces. Nothing here writes the
+on-disk cache: an unsaved buffer must never become the state the next ``check`` trusts.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audit.cache.incremental import Index, IndexGraph, declarations, fragment, refs_of
 from audit.config import LoadedConfig, load_config
 from audit.discover import digest_of, discover, matches, read_source
-from audit.graph import TaskDeclaration, TopicGraph, build_graph
-from audit.incremental import Index, IndexGraph, declarations, fragment, refs_of
+from audit.graph.build import TaskDeclaration, TopicGraph, build_graph
 from audit.lsp.positions import Lines
 from audit.model.config import Config
 from audit.model.document import Document

@@ -16,7 +16,7 @@ from pathlib import Path
 from audit.config import LoadedConfig
 from audit.lsp.state import State
 from audit.model.finding import Finding, Severity
-from audit.report.diagnostics import finding_dict
+from audit.report.diagnostics import filter_findings, finding_dict
 
 EXIT_INTERRUPTED = 130
 
@@ -35,8 +35,6 @@ def _key(finding: Finding) -> tuple[str, int, int, str, str]:
 
 
 def _selected(findings: Iterable[Finding], selected: list[str] | None) -> list[Finding]:
-    from audit.cli import filter_findings
-
     return filter_findings(list(findings), selected)
 
 

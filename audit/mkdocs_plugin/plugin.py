@@ -247,7 +247,7 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
     def _rebuild_audit(self, loaded: Any, sources: list[Any]) -> Any:
         """Static findings from the incremental engine (only the files an edit can affect are
         re-checked), trackers and coverage on the in-memory documents."""
-        from audit.incremental import check
+        from audit.cache.incremental import check
         from audit.mkdocs_plugin.fast import tracker_audit
         from audit.pipeline import parse_memo
 
@@ -326,7 +326,7 @@ class ContentAuditPlugin(BasePlugin[PluginConfig]):  # type: ignore[no-untyped-c
 
 def _discovered(loaded: Any) -> set[str] | None:
     """The paths discovery would audit (stat only), or None when the walk fails."""
-    from audit.cache import walk_stats
+    from audit.cache.store import walk_stats
 
     stats = walk_stats(loaded.config, loaded.root)
     return None if stats is None else {rel for rel, *_rest in stats}

@@ -1,6 +1,6 @@
 """A drawable view of the topic graph: nodes with positions and edges with paths.
 
-Filled once from the TopicGraph (audit/graph_layout.py, called from audit/report/build.py) so that
+Filled once from the TopicGraph (audit/graph/layout.py, called from audit/report/build.py) so that
 the HTML reporter only draws it: every coordinate is decided here, none in a template.
 """
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from audit import __version__
-from audit.claims import count_for_item
-from audit.graph_layout import layout_graph
+from audit.coverage.claims import count_for_item
+from audit.graph.layout import layout_graph
 from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.evidence import ItemEvidence

@@ -99,3 +99,17 @@ def render_github(findings: Sequence[Finding], files: int) -> str:
 
 
 RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+
+
+def filter_findings(findings: Sequence[Finding], selected: list[str] | None) -> list[Finding]:
+    """The findings in the selected files or folders (``None`` or ``""`` selects everything):
+    ``check FILE`` and ``check --watch FILE`` report only there, after checking the whole tree."""
+    if selected is None:
+        return list(findings)
+    if "" in selected:
+        return list(findings)
+    return [
+        f
+        for f in findings
+        if any(f.span.path == p or f.span.path.startswith(p + "/") for p in selected)
+    ]

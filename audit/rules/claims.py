@@ -1,7 +1,7 @@
 """Claims checked against what they point at: each claimed item must be in its section.
 
 The facts (terms, evidence lines, which sections count for which gap) are computed by the
-coverage stage with ``audit/evidence.py``; these rules only turn them into findings.
+coverage stage with ``audit/coverage/evidence.py``; these rules only turn them into findings.
 """
 
 from __future__ import annotations

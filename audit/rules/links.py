@@ -86,7 +86,7 @@ def link_escapes_root(ctx: RuleContext) -> Iterator[Finding]:
 def _relative_hint(ctx: RuleContext, from_path: str, path: str) -> str:
     """For an absolute link to a page of the content root: the relative link that works
     wherever the site is served (mkdocs suggests the same, for ``/sub/`` the page it names)."""
-    from audit.graph import directory_page
+    from audit.graph.build import directory_page
 
     raw = path.split("?", 1)[0]
     if not raw.startswith("/") or raw.startswith("//"):

@@ -33,7 +33,7 @@ from audit.model.span import Span
 from audit.model.tracker import Tracker
 
 if TYPE_CHECKING:
-    from audit.graph import TopicGraph
+    from audit.graph.build import TopicGraph
 
 
 @dataclass

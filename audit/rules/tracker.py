@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from audit.claims import count_for_item, suggest_section
-from audit.coverage import match_priority_rows
-from audit.graph import linked_task_ids
+from audit.coverage.claims import count_for_item, suggest_section
+from audit.coverage.score import match_priority_rows
+from audit.graph.build import linked_task_ids
 from audit.model.coverage import Coverage, TaskTally
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from audit.evidence import MAX_ITEM_TERMS, item_terms
+from audit.coverage.evidence import MAX_ITEM_TERMS, item_terms
 from tests.claims.helpers import TRACKER, audit_tree, edit, found
 
 CLAIM = "- Формула KL-дивергенции с температурой\n"

@@ -1,8 +1,15 @@
-"""Term extraction and the section index, on small examples (audit/evidence.py)."""
+"""Term extraction and the section index, on small examples (audit/coverage/evidence.py)."""
 
 from __future__ import annotations
 
-from audit.evidence import SectionIndex, build_index, check_terms, item_terms, stem, translit
+from audit.coverage.evidence import (
+    SectionIndex,
+    build_index,
+    check_terms,
+    item_terms,
+    stem,
+    translit,
+)
 from audit.model.config import Config
 from tests.helpers import parse_text
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from audit.cache.incremental import check
 from audit.config import load_config
 from audit.discover import discover
-from audit.incremental import check
 from audit.mkdocs_plugin.fast import tracker_audit
 from audit.pipeline import Audit, full_audit, parse_memo
 from bench.corpus import generate

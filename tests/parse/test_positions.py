@@ -291,7 +291,7 @@ def ex001(text: str) -> list[tuple[int, int, str]]:
     from types import SimpleNamespace
     from typing import cast
 
-    from audit.graph import TopicGraph
+    from audit.graph.build import TopicGraph
     from audit.model.config import Config
     from audit.rules.examples_static import example_syntax_error
     from audit.rules.registry import RuleContext

@@ -18,7 +18,7 @@ from typing import cast
 
 from hypothesis import given
 
-from audit.graph import TopicGraph
+from audit.graph.build import TopicGraph
 from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.source import Source

@@ -15,14 +15,14 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audit.coverage import compute_coverage, load_requirements
+from audit.coverage.score import compute_coverage, load_requirements
 from audit.discover import digest_of
-from audit.graph import build_graph
+from audit.graph.build import build_graph
 from audit.model.config import Config
 from audit.model.source import Source
 from audit.parse.markdown import parse
 from audit.parse.tracker import parse_tracker
-from audit.writeback import REGION_NAMES, write_regions
+from audit.report.writeback import REGION_NAMES, write_regions
 
 CONFIG = Config()
 TRACKER = "content/llm/пробелы-в-покрытии.md"

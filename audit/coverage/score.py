@@ -17,9 +17,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from audit.claims import find_section, h2_of, levels_present
-from audit.errors import AuditError, ConfigError
-from audit.evidence import (
+from audit.coverage.claims import find_section, h2_of, levels_present
+from audit.coverage.evidence import (
     EvidenceFinder,
     ItemTerms,
     SectionIndex,
@@ -27,7 +26,8 @@ from audit.evidence import (
     check_terms,
     item_terms,
 )
-from audit.graph import TopicGraph
+from audit.errors import AuditError, ConfigError
+from audit.graph.build import TopicGraph
 from audit.model.config import Config
 from audit.model.coverage import (
     Bucket,
@@ -499,9 +499,9 @@ def compute_coverage(
     """The coverage stage's one door. Thresholds are the next stage (``evaluate_thresholds``):
     they need the error count of every finding, and the tracker rules read this coverage.
 
-    With ``root``, each claimed item is looked for in its section (``audit/evidence.py``) and a
-    section counts for a gap only when it holds something of that gap; without it (no files to
-    read) claims are taken as written, as before."""
+    With ``root``, each claimed item is looked for in its section
+    (``audit/coverage/evidence.py``) and a section counts for a gap only when it holds something
+    of that gap; without it (no files to read) claims are taken as written, as before."""
     finder = EvidenceFinder(root, config) if root is not None else None
     examples: dict[str, list[ExampleResult]] | None = None
     if example_results is not None:

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterable
 from typing import Any
 
-from audit.graph import TopicGraph
+from audit.graph.build import TopicGraph
 from audit.model.graph_view import (
     GraphViewColumn,
     GraphViewEdge,

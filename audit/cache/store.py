@@ -16,15 +16,15 @@ entries (old namespaces are left behind; deleting the cache folder is always saf
   runs share the folder the last one wins, and either state is whole and self-consistent.
 
 Trust: the folder is inside the checkout, so a repository can plant files in it. Every entry is
-sealed with a MAC under this user's secret (``audit/cache_folder.py``), bound to the project root
+sealed with a MAC under this user's secret (``audit/cache/folder.py``), bound to the project root
 and the namespace, and nothing is unpickled before its MAC verifies: a planted, copied or damaged
 entry is a miss (one warning line per run), never code. Without a usable key the cache is off.
 The folder gets a ``.gitignore`` of ``*`` when it is made.
 
 Correctness does not rest on the stat shortcut: a file whose stat is not trusted (changed,
 or modified within two seconds of the run that recorded it) is read and hashed again. What is
-re-checked after an edit is decided in ``audit/incremental.py``. Unreadable, truncated or foreign
-entries are misses; a pack another run deleted is a miss.
+re-checked after an edit is decided in ``audit/cache/incremental.py``. Unreadable, truncated
+or foreign entries are misses; a pack another run deleted is a miss.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from audit import __version__
 from audit.atomic import write_bytes_atomic
-from audit.cache_folder import Seal, mark_ignored, seal_for
+from audit.cache.folder import Seal, mark_ignored, seal_for
 from audit.errors import AuditError
 from audit.model.config import Config
 from audit.model.finding import Finding
@@ -57,7 +57,7 @@ from audit.model.span import Span
 if TYPE_CHECKING:
     from audit.model.document import Document
 
-FORMAT = 3  # 3: entries sealed with a MAC (audit/cache_folder.py)
+FORMAT = 3  # 3: entries sealed with a MAC (audit/cache/folder.py)
 # a file modified this close to the run that recorded it may change again within the same mtime
 # tick: its stat is not trusted for the no-change shortcut (git's "racily clean" problem)
 RACY_NS = 2_000_000_000
@@ -172,7 +172,7 @@ class FileEntry:
     digest: str
     anchors: frozenset[str]
     declares: tuple[Declaration, ...]
-    refs: frozenset[str]  # dependency keys of this file's findings (see audit/incremental.py)
+    refs: frozenset[str]  # dependency keys of this file's findings (see audit/cache/incremental.py)
     findings: tuple[Finding, ...]  # of the scope="file" rules, after the config's policy
     fragment: str  # digest of what the global rules read from this file
     doc: DocRef | None = None  # where the parsed document is

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from audit.graph import TopicGraph
+from audit.graph.build import TopicGraph
 
 
 def _plain(value: Any) -> Any:

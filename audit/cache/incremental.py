@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audit.cache import (
+from audit.cache.store import (
     Declaration,
     FileEntry,
     ParseCache,
@@ -39,7 +39,7 @@ from audit.cache import (
     walk_stats,
 )
 from audit.config import LoadedConfig
-from audit.graph import (
+from audit.graph.build import (
     TaskDeclaration,
     TopicGraph,
     directory_candidates,
@@ -463,7 +463,7 @@ def _global_findings(
     parsed: dict[str, Document],
 ) -> list[Finding]:
     """The global rules over the full graph of every document (loaded from the cache)."""
-    from audit.graph import build_graph
+    from audit.graph.build import build_graph
 
     documents = _all_documents(loaded, cache, entries, parsed)
     docs = sorted(documents.values(), key=lambda d: d.path)
@@ -530,7 +530,7 @@ def _full(
 ) -> tuple[list[Finding], list[str]]:
     """A run without a usable state: every file checked, the result recorded as the state."""
     from audit.discover import discover
-    from audit.graph import build_graph
+    from audit.graph.build import build_graph
 
     config, root = loaded.config, loaded.root
     documents = parse_all(discover(config, root), config, jobs, cache)

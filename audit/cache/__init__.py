@@ -1,0 +1,1 @@
+"""The incremental engine and its authenticated on-disk cache (parse packs, state)."""

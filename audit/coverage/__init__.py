@@ -1,0 +1,1 @@
+"""Coverage: requirements, the evidence a claimed section holds, scores, thresholds."""

@@ -1,0 +1,1 @@
+"""Generated documentation: the README's rule and config tables, the JSON Schemas."""
