@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 
 from audit.config import load_config
-from audit.coverage import resolve_claims
-from audit.evidence import EvidenceFinder
+from audit.coverage.evidence import EvidenceFinder
+from audit.coverage.score import resolve_claims
 from audit.pipeline import full_audit
 
 
