@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from audit.examples.runner import default_jobs, run_examples
+from audit.examples.execute import default_jobs, run_examples
 from audit.examples.sandbox import Isolation, options_from_config
 from audit.model.config import Config
 from audit.model.document import Document

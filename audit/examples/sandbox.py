@@ -44,11 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.examples.discover import ExampleSequence
+from audit.examples.collect import ExampleSequence
 from audit.model.config import Config
 from audit.model.example import ExampleResult, ExampleStatus
 
-RUNNER = Path(__file__).with_name("_runner.py")
+WORKER = Path(__file__).with_name("worker.py")  # run as a script, never imported
 STARTUP_GRACE_S = 5.0  # interpreter start before the first block's clock starts
 DRAIN_GRACE_S = 0.5  # reading what is left in the pipes after the run ended
 FIXED_ENV = {
@@ -100,15 +100,15 @@ class SandboxOptions:
                 bool(self.isolation.cgroup_base),
                 self.isolation.landlock,
             ],
-            "runner": _runner_digest(),
+            "worker": _worker_digest(),
         }
 
 
 @functools.cache
-def _runner_digest() -> str:
+def _worker_digest() -> str:
     import hashlib
 
-    return hashlib.sha256(RUNNER.read_bytes()).hexdigest()
+    return hashlib.sha256(WORKER.read_bytes()).hexdigest()
 
 
 def interpreter_of(config: Config) -> str:
@@ -277,7 +277,7 @@ def _execute(sequence: ExampleSequence, options: SandboxOptions, workdir: str) -
         "-I",
         "-X",
         "utf8",
-        str(RUNNER),
+        str(WORKER),
         payload_path,
         str(write_fd),
     ]

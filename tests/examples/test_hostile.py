@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.examples.discover import discover_examples
+from audit.examples.collect import collect_examples
 from audit.examples.sandbox import (
     Isolation,
     detect_isolation,
@@ -45,7 +45,7 @@ def md(code: str, info: str = "python", expected: str | None = None) -> str:
 
 def _run_with(text: str, config: Config, isolation: Isolation) -> list[ExampleResult]:
     """Run the page's first section with the isolation layers given instead of detected."""
-    sequence = discover_examples([parse_text(text)], config).sequences[0]
+    sequence = collect_examples([parse_text(text)], config).sequences[0]
     return run_sequence(sequence, options_from_config(config, isolation))
 
 

@@ -8,7 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from audit.examples.cache import ExampleCache, environment_fingerprint, sequence_key
-from audit.examples.discover import ExampleSequence, discover_examples
+from audit.examples.collect import ExampleSequence, collect_examples
 from audit.examples.sandbox import SandboxOptions, options_from_config, run_sequence
 from audit.model.config import Config
 from audit.model.document import Document
@@ -38,7 +38,7 @@ def run_examples(
     ``jobs`` 0 means ``config.examples.jobs``, and 0 there means the number of cores. Results
     come back in document order (path, line); skipped blocks are included.
     """
-    found = discover_examples(documents, config)
+    found = collect_examples(documents, config)
     options = options or options_from_config(config)
     workers = jobs or config.examples.jobs or default_jobs()
     cache = ExampleCache(root, config.cache_dir) if use_cache else None
