@@ -9,7 +9,8 @@ from pathlib import Path
 
 from audit.examples.cache import ExampleCache, environment_fingerprint, sequence_key
 from audit.examples.collect import ExampleSequence, collect_examples
-from audit.examples.sandbox import SandboxOptions, options_from_config, run_sequence
+from audit.examples.launch import SandboxOptions, options_from_config, run_sandboxed
+from audit.examples.outcome import classify
 from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.example import ExampleResult
@@ -22,6 +23,11 @@ def default_jobs() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def run_sequence(sequence: ExampleSequence, options: SandboxOptions) -> list[ExampleResult]:
+    """Run the blocks of one section in one fresh sandbox; one result per block."""
+    return classify(sequence, options, run_sandboxed(sequence, options))
 
 
 def run_examples(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from audit.examples import cache, execute, sandbox
+from audit.examples import cache, execute, launch
 from tests.examples.conftest import RunMarkdown
 from tests.helpers import PROJECT
 
@@ -60,13 +60,13 @@ def test_environment_fingerprint_is_stable_and_follows_the_installed_distributio
 def launches(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Every sandboxed process start, recorded."""
     seen: list[list[str]] = []
-    real = sandbox._launch
+    real = launch._launch
 
     def counting(cmd: list[str], **kwargs: Any) -> Any:
         seen.append(cmd)
         return real(cmd, **kwargs)
 
-    monkeypatch.setattr(sandbox, "_launch", counting)
+    monkeypatch.setattr(launch, "_launch", counting)
     return seen
 
 

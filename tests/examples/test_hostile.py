@@ -21,13 +21,9 @@ from pathlib import Path
 import pytest
 
 from audit.examples.collect import collect_examples
-from audit.examples.sandbox import (
-    Isolation,
-    detect_isolation,
-    interpreter_of,
-    options_from_config,
-    run_sequence,
-)
+from audit.examples.execute import run_sequence
+from audit.examples.isolation import Isolation, detect_isolation
+from audit.examples.launch import interpreter_of, options_from_config
 from audit.model.config import Config
 from audit.model.example import ExampleResult
 from tests.examples.conftest import RunMarkdown, assert_no_process_left, config_with

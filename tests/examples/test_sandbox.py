@@ -10,14 +10,10 @@ import textwrap
 import pytest
 
 from audit.examples.collect import collect_examples
-from audit.examples.sandbox import (
-    Isolation,
-    detect_isolation,
-    interpreter_of,
-    normalise_output,
-    options_from_config,
-    run_sequence,
-)
+from audit.examples.execute import run_sequence
+from audit.examples.isolation import Isolation, detect_isolation
+from audit.examples.launch import interpreter_of, options_from_config
+from audit.examples.outcome import normalise_output
 from tests.examples.conftest import (
     TOKEN_VAR,
     RunMarkdown,
