@@ -528,7 +528,7 @@ def _cmd_examples(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     import json
 
     from audit.discover import discover
-    from audit.examples.runner import run_examples
+    from audit.examples.execute import run_examples
     from audit.pipeline import parse_all
 
     if _no_exec_forced():  # CI for untrusted pull requests: nothing from the content runs

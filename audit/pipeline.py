@@ -169,7 +169,7 @@ def full_audit(
     config, root, graph = analysis.config, analysis.root, analysis.graph
     results: list[ExampleResult] | None = None
     if execute:
-        from audit.examples.runner import run_examples
+        from audit.examples.execute import run_examples
 
         results = run_examples(
             analysis.documents, config, root, jobs=jobs, use_cache=use_cache, progress=progress

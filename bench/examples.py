@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from audit.examples.runner import default_jobs, run_examples
-from audit.examples.sandbox import Isolation, options_from_config
+from audit.examples.execute import default_jobs, run_examples
+from audit.examples.isolation import Isolation
+from audit.examples.launch import options_from_config
 from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.source import Source

@@ -2,11 +2,11 @@
 
 Key = sha256 of (the sequence's path, code lines, code, expected outputs and timeouts; the
 interpreter's version; the example environment's fingerprint, i.e. the sorted installed
-distributions of the interpreter; the runner options, including the isolation layers and a digest
-of the runner script). Files live under ``<root>/<cache_dir>/examples/<2 hex>/<key>.json``,
-written atomically (temp file + rename), so two audits at once never see half a file: the worst
-case is both running the same sequence and writing the same result. Timeouts are not cached: they
-depend on the machine's load.
+distributions of the interpreter; the sandbox options, including the isolation layers and a
+digest of the worker script ``worker.py``). Files live under
+``<root>/<cache_dir>/examples/<2 hex>/<key>.json``, written atomically (temp file + rename), so
+two audits at once never see half a file: the worst case is both running the same sequence and
+writing the same result. Timeouts are not cached: they depend on the machine's load.
 
 The folder is inside the checkout, and a planted file could turn a failing example into "works":
 each file carries a MAC (``"mac"``, over the canonical JSON of everything else) under this user's
@@ -28,7 +28,7 @@ from typing import Any
 from audit.atomic import write_text_atomic
 from audit.cache.folder import mark_ignored, seal_for
 from audit.errors import AuditError
-from audit.examples.discover import ExampleSequence
+from audit.examples.collect import ExampleSequence
 from audit.model.example import ExampleResult
 
 FORMAT = 2  # 2: sealed with a MAC

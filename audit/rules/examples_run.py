@@ -1,6 +1,6 @@
 """Rules over the outcomes of running the examples (stage "examples").
 
-The caller runs :func:`audit.examples.runner.run_examples` and passes the list of
+The caller runs :func:`audit.examples.execute.run_examples` and passes the list of
 ``ExampleResult`` as ``RuleContext.example_results`` to this stage.
 """
 

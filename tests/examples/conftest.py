@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from audit.examples.runner import run_examples
+from audit.examples.execute import run_examples
 from audit.model.config import Config
 from audit.model.example import ExampleResult
 from tests.helpers import parse_text

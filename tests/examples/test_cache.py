@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from audit.examples import cache, runner, sandbox
+from audit.examples import cache, execute, launch
 from tests.examples.conftest import RunMarkdown
 from tests.helpers import PROJECT
 
@@ -23,7 +23,7 @@ PAGE = "## 1. A\n\n```python\nprint(1)\n```\n\n## 2. B\n\n```python\nx = 2\n```\
 def stable_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pin the environment fingerprint in-process: other people installing packages on a shared
     machine between two runs would (rightly) change it and make these tests flaky."""
-    monkeypatch.setattr(runner, "environment_fingerprint", lambda interpreter: "pinned")
+    monkeypatch.setattr(execute, "environment_fingerprint", lambda interpreter: "pinned")
 
 
 def test_environment_fingerprint_is_stable_and_follows_the_installed_distributions(
@@ -60,13 +60,13 @@ def test_environment_fingerprint_is_stable_and_follows_the_installed_distributio
 def launches(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Every sandboxed process start, recorded."""
     seen: list[list[str]] = []
-    real = sandbox._launch
+    real = launch._launch
 
     def counting(cmd: list[str], **kwargs: Any) -> Any:
         seen.append(cmd)
         return real(cmd, **kwargs)
 
-    monkeypatch.setattr(sandbox, "_launch", counting)
+    monkeypatch.setattr(launch, "_launch", counting)
     return seen
 
 
@@ -93,7 +93,7 @@ def test_a_changed_section_alone_runs_again(run_md: RunMarkdown, launches: list[
     assert [r.cached for r in results] == [True, False]
 
 
-def test_changed_runner_options_miss_the_cache(
+def test_changed_sandbox_options_miss_the_cache(
     run_md: RunMarkdown, launches: list[list[str]]
 ) -> None:
     run_md(PAGE, use_cache=True)

@@ -20,14 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.examples.discover import discover_examples
-from audit.examples.sandbox import (
-    Isolation,
-    detect_isolation,
-    interpreter_of,
-    options_from_config,
-    run_sequence,
-)
+from audit.examples.collect import collect_examples
+from audit.examples.execute import run_sequence
+from audit.examples.isolation import Isolation, detect_isolation
+from audit.examples.launch import interpreter_of, options_from_config
 from audit.model.config import Config
 from audit.model.example import ExampleResult
 from tests.examples.conftest import RunMarkdown, assert_no_process_left, config_with
@@ -45,7 +41,7 @@ def md(code: str, info: str = "python", expected: str | None = None) -> str:
 
 def _run_with(text: str, config: Config, isolation: Isolation) -> list[ExampleResult]:
     """Run the page's first section with the isolation layers given instead of detected."""
-    sequence = discover_examples([parse_text(text)], config).sequences[0]
+    sequence = collect_examples([parse_text(text)], config).sequences[0]
     return run_sequence(sequence, options_from_config(config, isolation))
 
 

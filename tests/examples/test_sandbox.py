@@ -9,15 +9,11 @@ import textwrap
 
 import pytest
 
-from audit.examples.discover import discover_examples
-from audit.examples.sandbox import (
-    Isolation,
-    detect_isolation,
-    interpreter_of,
-    normalise_output,
-    options_from_config,
-    run_sequence,
-)
+from audit.examples.collect import collect_examples
+from audit.examples.execute import run_sequence
+from audit.examples.isolation import Isolation, detect_isolation
+from audit.examples.launch import interpreter_of, options_from_config
+from audit.examples.outcome import normalise_output
 from tests.examples.conftest import (
     TOKEN_VAR,
     RunMarkdown,
@@ -139,7 +135,7 @@ def test_a_pid_namespace_without_landlock_is_still_unconfined(token: str) -> Non
     forced = Isolation(detected.prefix, detected.layers, detected.cgroup_base, landlock=False)
     options = options_from_config(config, forced)
     doc = parse_text("## S\n\n```python\npass\n```\n")
-    [result] = run_sequence(discover_examples([doc], config).sequences[0], options)
+    [result] = run_sequence(collect_examples([doc], config).sequences[0], options)
     assert result.status == "works", result
     assert "landlock-fs" not in result.isolation
     assert "unconfined" in result.isolation
@@ -158,7 +154,7 @@ def test_the_readme_states_the_unconfined_rule() -> None:
 def _fallback_run(text: str, token: str) -> list:  # type: ignore[type-arg]
     config = config_with()
     doc = parse_text(text)
-    sequence = discover_examples([doc], config).sequences[0]
+    sequence = collect_examples([doc], config).sequences[0]
     options = options_from_config(config, Isolation(landlock=False))
     return run_sequence(sequence, options)
 

@@ -1,5 +1,5 @@
 """A failing example's traceback is the reader's: it starts at the Markdown document, with the
-Markdown line numbers, and shows none of the runner's own frames."""
+Markdown line numbers, and shows none of the sandbox worker's own frames."""
 
 from __future__ import annotations
 
@@ -25,6 +25,6 @@ def test_ex002_traceback_starts_at_the_example(fixture_tree: Callable[[str], Pat
     # list comprehension's own frame, on the same line)
     assert frames[:2] == [(MATERIALS, "17"), (MATERIALS, "10")], finding["hint"]
     assert {path for path, _ in frames} == {MATERIALS}, finding["hint"]
-    assert "_runner.py" not in finding["hint"]
+    assert "worker.py" not in finding["hint"]
     assert finding["hint"].startswith("Traceback (most recent call last):")
     assert "print(normalise([0, 0]))" in finding["hint"]  # the source line, from the document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from audit.examples.discover import discover_examples
+from audit.examples.collect import collect_examples
 from audit.model.config import Config
 from tests.helpers import parse_text
 
@@ -48,7 +48,7 @@ PAGE = textwrap.dedent("""\
 
 
 def test_sequences_are_per_h2_section_in_file_order() -> None:
-    found = discover_examples([parse_text(PAGE)], Config())
+    found = collect_examples([parse_text(PAGE)], Config())
     assert [(s.section, [e.line for e in s.examples]) for s in found.sequences] == [
         ("title", [3]),
         ("1-токенизация", [9, 15]),
@@ -63,7 +63,7 @@ def test_sequences_are_per_h2_section_in_file_order() -> None:
 
 
 def test_skipped_blocks_become_results() -> None:
-    found = discover_examples([parse_text(PAGE)], Config())
+    found = collect_examples([parse_text(PAGE)], Config())
     [skipped] = found.skipped
     assert (skipped.line, skipped.status, skipped.section) == (29, "skipped", "2-second")
     assert "skip" in skipped.message
@@ -74,7 +74,7 @@ def test_task_solution_is_a_section_of_the_task_file() -> None:
         "---\nid: llm_001_rag\n---\n# RAG\n\n## Условие\n\nText.\n\n## Решение\n\n"
         "```python\nprint('solution')\n```\n"
     )
-    found = discover_examples([parse_text(text, "content/tasks/llm_001_rag.md")], Config())
+    found = collect_examples([parse_text(text, "content/tasks/llm_001_rag.md")], Config())
     [sequence] = found.sequences
     assert sequence.section == "решение"
     assert sequence.id == "content/tasks/llm_001_rag.md#решение"
@@ -82,5 +82,5 @@ def test_task_solution_is_a_section_of_the_task_file() -> None:
 
 def test_languages_are_configurable() -> None:
     config = Config.model_validate({"examples": {"languages": ["python"]}})
-    found = discover_examples([parse_text(PAGE)], config)
+    found = collect_examples([parse_text(PAGE)], config)
     assert [e.line for e in found.examples] == [3, 9, 33]  # the `py` block is not an example

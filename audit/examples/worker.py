@@ -1,4 +1,4 @@
-"""Run one section's examples inside the example interpreter: ``python -I _runner.py PAYLOAD FD``.
+"""Inside the sandbox: run one section's examples, ``python -I worker.py PAYLOAD FD``.
 
 This file is executed by the *example* interpreter (possibly another Python than the audit's),
 with ``-I``: it uses the standard library only and never imports ``audit``.
@@ -150,7 +150,7 @@ def _error_line(exc: BaseException, path: str) -> int:
 
 def _from_the_example(exc: BaseException, path: str) -> TracebackType | None:
     """The traceback from the first frame of the example's document on: the frames above it
-    (this runner's ``exec``) are the audit's machinery, not the reader's code."""
+    (this file's ``exec``) are the audit's machinery, not the reader's code."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != path:
         tb = tb.tb_next

@@ -30,7 +30,7 @@ class ExampleSequence:
 
 
 @dataclass(frozen=True, slots=True)
-class Discovered:
+class Collected:
     sequences: list[ExampleSequence]
     skipped: list[ExampleResult]
 
@@ -39,7 +39,7 @@ class Discovered:
         return [e for s in self.sequences for e in s.examples]
 
 
-def discover_examples(documents: Iterable[Document], config: Config) -> Discovered:
+def collect_examples(documents: Iterable[Document], config: Config) -> Collected:
     """Every Python block of every document, as sequences to run plus skipped results."""
     languages = set(config.examples.languages)
     sequences: list[ExampleSequence] = []
@@ -82,4 +82,4 @@ def discover_examples(documents: Iterable[Document], config: Config) -> Discover
             sequences.append(
                 ExampleSequence(doc.path, first.section, first.section_title, tuple(examples))
             )
-    return Discovered(sequences, skipped)
+    return Collected(sequences, skipped)

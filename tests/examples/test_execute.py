@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from audit.examples.runner import run_examples
+from audit.examples.execute import run_examples
 from tests.examples.conftest import config_with
 from tests.helpers import parse_text, run_cli
 

@@ -8,8 +8,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from audit.examples.cache import ExampleCache, environment_fingerprint, sequence_key
-from audit.examples.discover import ExampleSequence, discover_examples
-from audit.examples.sandbox import SandboxOptions, options_from_config, run_sequence
+from audit.examples.collect import ExampleSequence, collect_examples
+from audit.examples.launch import SandboxOptions, options_from_config, run_sandboxed
+from audit.examples.outcome import classify
 from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.example import ExampleResult
@@ -22,6 +23,11 @@ def default_jobs() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def run_sequence(sequence: ExampleSequence, options: SandboxOptions) -> list[ExampleResult]:
+    """Run the blocks of one section in one fresh sandbox; one result per block."""
+    return classify(sequence, options, run_sandboxed(sequence, options))
 
 
 def run_examples(
@@ -38,7 +44,7 @@ def run_examples(
     ``jobs`` 0 means ``config.examples.jobs``, and 0 there means the number of cores. Results
     come back in document order (path, line); skipped blocks are included.
     """
-    found = discover_examples(documents, config)
+    found = collect_examples(documents, config)
     options = options or options_from_config(config)
     workers = jobs or config.examples.jobs or default_jobs()
     cache = ExampleCache(root, config.cache_dir) if use_cache else None
