@@ -1,12 +1,14 @@
 """XR001 broken file link, XR002 broken anchor, XR004 duplicate explicit anchor, XR005 escape,
-XR007 a directory-style link the published mkdocs site resolves elsewhere."""
+XR006 a page mkdocs builds but its nav leaves out, XR007 a directory-style link the published
+mkdocs site resolves elsewhere."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import FIXTURES
-from tests.helpers import analyse_tree, keys, text_at
+from tests.helpers import analyse_tree, keys, run_cli, text_at
 
 LLM = "content/llm/материалы.md"
 INTERVIEW = "content/llm/подготовка-к-интервью.md"
@@ -195,3 +197,37 @@ def test_without_directory_urls_only_a_link_to_a_page_not_a_folder_breaks(tmp_pa
 def test_a_tree_without_mkdocs_keeps_directory_links_as_folder_links(tmp_path: Path) -> None:
     # GitHub renders `материалы/` as a folder listing; the audit resolves it as before
     assert _dir_findings(_site(tmp_path, DIR_PAGES, mkdocs=None)) == []
+
+
+def test_xr006_a_page_mkdocs_builds_but_the_nav_leaves_out(tmp_path: Path) -> None:
+    pages = {
+        "index.md": "# Главная {#home}\n\nТекст.\n",
+        "черновик.md": "# Черновик {#draft}\n\nТекст.\n",
+    }
+    root = _site(tmp_path, pages, "site_name: s\nnav:\n  - index.md\n")
+    run = run_cli(["check", "--no-cache", "--format", "json"], root)
+    found = [
+        (d["code"], d["path"], d["line"], d["column"], d["severity"], d["message"])
+        for d in json.loads(run.out)["diagnostics"]
+    ]
+    assert found == [
+        (
+            "XR006",
+            "docs/черновик.md",
+            1,
+            1,
+            "info",
+            "page 'черновик.md' is not in the nav of mkdocs.yml",
+        )
+    ]
+    assert run.code == 0
+
+
+def test_xr006_quiet_when_the_nav_lists_every_page(tmp_path: Path) -> None:
+    pages = {
+        "index.md": "# Главная {#home}\n\nТекст.\n",
+        "черновик.md": "# Черновик {#draft}\n\nТекст.\n",
+    }
+    root = _site(tmp_path, pages, "site_name: s\nnav:\n  - index.md\n  - черновик.md\n")
+    run = run_cli(["check", "--no-cache", "--format", "json"], root)
+    assert json.loads(run.out)["diagnostics"] == []
