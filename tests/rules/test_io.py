@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import run_cli, run_subprocess
+from tests.helpers import run_subprocess
+from tests.rules.diagnostics import registered_severities
 
 GOOD = "content/llm/материалы.md"
 PLANTED = ("XR001", GOOD, 3, 8)
@@ -190,11 +191,6 @@ def test_bad_input_is_a_finding_and_the_run_goes_on(tmp_path: Path, case: str) -
     assert code == 1
 
 
-def _registered_severities(cwd: Path) -> dict[str, str]:
-    run = run_cli(["rules"], cwd)  # `CODE  name  severity  summary`, one rule a line
-    return {line.split()[0]: line.split()[2] for line in run.out.splitlines() if line}
-
-
 def test_all_bad_inputs_in_one_tree(tmp_path: Path) -> None:
     root = _project(tmp_path)
     expected = [PLANTED, ("IO004", "content/llm/петля-а.md", 1, 1)]
@@ -205,7 +201,7 @@ def test_all_bad_inputs_in_one_tree(tmp_path: Path) -> None:
     assert _keys(found) == sorted(expected)
     assert code == 1
     # every finding at the severity its rule declares (IO006: the xfail below)
-    registered = _registered_severities(root)
+    registered = registered_severities(root)
     wrong = {(d["code"], d["severity"]) for d in found if d["severity"] != registered[d["code"]]}
     assert wrong == {("IO006", "error")}
     text = run_subprocess(["check"], root)
@@ -224,5 +220,5 @@ def test_a_directory_named_md_is_a_warning_as_its_rule_declares(tmp_path: Path) 
     _create(root, "папка.md", _directory)
     code, found = _diagnostics(root)
     assert [(d["code"], d["severity"]) for d in found] == [("IO006", "warning")]
-    assert _registered_severities(root)["IO006"] == "warning"
+    assert registered_severities(root)["IO006"] == "warning"
     assert code == 0  # a warning alone does not fail the check

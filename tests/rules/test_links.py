@@ -5,10 +5,12 @@ mkdocs site resolves elsewhere."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import FIXTURES
 from tests.helpers import analyse_tree, keys, run_cli, text_at
+from tests.rules.diagnostics import check
 
 LLM = "content/llm/материалы.md"
 INTERVIEW = "content/llm/подготовка-к-интервью.md"
@@ -60,6 +62,40 @@ def test_explicit_and_duplicate_anchors() -> None:
             ("XR002", LLM, 16, 1),  # #1-внимание: the heading's anchor is the explicit #attention
             ("XR004", LLM, 11, 1),  # second {#summary}
         ]
+    )
+
+
+def test_explicit_and_duplicate_anchors_through_the_cli(
+    fixture_tree: Callable[[str], Path],
+) -> None:
+    assert check(fixture_tree("anchors-explicit-and-duplicate")) == (
+        1,
+        [
+            (
+                "XR004",
+                LLM,
+                11,
+                1,
+                "error",
+                "duplicate explicit anchor '#summary' (first on line 5)",
+            ),
+            (
+                "XR002",
+                LLM,
+                16,
+                1,
+                "error",
+                "broken anchor: '#1-внимание' is not a heading of this file",
+            ),
+            (
+                "XR002",
+                INTERVIEW,
+                3,
+                157,
+                "error",
+                f"broken anchor: '#пример_2' is not a heading of {LLM}",
+            ),
+        ],
     )
 
 

@@ -15,28 +15,15 @@ the golden ``tests/golden/tracker_seed_quirks_findings.json`` (``tests/test_cove
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.rules.diagnostics import Diagnostic, check, registered_severities
 
 TRACKER = "content/ml/пробелы-в-покрытии.md"
 MATERIALS = "content/ml/материалы.md"
-
-Diagnostic = tuple[str, str, int, int, str, str]  # code, path, line, column, severity, message
-
-
-def _check(root: Path) -> tuple[int, list[Diagnostic]]:
-    run = run_cli(["check", "--no-cache", "--format", "json"], root)
-    assert run.code in (0, 1), run.err
-    found = [
-        (d["code"], d["path"], d["line"], d["column"], d["severity"], d["message"])
-        for d in json.loads(run.out)["diagnostics"]
-    ]
-    return run.code, found
 
 
 def _warning(code: str, line: int, message: str) -> Diagnostic:
@@ -148,8 +135,7 @@ EXPECTED: dict[str, list[Diagnostic]] = {
 
 
 def test_every_tracker_code_of_the_registry_has_its_tree(tmp_path: Path) -> None:
-    run = run_cli(["rules"], tmp_path)  # `CODE  name  severity  summary`, one rule a line
-    severity = {line.split()[0]: line.split()[2] for line in run.out.splitlines() if line}
+    severity = registered_severities(tmp_path)
     tracker_codes = sorted(code for code in severity if code.startswith("GP"))
     assert tracker_codes == sorted(EXPECTED)
     for code in tracker_codes:
@@ -161,7 +147,7 @@ def test_every_tracker_code_of_the_registry_has_its_tree(tmp_path: Path) -> None
 def test_the_tree_of_each_code_shows_it_and_nothing_else(
     code: str, fixture_tree: Callable[[str], Path]
 ) -> None:
-    exit_code, found = _check(fixture_tree(f"tracker-{code}"))
+    exit_code, found = check(fixture_tree(f"tracker-{code}"))
     assert found == EXPECTED[code]
     assert exit_code == (1 if any(d[4] == "error" for d in found) else 0)
 
@@ -215,6 +201,6 @@ def test_the_quiet_twin_of_each_code(code: str, fixture_tree: Callable[[str], Pa
         text = path.read_text(encoding="utf-8")
         assert old in text, (rel, old)
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    _, found = _check(root)
+    _, found = check(root)
     assert sorted((d[0], d[2]) for d in found) == sorted(left)
     assert code not in {d[0] for d in found}
