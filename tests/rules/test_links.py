@@ -267,3 +267,30 @@ def test_xr006_quiet_when_the_nav_lists_every_page(tmp_path: Path) -> None:
     root = _site(tmp_path, pages, "site_name: s\nnav:\n  - index.md\n  - черновик.md\n")
     run = run_cli(["check", "--no-cache", "--format", "json"], root)
     assert json.loads(run.out)["diagnostics"] == []
+
+
+def test_xr007_alone_on_a_small_site_with_latin_headings(tmp_path: Path) -> None:
+    # the trees above have Cyrillic headings, which mkdocs' default slugify empties (MD002 and
+    # their anchors): here XR007 is the only finding of the whole tree
+    pages = {
+        "index.md": "# Home\n\n[section](03-section/)\n",
+        "01-basics/materials.md": "# Materials\n\n## Summary\n",
+        "01-basics/notes.md": "# Notes\n\nSee [m](materials/) and [f](materials.md#summary).\n",
+        "03-section/index.md": "# Section\n",
+    }
+    assert check(_site(tmp_path, pages)) == (
+        0,
+        [
+            (
+                "XR007",
+                "docs/01-basics/notes.md",
+                3,
+                5,
+                "warning",
+                "directory-style link 'materials/' on a page published at 01-basics/notes/ "
+                "takes the browser to 01-basics/notes/materials/, not to 01-basics/materials/ "
+                "where 01-basics/materials.md is published; link the file 'materials.md' "
+                "instead (mkdocs rewrites it to the page's URL)",
+            )
+        ],
+    )
