@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
@@ -18,4 +19,12 @@ def check_golden(name: str, actual: Any, update: bool) -> None:
         return
     assert path.exists(), f"golden file {path} missing: run pytest --update-golden"
     expected = path.read_text(encoding="utf-8")
-    assert text == expected, f"{name} differs from the golden file (pytest --update-golden)"
+    if text != expected:
+        # the first lines that differ, so the failure says what changed without a rerun
+        diff = difflib.unified_diff(
+            expected.splitlines(), text.splitlines(), f"golden/{name}", "actual", lineterm="", n=2
+        )
+        shown = "\n".join(list(diff)[:60])
+        raise AssertionError(
+            f"{name} differs from the golden file (pytest --update-golden):\n{shown}"
+        )

@@ -48,7 +48,10 @@ def test_gaps_claims_and_statuses_match_the_golden_file(update_golden: bool) -> 
     )
     check_golden(
         "tracker_seed_quirks_findings.json",
-        [(d["line"], d["code"]) for d in report["diagnostics"]],
+        [
+            {k: d[k] for k in ("path", "line", "column", "code", "severity", "message", "hint")}
+            for d in report["diagnostics"]
+        ],
         update_golden,
     )
 

@@ -65,9 +65,20 @@ def test_examples_as_written_compile_and_includes_are_notes(tmp_path: Path) -> N
         for number, line in enumerate(lines, start=1)
         if "8<" in line or line.startswith("{") or line.startswith("examples/")
     ]
-    assert keys(analysis.findings, "EX001") == [("EX001", PAGE, broken, 9)]  # at the "(" itself
-    assert [f.span.line for f in analysis.findings if f.code == "EX007"] == includes
-    note = next(f for f in analysis.findings if f.code == "EX007")
-    assert note.message == (
-        "include placeholder '--8<-- \"examples/rag.py\"': the included code is not checked"
+    assert keys(analysis.findings) == sorted(
+        [("EX001", PAGE, broken, 9)]  # at the "(" itself
+        + [("EX007", PAGE, line, 1) for line in includes]
+    )
+    notes = [(f.severity.value, f.message) for f in analysis.findings if f.code == "EX007"]
+    assert notes[0] == (
+        "info",
+        "include placeholder '--8<-- \"examples/rag.py\"': the included code is not checked",
+    )
+    assert [message.split("'")[1] for _, message in notes] == [
+        lines[line - 1].strip() for line in includes
+    ]
+    error = next(f for f in analysis.findings if f.code == "EX001")
+    assert (error.severity.value, error.message) == (
+        "error",
+        "example does not compile: '(' was never closed",
     )

@@ -1,64 +1,73 @@
-"""Rules EX002-EX006 over the example results the caller passes in the rule context."""
+"""EX002-EX006: examples that really run in the sandbox and fail each in its own way.
+
+The tree ``tests/fixtures/examples-EX002-EX006/`` holds one page with five examples: a division by
+zero, an endless loop (the tree's timeout is 3 s), a wrong expected output, a 1 GiB allocation
+(the tree's memory limit is 256 MiB) and an import of a module that is not installed. The audit
+runs through the CLI (``report``, which executes the examples), so the test follows the findings,
+not the runner's internals.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import json
+from collections.abc import Callable
 from pathlib import Path
 
-from audit.model.example import ExampleResult
-from audit.rules import RuleContext, run_rules
-from tests.helpers import analyse_tree, keys
+import pytest
 
-PAGE = "# P\n\n## 1. S\n\n```python\nprint(1)\n```\n"
-PATH = "content/llm/материалы.md"
+from tests.helpers import run_cli
 
+PAGE = "content/llm/материалы.md"
+TREE = "examples-EX002-EX006"
 
-def _ctx(tmp_path: Path, results: list[ExampleResult] | None) -> RuleContext:
-    (tmp_path / "content" / "llm").mkdir(parents=True)
-    (tmp_path / PATH).write_text(PAGE, encoding="utf-8")
-    analysis = analyse_tree(tmp_path)
-    return RuleContext(analysis.graph, analysis.config, tmp_path, example_results=results)
-
-
-def _result(status: str, **extra: object) -> ExampleResult:
-    return ExampleResult(f"{PATH}:5", PATH, 5, "1-s", status, **extra)  # type: ignore[arg-type]
-
-
-def test_each_failing_status_has_its_rule(tmp_path: Path) -> None:
-    results = [
-        _result(
-            "failed",
-            message="ZeroDivisionError: division by zero (line 6)",
-            error_line=6,
-            detail="Traceback ...",
-        ),
-        _result("timeout", message="no result within the 10 s wall-clock timeout"),
-        _result("output-mismatch", message="output differs", detail="--- expected\n+++ actual"),
-        _result("limit-exceeded", message="memory limit: MemoryError"),
-        _result("needs-module", message="needs torch", missing_module="torch"),
-        _result("works"),
-        _result("skipped"),
-        _result("syntax-error"),
-    ]
-    findings = run_rules(_ctx(tmp_path, results), ("examples",))
-    assert keys(findings, "EX") == [
-        ("EX002", PATH, 6, 1),
-        ("EX003", PATH, 5, 1),
-        ("EX004", PATH, 5, 1),
-        ("EX005", PATH, 5, 1),
-        ("EX006", PATH, 5, 1),
-    ]
-    by_code = {f.code: f for f in findings}
-    assert "ZeroDivisionError" in by_code["EX002"].message
-    assert by_code["EX002"].hint == "Traceback ..."
-    assert "+++ actual" in by_code["EX004"].hint
-    assert by_code["EX006"].message == "example skipped: needs torch"
-    assert by_code["EX006"].severity.value == "info"
+EXPECTED = [
+    ("EX002", PAGE, 7, 1, "error", "example fails: ZeroDivisionError: division by zero (line 7)"),
+    (
+        "EX003",
+        PAGE,
+        12,
+        1,
+        "error",
+        "example timed out: no result within the 3 s wall-clock timeout; "
+        "the process group was killed",
+    ),
+    ("EX004", PAGE, 19, 1, "error", "output differs from the expected output (2 lines)"),
+    ("EX005", PAGE, 30, 1, "error", "example hit a limit: memory limit: MemoryError (line 30)"),
+    ("EX006", PAGE, 36, 1, "info", "example skipped: needs torch"),
+]
 
 
-def test_no_results_no_findings(tmp_path: Path) -> None:
-    assert run_rules(_ctx(tmp_path, None), ("examples",)) == []
+def _diagnostics(root: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
+    run = run_cli(["report", "--no-cache", "--format", "json", *args], root)
+    assert run.code in (0, 1), run.err
+    return run.code, json.loads(run.out)["diagnostics"]
 
 
-def test_examples_rules_do_not_run_in_the_static_stage(tmp_path: Path) -> None:
-    findings = run_rules(_ctx(tmp_path, [_result("failed", message="x")]), ("static",))
-    assert not [f for f in findings if f.code in {"EX002", "EX003", "EX004", "EX005", "EX006"}]
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is not None,
+    reason="torch is installed here, so the EX006 example would import it",
+)
+def test_each_way_of_failing_has_its_code_and_nothing_else(
+    fixture_tree: Callable[[str], Path],
+) -> None:
+    code, found = _diagnostics(fixture_tree(TREE))
+    assert [
+        (d["code"], d["path"], d["line"], d["column"], d["severity"], d["message"]) for d in found
+    ] == EXPECTED
+    assert code == 1
+    hints = {d["code"]: d["hint"] for d in found}
+    assert str(hints["EX002"]).startswith("Traceback (most recent call last):")
+    assert f'File "{PAGE}", line 7' in str(hints["EX002"])
+    assert hints["EX004"] == "--- expected\n+++ actual\n@@ -1 +1 @@\n-5\n+4"
+    assert hints["EX003"] == hints["EX006"] == ""
+
+
+def test_without_execution_the_examples_give_no_run_finding(
+    fixture_tree: Callable[[str], Path],
+) -> None:
+    # every example compiles, so the static stage (check, report --no-exec) is quiet
+    root = fixture_tree(TREE)
+    assert _diagnostics(root, "--no-exec") == (0, [])
+    check = run_cli(["check", "--no-cache", "--format", "json"], root)
+    assert (check.code, json.loads(check.out)["diagnostics"]) == (0, [])

@@ -1,12 +1,16 @@
 """XR001 broken file link, XR002 broken anchor, XR004 duplicate explicit anchor, XR005 escape,
-XR007 a directory-style link the published mkdocs site resolves elsewhere."""
+XR006 a page mkdocs builds but its nav leaves out, XR007 a directory-style link the published
+mkdocs site resolves elsewhere."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import FIXTURES
-from tests.helpers import analyse_tree, keys, text_at
+from tests.helpers import analyse_tree, keys, run_cli, text_at
+from tests.rules.diagnostics import check
 
 LLM = "content/llm/материалы.md"
 INTERVIEW = "content/llm/подготовка-к-интервью.md"
@@ -58,6 +62,40 @@ def test_explicit_and_duplicate_anchors() -> None:
             ("XR002", LLM, 16, 1),  # #1-внимание: the heading's anchor is the explicit #attention
             ("XR004", LLM, 11, 1),  # second {#summary}
         ]
+    )
+
+
+def test_explicit_and_duplicate_anchors_through_the_cli(
+    fixture_tree: Callable[[str], Path],
+) -> None:
+    assert check(fixture_tree("anchors-explicit-and-duplicate")) == (
+        1,
+        [
+            (
+                "XR004",
+                LLM,
+                11,
+                1,
+                "error",
+                "duplicate explicit anchor '#summary' (first on line 5)",
+            ),
+            (
+                "XR002",
+                LLM,
+                16,
+                1,
+                "error",
+                "broken anchor: '#1-внимание' is not a heading of this file",
+            ),
+            (
+                "XR002",
+                INTERVIEW,
+                3,
+                157,
+                "error",
+                f"broken anchor: '#пример_2' is not a heading of {LLM}",
+            ),
+        ],
     )
 
 
@@ -195,3 +233,64 @@ def test_without_directory_urls_only_a_link_to_a_page_not_a_folder_breaks(tmp_pa
 def test_a_tree_without_mkdocs_keeps_directory_links_as_folder_links(tmp_path: Path) -> None:
     # GitHub renders `материалы/` as a folder listing; the audit resolves it as before
     assert _dir_findings(_site(tmp_path, DIR_PAGES, mkdocs=None)) == []
+
+
+def test_xr006_a_page_mkdocs_builds_but_the_nav_leaves_out(tmp_path: Path) -> None:
+    pages = {
+        "index.md": "# Главная {#home}\n\nТекст.\n",
+        "черновик.md": "# Черновик {#draft}\n\nТекст.\n",
+    }
+    root = _site(tmp_path, pages, "site_name: s\nnav:\n  - index.md\n")
+    run = run_cli(["check", "--no-cache", "--format", "json"], root)
+    found = [
+        (d["code"], d["path"], d["line"], d["column"], d["severity"], d["message"])
+        for d in json.loads(run.out)["diagnostics"]
+    ]
+    assert found == [
+        (
+            "XR006",
+            "docs/черновик.md",
+            1,
+            1,
+            "info",
+            "page 'черновик.md' is not in the nav of mkdocs.yml",
+        )
+    ]
+    assert run.code == 0
+
+
+def test_xr006_quiet_when_the_nav_lists_every_page(tmp_path: Path) -> None:
+    pages = {
+        "index.md": "# Главная {#home}\n\nТекст.\n",
+        "черновик.md": "# Черновик {#draft}\n\nТекст.\n",
+    }
+    root = _site(tmp_path, pages, "site_name: s\nnav:\n  - index.md\n  - черновик.md\n")
+    run = run_cli(["check", "--no-cache", "--format", "json"], root)
+    assert json.loads(run.out)["diagnostics"] == []
+
+
+def test_xr007_alone_on_a_small_site_with_latin_headings(tmp_path: Path) -> None:
+    # the trees above have Cyrillic headings, which mkdocs' default slugify empties (MD002 and
+    # their anchors): here XR007 is the only finding of the whole tree
+    pages = {
+        "index.md": "# Home\n\n[section](03-section/)\n",
+        "01-basics/materials.md": "# Materials\n\n## Summary\n",
+        "01-basics/notes.md": "# Notes\n\nSee [m](materials/) and [f](materials.md#summary).\n",
+        "03-section/index.md": "# Section\n",
+    }
+    assert check(_site(tmp_path, pages)) == (
+        0,
+        [
+            (
+                "XR007",
+                "docs/01-basics/notes.md",
+                3,
+                5,
+                "warning",
+                "directory-style link 'materials/' on a page published at 01-basics/notes/ "
+                "takes the browser to 01-basics/notes/materials/, not to 01-basics/materials/ "
+                "where 01-basics/materials.md is published; link the file 'materials.md' "
+                "instead (mkdocs rewrites it to the page's URL)",
+            )
+        ],
+    )

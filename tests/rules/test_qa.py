@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from tests.conftest import FIXTURES
 from tests.helpers import analyse_tree, keys
+from tests.rules.diagnostics import check
 
 INTERVIEW = "content/llm/подготовка-к-интервью.md"
 
@@ -28,3 +32,22 @@ def test_qa_fixture() -> None:
     assert [(q.question, q.answer) for q in materials.qa] == [
         ("Вопрос в материалах?", "Ответ в материалах.")
     ]
+
+
+def test_qa_fixture_through_the_cli(fixture_tree: Callable[[str], Path]) -> None:
+    assert check(fixture_tree("qa-incomplete")) == (
+        0,
+        [
+            ("QA001", INTERVIEW, 10, 1, "warning", "question without an answer: 'Как её найти?'"),
+            ("QA002", INTERVIEW, 17, 1, "warning", "answer without a question"),
+            ("QA001", INTERVIEW, 23, 1, "warning", "empty answer after 'A:'"),
+            (
+                "QA001",
+                INTERVIEW,
+                25,
+                1,
+                "warning",
+                "question without an answer: 'Последний вопрос без ответа'",
+            ),
+        ],
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import FIXTURES
 from tests.helpers import analyse_tree, keys
+from tests.rules.diagnostics import check
 
 T = "content/tasks/"
 LLM = "content/llm/материалы.md"
@@ -101,3 +103,78 @@ def test_planned_ids_in_a_tracker_recommendation_are_not_errors(tmp_path: Path) 
     assert keys(analysis.findings, "XR003") == [
         ("XR003", "content/llm/пробелы-в-покрытии.md", 7, 12)
     ]
+
+
+def _error(path: str, line: int, code: str, message: str, column: int = 1) -> tuple[object, ...]:
+    return (code, path, line, column, "error", message)
+
+
+def test_task_contract_through_the_cli(fixture_tree: Callable[[str], Path]) -> None:
+    rag, agents = T + "llm_001_rag_pipeline.md", T + "llm_003_agents.md"
+    assert check(fixture_tree("tasks-contract")) == (
+        1,
+        [
+            _error(
+                LLM,
+                9,
+                "XR003",
+                "unresolved task id 'llm_099_unknown': no task file declares it",
+                12,
+            ),
+            _error(
+                LLM,
+                9,
+                "XR003",
+                "unresolved task id 'llm_098_in_code': no task file declares it",
+                39,
+            ),
+            _error(
+                T + "dl_001_dup_copy.md",
+                1,
+                "TK005",
+                "task id 'dl_001_dup' is also declared by content/tasks/dl_001_dup.md",
+            ),
+            _error(
+                T + "dl_001_dup_copy.md",
+                2,
+                "TK002",
+                "task id 'dl_001_dup' differs from the file name 'dl_001_dup_copy'",
+            ),
+            _error(rag, 7, "XR003", "unresolved task id 'llm_077_ghost' in front matter 'related'"),
+            _error(
+                rag,
+                8,
+                "TK004",
+                "prerequisite cycle: llm_001_rag_pipeline → llm_002_lora → llm_001_rag_pipeline",
+            ),
+            _error(agents, 1, "TK001", "task front matter 'subcategory': Field required"),
+            _error(
+                agents,
+                5,
+                "TK001",
+                "task front matter 'difficulty': Input should be 'easy', 'medium' or 'hard'",
+            ),
+            _error(agents, 6, "TK001", "task front matter 'owner': unknown key"),
+            (
+                "TK003",
+                T + "llm_004_orphan.md",
+                1,
+                1,
+                "warning",
+                "orphan task 'llm_004_orphan': nothing links to it or mentions it",
+            ),
+            _error(
+                T + "llm_005_wrong_name.md",
+                2,
+                "TK002",
+                "task id 'llm_005_right_name' differs from the file name 'llm_005_wrong_name'",
+            ),
+            _error(
+                T + "llm_006_no_front_matter.md",
+                1,
+                "TK001",
+                "task file has no front matter "
+                "(expected id, title, track, subcategory, difficulty)",
+            ),
+        ],
+    )
