@@ -1,9 +1,9 @@
-"""Front matter problems found while parsing."""
+"""Front matter the parser could not load: invalid YAML, not a mapping, too complex."""
 
 from audit.model.finding import Severity
-from audit.rules.registry import parse_finding_rule
+from audit.rules.registry import problem_rule
 
-parse_finding_rule(
+problem_rule(
     "FM001",
     "invalid-front-matter-yaml",
     Severity.ERROR,
@@ -15,8 +15,9 @@ parse_finding_rule(
     Example: `title: "unclosed` or a tab used for indentation.
     Fix: correct the YAML at the reported line.
 """,
+    family="frontmatter",
 )
-parse_finding_rule(
+problem_rule(
     "FM002",
     "front-matter-not-mapping",
     Severity.ERROR,
@@ -28,8 +29,9 @@ parse_finding_rule(
     Example: a front matter that is a bare list `- a - b`.
     Fix: write `key: value` lines.
 """,
+    family="frontmatter",
 )
-parse_finding_rule(
+problem_rule(
     "FM003",
     "front-matter-too-complex",
     Severity.ERROR,
@@ -41,4 +43,5 @@ parse_finding_rule(
     Example: `a: &a [x, x]`, `b: &b [*a, *a]`, ... nested ten times.
     Fix: simplify the front matter.
 """,
+    family="frontmatter",
 )

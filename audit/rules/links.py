@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
-from audit.rules.registry import RuleContext, parse_finding_rule, rule
+from audit.rules.registry import RuleContext, problem_rule, rule
 
 
 @rule("XR001", "broken-file-link", Severity.ERROR, scope="file")
@@ -195,7 +195,7 @@ def _page_url(page: str, directory_urls: bool) -> str:
     return f"{base}{stem}/" if directory_urls else f"{base}{stem}.html"
 
 
-parse_finding_rule(
+problem_rule(
     "XR004",
     "duplicate-explicit-anchor",
     Severity.ERROR,
@@ -207,6 +207,7 @@ parse_finding_rule(
     Example: `## Итоги {#summary}` twice in one file.
     Fix: rename one of the anchors.
 """,
+    family="links",
 )
 
 

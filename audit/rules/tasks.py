@@ -136,7 +136,7 @@ def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
         if doc.kind != "task":
             continue
         if doc.front_matter is None:
-            if not any(f.code.startswith("FM") or f.code.startswith("IO") for f in doc.findings):
+            if not any(p.code.startswith(("FM", "IO")) for p in doc.problems):
                 yield ctx.finding(
                     "TK001",
                     Span(doc.path, 1),
