@@ -1,6 +1,10 @@
 """Front matter the parser could not load: invalid YAML, not a mapping, too complex."""
 
+from __future__ import annotations
+
+from audit.model.document import Document
 from audit.model.finding import Severity
+from audit.model.span import Span
 from audit.rules.registry import problem_rule
 
 problem_rule(
@@ -45,3 +49,11 @@ problem_rule(
 """,
     family="frontmatter",
 )
+
+
+def key_span(doc: Document, key: str) -> Span:
+    """Where a front matter key is written (its line; line 1 when the file has no front matter
+    or not that key), the place the rules reading front matter values report at."""
+    if doc.front_matter_span is None:
+        return Span(doc.path, 1)
+    return Span(doc.path, doc.front_matter_key_lines.get(key, 1), 1)
