@@ -10,8 +10,7 @@ from audit.model.document import Suppression
 from audit.model.finding import Finding, Severity
 from audit.rules import (
     claims,
-    examples_run,
-    examples_static,
+    examples,
     frontmatter,
     io,
     links,
@@ -31,8 +30,7 @@ _FAMILIES = (
     links,
     tasks,
     qa,
-    examples_static,
-    examples_run,
+    examples,
     tracker,
     claims,
 )
