@@ -93,7 +93,6 @@ def _constructs_finding(path: Path) -> bool:
     return False
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: parsers still make IO/MD/FM/GP findings")
 def test_findings_are_made_only_in_the_rules_package() -> None:
     makers = sorted(
         name

@@ -79,10 +79,10 @@ def _reducers() -> dict[type, Any]:
     """
     import dataclasses
 
-    from audit.model import document, finding, span
+    from audit.model import document, finding, problem, span
 
     table: dict[type, Any] = dict(copyreg.dispatch_table)
-    for module in (document, finding, span):
+    for module in (document, finding, problem, span):
         for value in vars(module).values():
             if (
                 isinstance(value, type)

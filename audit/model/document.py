@@ -6,7 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from audit.model.finding import Finding
+from audit.model.problem import Problem
 from audit.model.span import Span
 
 DocumentKind = Literal["materials", "interview", "tracker", "task", "other"]
@@ -136,7 +136,7 @@ class Document:
     suppressions: list[Suppression] = field(default_factory=list)
     file_ignores: frozenset[str] = frozenset()
     updated: str = ""
-    findings: list[Finding] = field(default_factory=list)  # parse-level problems
+    problems: list[Problem] = field(default_factory=list)  # what parsing could not read
     # anchors that are no heading's: footnotes (fn:1, fnref:1), ids of raw HTML elements; a
     # tuple (a class attribute) so that a Document pickled before the field existed reads as ()
     extra_anchors: tuple[str, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from audit.model.finding import Finding
+from audit.model.problem import Problem
 from audit.model.span import Span
 
 Status = Literal["none", "partial", "covered"]
@@ -108,4 +108,4 @@ class Tracker:
     figures: list[Figure] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     subcategory_coverage_words: dict[str, str] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # entries the parser could not read

@@ -43,7 +43,7 @@ from audit.model.document import (
     Suppression,
     TaskMention,
 )
-from audit.model.finding import Finding, Severity
+from audit.model.problem import Problem
 from audit.model.source import Source
 from audit.model.span import Span
 from audit.parse import dialect
@@ -475,8 +475,8 @@ def document_kind(rel_to_content: str, config: Config) -> tuple[DocumentKind, st
     return "other", track
 
 
-def _finding(code: str, severity: Severity, path: str, line: int, col: int, msg: str) -> Finding:
-    return Finding(code, severity, Span(path, line, col), msg)
+def _problem(code: str, path: str, line: int, col: int, msg: str) -> Problem:
+    return Problem(code, Span(path, line, col), msg)
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
@@ -489,22 +489,20 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     return head.count("\n") + 1, len(head) - (head.rfind("\n") + 1) + 1
 
 
-def decode(source: Source) -> tuple[str | None, list[Finding]]:
-    """Bytes → text. Problems become findings; undecodable bytes are replaced, not dropped."""
+def decode(source: Source) -> tuple[str | None, list[Problem]]:
+    """Bytes → text, and the encoding problems met; undecodable bytes are replaced, not
+    dropped."""
     data = source.data or b""
     path = source.path
-    findings: list[Finding] = []
+    problems: list[Problem] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [
-            _finding("IO002", Severity.ERROR, path, 1, 1, "file is UTF-16 encoded, not UTF-8")
-        ]
+        return None, [_problem("IO002", path, 1, 1, "file is UTF-16 encoded, not UTF-8")]
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _byte_position(data, nul)
         return None, [
-            _finding(
+            _problem(
                 "IO003",
-                Severity.ERROR,
                 path,
                 line,
                 col,
@@ -515,10 +513,9 @@ def decode(source: Source) -> tuple[str | None, list[Finding]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(data, exc.start)
-        findings.append(
-            _finding(
+        problems.append(
+            _problem(
                 "IO002",
-                Severity.ERROR,
                 path,
                 line,
                 col,
@@ -529,23 +526,20 @@ def decode(source: Source) -> tuple[str | None, list[Finding]]:
         text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
-        findings.append(
-            _finding("IO008", Severity.INFO, path, 1, 1, "file starts with a UTF-8 BOM")
-        )
+        problems.append(_problem("IO008", path, 1, 1, "file starts with a UTF-8 BOM"))
     cr = text.find("\r")
     if cr >= 0:
         line = text.count("\n", 0, cr) + 1
-        findings.append(
-            _finding(
+        problems.append(
+            _problem(
                 "IO009",
-                Severity.INFO,
                 path,
                 line,
                 cr - (text.rfind("\n", 0, cr) + 1) + 1,
                 "CRLF line endings",
             )
         )
-    return text, findings
+    return text, problems
 
 
 def parse(source: Source, config: Config) -> Document:
@@ -557,10 +551,9 @@ def parse(source: Source, config: Config) -> Document:
     kind, track = document_kind(rel, config)
     doc = Document(path=source.path, kind=kind, track=track, digest=source.digest)
     if source.data is None:
-        doc.findings.append(
-            _finding(
+        doc.problems.append(
+            _problem(
                 source.read_error_code or "IO001",
-                Severity.ERROR,
                 source.path,
                 1,
                 1,
@@ -568,17 +561,16 @@ def parse(source: Source, config: Config) -> Document:
             )
         )
         return doc
-    text, findings = decode(source)
-    doc.findings.extend(findings)
+    text, problems = decode(source)
+    doc.problems.extend(problems)
     if text is None:
         return doc
     try:
         _Builder(doc, normalise_newlines(text), config).build()
     except RecursionError:
-        doc.findings.append(
-            _finding(
+        doc.problems.append(
+            _problem(
                 "MD003",
-                Severity.ERROR,
                 source.path,
                 1,
                 1,
@@ -627,7 +619,7 @@ class _Builder:
         doc.line_count = self.index.line_count
         body = self.text
         if not body.strip():
-            doc.findings.append(_finding("IO010", Severity.WARNING, self.path, 1, 1, "empty file"))
+            doc.problems.append(_problem("IO010", self.path, 1, 1, "empty file"))
             return
         fm_text, fm_lines = split_front_matter(body)
         if fm_text is not None:
@@ -683,10 +675,9 @@ class _Builder:
             if key and key.group(1) not in doc.front_matter_key_lines:
                 doc.front_matter_key_lines[key.group(1)] = number
         if fm.error:
-            doc.findings.append(
-                _finding(
+            doc.problems.append(
+                _problem(
                     fm.error_code,
-                    Severity.ERROR,
                     self.path,
                     fm.error_line,
                     fm.error_column,
@@ -727,10 +718,9 @@ class _Builder:
             if anchor is None:
                 continue
             if anchor in seen_explicit:
-                self.doc.findings.append(
-                    _finding(
+                self.doc.problems.append(
+                    _problem(
                         "XR004",
-                        Severity.ERROR,
                         self.path,
                         line,
                         column,
@@ -748,10 +738,9 @@ class _Builder:
                 slug = self.anchors.slug(clean)
                 anchor = self.anchors.unique(slug)
                 if not slug:
-                    self.doc.findings.append(
-                        _finding(
+                    self.doc.problems.append(
+                        _problem(
                             "MD002",
-                            Severity.WARNING,
                             self.path,
                             line,
                             column,
@@ -1297,10 +1286,9 @@ class _Builder:
             if len(stripped) >= width and stripped == char * len(stripped):
                 return
         if not self.text[self.index.offset(last + 1) :].strip():  # the fence ran to the end
-            self.doc.findings.append(
-                _finding(
+            self.doc.problems.append(
+                _problem(
                     "MD001",
-                    Severity.WARNING,
                     self.path,
                     first,
                     1,
@@ -1379,10 +1367,9 @@ class _Builder:
                 if isinstance(first_state, _PositionedState)
                 else 0
             )
-            self.doc.findings.append(
-                _finding(
+            self.doc.problems.append(
+                _problem(
                     "MD004",
-                    Severity.WARNING,
                     self.path,
                     line,
                     column,

@@ -2,7 +2,8 @@
 
 The tracker is prose written by hand, so the parser is forgiving about shape (inline ` - a - b`
 lists or real lists, statuses after an em dash or in parentheses, numbers that restart) and strict
-about loss: an entry it cannot read becomes a finding at its line, never a silent drop.
+about loss: an entry it cannot read becomes a problem at its line (a GP rule reports it), never
+a silent drop.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 from audit.model.config import Config
 from audit.model.document import Document, Heading, Paragraph
-from audit.model.finding import Finding, Severity
+from audit.model.problem import Problem
 from audit.model.span import Span
 from audit.model.tracker import (
     Claim,
@@ -103,17 +104,8 @@ class _TrackerParser:
         self.statuses = sorted(statuses, key=lambda s: len(s[0]), reverse=True)
         self.task_pattern = re.compile(config.task_id_pattern)
 
-    def finding(
-        self,
-        code: str,
-        line: int,
-        message: str,
-        column: int = 1,
-        severity: Severity = Severity.WARNING,
-    ) -> None:
-        self.tracker.findings.append(
-            Finding(code, severity, Span(self.doc.path, line, column), message)
-        )
+    def problem(self, code: str, line: int, message: str, column: int = 1) -> None:
+        self.tracker.problems.append(Problem(code, Span(self.doc.path, line, column), message))
 
     # -------------------------------------------------------------------- main
     def parse(self) -> Tracker:
@@ -152,7 +144,7 @@ class _TrackerParser:
                 if _NUMBERED_GAP.match(heading.text):
                     self._gap(heading, category or group.text)
                 else:
-                    self.finding(
+                    self.problem(
                         "GP013",
                         heading.span.line,
                         f"tracker entry '{heading.text[:60]}' has no gap number: "
@@ -160,9 +152,9 @@ class _TrackerParser:
                         heading.span.column,
                     )
             del group_status
-        empty = any(f.code == "IO010" for f in self.doc.findings)  # said once, by IO010
+        empty = any(p.code == "IO010" for p in self.doc.problems)  # said once, by IO010
         if not self.tracker.gaps and not empty:
-            self.finding("GP014", 1, "tracker has no gaps (no 'N. Title' headings under a group)")
+            self.problem("GP014", 1, "tracker has no gaps (no 'N. Title' headings under a group)")
         self._duplicate_numbers()
         return self.tracker
 
@@ -216,9 +208,9 @@ class _TrackerParser:
                     elif name in open_markers:
                         self.tracker.markers.append(Marker(name, open_markers.pop(name), line))
                     else:
-                        self.finding("GP013", line, f"'audit:end {name}' without a matching begin")
+                        self.problem("GP013", line, f"'audit:end {name}' without a matching begin")
         for name, line in open_markers.items():
-            self.finding("GP013", line, f"'audit:begin {name}' is never closed")
+            self.problem("GP013", line, f"'audit:begin {name}' is never closed")
 
     # ----------------------------------------------------------------- figures
     def _lead_figures(self, before_line: int) -> None:
@@ -256,14 +248,14 @@ class _TrackerParser:
         for offset, row in rows[1:]:
             line = table.span.line + offset
             if len(row) != width or len(row) < 2:
-                self.finding(
+                self.problem(
                     "GP017", line, f"malformed table row: {len(row)} cells, header has {width}"
                 )
                 continue
             label, count_text = row[0].strip(), row[1].strip()
             count = re.match(r"^\s*(\d+)", count_text)
             if not count:
-                self.finding("GP017", line, f"table row '{label}': '{count_text}' is not a count")
+                self.problem("GP017", line, f"table row '{label}': '{count_text}' is not a count")
                 continue
             if len(row) > 2:
                 self.tracker.subcategory_coverage_words[label] = row[2].strip()
@@ -319,7 +311,7 @@ class _TrackerParser:
             for offset, row in rows[1:]:
                 line = block.span.line + offset
                 if len(row) != len(header) or not row:
-                    self.finding(
+                    self.problem(
                         "GP017",
                         line,
                         f"malformed priority row: {len(row)} cells, header has {len(header)}",
@@ -354,7 +346,7 @@ class _TrackerParser:
                         )
                     )
                 else:
-                    self.finding(
+                    self.problem(
                         "GP013",
                         line,
                         f"cross-reference item '{item[:60]}' is not 'a -> b (reason)'",
@@ -369,7 +361,7 @@ class _TrackerParser:
         number = int(number_text)
         title, raw_status = self._split_status(rest)
         if not raw_status:
-            self.finding(
+            self.problem(
                 "GP013",
                 heading.span.line,
                 f"gap '{title[:60]}' has no status (expected '— STATUS' or '(STATUS)')",
@@ -431,7 +423,7 @@ class _TrackerParser:
                     priority_label = after.split()[0].strip(".,;:()") if after else ""
             i += 2 if consumed_next else 1
         if not blocks:
-            self.finding(
+            self.problem(
                 "GP015",
                 heading.span.line,
                 f"gap '{title[:60]}' has an empty body",
@@ -495,7 +487,7 @@ class _TrackerParser:
         if not doc_match:
             doc_match = re.match(r"^(\S+)(.*)$", body)
         if not doc_match or not colon:
-            self.finding(
+            self.problem(
                 "GP013",
                 block.span.line,
                 f"claim '{text[:70]}' names no document "
@@ -585,7 +577,7 @@ class _TrackerParser:
                 continue
             if gap.number in seen:
                 first = seen[gap.number]
-                self.finding(
+                self.problem(
                     "GP009",
                     gap.span.line,
                     f"gap number {gap.number} repeats ('{first.title}' on line "

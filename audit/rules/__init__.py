@@ -1,4 +1,5 @@
-"""Rules turn the topic graph into findings. ``run_rules`` is this stage's one door."""
+"""Rules turn the topic graph, the parse problems and the later stages' results into findings:
+every finding is made in this package. ``run_rules`` is this stage's one door."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from audit.model.document import Suppression
 from audit.model.finding import Finding, Severity
 from audit.rules import (
     claims,
-    examples_run,
-    examples_static,
+    examples,
     frontmatter,
+    io,
     links,
-    parse_findings,
+    markdown,
     qa,
     tasks,
     tracker,
@@ -23,13 +24,13 @@ from audit.rules.registry import REGISTRY, Rule, RuleContext, rule
 __all__ = ["REGISTRY", "Rule", "RuleContext", "all_rules", "apply_policy", "rule", "run_rules"]
 
 _FAMILIES = (
-    parse_findings,
+    io,
+    markdown,
     frontmatter,
     links,
     tasks,
     qa,
-    examples_static,
-    examples_run,
+    examples,
     tracker,
     claims,
 )

@@ -1,9 +1,13 @@
-"""Front matter problems found while parsing."""
+"""Front matter the parser could not load: invalid YAML, not a mapping, too complex."""
 
+from __future__ import annotations
+
+from audit.model.document import Document
 from audit.model.finding import Severity
-from audit.rules.registry import parse_finding_rule
+from audit.model.span import Span
+from audit.rules.registry import problem_rule
 
-parse_finding_rule(
+problem_rule(
     "FM001",
     "invalid-front-matter-yaml",
     Severity.ERROR,
@@ -15,8 +19,9 @@ parse_finding_rule(
     Example: `title: "unclosed` or a tab used for indentation.
     Fix: correct the YAML at the reported line.
 """,
+    family="frontmatter",
 )
-parse_finding_rule(
+problem_rule(
     "FM002",
     "front-matter-not-mapping",
     Severity.ERROR,
@@ -28,8 +33,9 @@ parse_finding_rule(
     Example: a front matter that is a bare list `- a - b`.
     Fix: write `key: value` lines.
 """,
+    family="frontmatter",
 )
-parse_finding_rule(
+problem_rule(
     "FM003",
     "front-matter-too-complex",
     Severity.ERROR,
@@ -41,4 +47,13 @@ parse_finding_rule(
     Example: `a: &a [x, x]`, `b: &b [*a, *a]`, ... nested ten times.
     Fix: simplify the front matter.
 """,
+    family="frontmatter",
 )
+
+
+def key_span(doc: Document, key: str) -> Span:
+    """Where a front matter key is written (its line; line 1 when the file has no front matter
+    or not that key), the place the rules reading front matter values report at."""
+    if doc.front_matter_span is None:
+        return Span(doc.path, 1)
+    return Span(doc.path, doc.front_matter_key_lines.get(key, 1), 1)

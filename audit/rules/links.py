@@ -1,13 +1,18 @@
-"""Cross-references: every relative link must reach an existing file and anchor."""
+"""Cross-references: every relative link must reach an existing file and anchor, every task id
+mentioned must be declared, every explicit anchor be unique (XR001-XR007)."""
 
 from __future__ import annotations
 
 import posixpath
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
+from audit.model.document import Document, TaskMention
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
-from audit.rules.registry import RuleContext, parse_finding_rule, rule
+from audit.rules.frontmatter import key_span
+from audit.rules.registry import RuleContext, problem_rule, rule
 
 
 @rule("XR001", "broken-file-link", Severity.ERROR, scope="file")
@@ -195,7 +200,7 @@ def _page_url(page: str, directory_urls: bool) -> str:
     return f"{base}{stem}/" if directory_urls else f"{base}{stem}.html"
 
 
-parse_finding_rule(
+problem_rule(
     "XR004",
     "duplicate-explicit-anchor",
     Severity.ERROR,
@@ -207,7 +212,115 @@ parse_finding_rule(
     Example: `## Итоги {#summary}` twice in one file.
     Fix: rename one of the anchors.
 """,
+    family="links",
 )
+
+
+_TASK_COLUMNS = ("задач", "task", "id")  # header cells of a table column that names tasks
+
+
+def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bool:
+    """True when a tracker names the id as a task still to write: under a wish-list or priority
+    heading, after `Рекомендация:` or `Осталось:` (in the paragraph, one of its items, or the
+    list right after it), or in the task column of a table (a priority table's task cell)."""
+    if doc.kind != "tracker":
+        return False
+    tracker = ctx.config.tracker
+    index = doc.section_of_line(mention.span.line, level=6)
+    while index is not None:
+        title = doc.headings[index].text
+        if any(title.startswith(h) for h in tracker.cross_reference_headings):
+            return True
+        if re.match(tracker.priority_heading_pattern, title):
+            return True
+        index = doc.headings[index].parent
+    if mention.heading is not None:
+        return False
+    position = _block_at(doc, mention.span.line)
+    if position is None:
+        return False
+    block = doc.blocks[position]
+    leads = (*tracker.recommendation_words, *tracker.remaining_words)
+    if block.kind == "table":
+        return _in_task_column(block.rows, mention.task_id)
+    if _after_lead(block.text, mention.task_id, leads):
+        return True
+    if block.kind == "list" and position > 0:
+        before = doc.blocks[position - 1]
+        return before.kind == "paragraph" and before.text.lstrip().startswith(leads)
+    return False
+
+
+def _block_at(doc: Document, line: int) -> int | None:
+    """Index of the kept block (trackers keep theirs) that holds ``line``: the last one that
+    starts at or before it, unless a heading comes between."""
+    starts = [block.span.line for block in doc.blocks]
+    position = bisect_right(starts, line) - 1
+    if position < 0:
+        return None
+    start = starts[position]
+    if any(start < h.span.line <= line for h in doc.headings):
+        return None
+    return position
+
+
+def _after_lead(text: str, task_id: str, leads: tuple[str, ...]) -> bool:
+    """The id comes after a lead word in the same paragraph or list item."""
+    for part in text.split("\n"):
+        at = part.find(task_id)
+        if at >= 0 and any(0 <= part.find(lead) < at for lead in leads):
+            return True
+    return False
+
+
+def _in_task_column(rows: tuple[tuple[str, ...], ...], task_id: str) -> bool:
+    if not rows:
+        return False
+    header = rows[0]
+    for row in rows[1:]:
+        for column, cell in enumerate(row):
+            named = column < len(header) and header[column].strip().casefold()
+            if task_id in cell and named and named.startswith(_TASK_COLUMNS):
+                return True
+    return False
+
+
+@rule("XR003", "unresolved-task-id", Severity.ERROR, scope="file")
+def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
+    """A task id is mentioned but no task file or materials heading declares it.
+
+    What it checks: every token matching the task id pattern (prose, tables, code spans,
+    front matter `related`/`prerequisites`) outside fenced code; ids a tracker lists as
+    planned (after `Рекомендация:` or `Осталось:`, in a priority table's task cell, under a
+    wish-list heading) are not errors.
+    Why: readers look for a task that does not exist; coverage counts a phantom.
+    Example: `см. llm_099_agents` with no `content/tasks/llm_099_agents.md`.
+    Fix: write the task, correct the id, or move it into the tracker's recommendations.
+    """
+    graph = ctx.graph
+    for doc in graph.documents.values():
+        for mention in doc.task_mentions:
+            if mention.heading is not None and doc.kind != "tracker":
+                continue
+            if graph.task_declared(mention.task_id) or planned_mention(ctx, doc, mention):
+                continue
+            yield ctx.finding(
+                "XR003",
+                mention.span,
+                f"unresolved task id '{mention.task_id}': no task file declares it",
+            )
+        if doc.kind == "task" and isinstance(doc.front_matter, dict):
+            for key in ("related", "prerequisites"):
+                values = doc.front_matter.get(key)
+                if not isinstance(values, list):
+                    continue
+                for value in values:
+                    if isinstance(value, str) and not graph.task_declared(value):
+                        yield ctx.finding(
+                            "XR003",
+                            key_span(doc, key),
+                            f"unresolved task id '{value}' in front matter '{key}'",
+                        )
 
 
 def _suggest(anchors: list[str], wanted: str) -> str:

@@ -15,6 +15,10 @@ Each rule also declares its **scope**, which the incremental ``check`` relies on
 
 A rule declared ``"file"`` that reads more than that would leave stale findings behind; the
 property test in ``tests/test_cache.py`` compares warm and ``--no-cache`` output after random edits.
+
+Every finding is made here, in ``audit/rules/``: the parsers only record ``Problem`` facts (no
+severity), and ``problem_rule`` registers the rule that turns the problems of its code into
+findings at the registered severity.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from audit.model.config import Config
 from audit.model.coverage import Coverage, TrackerResults
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
+from audit.model.problem import Problem
 from audit.model.span import Span
 from audit.model.tracker import Tracker
 
@@ -60,7 +65,7 @@ class RuleContext:
         return self.tracker.coverage if self.tracker is not None else None
 
     def finding(self, code: str, span: Span, message: str, hint: str = "") -> Finding:
-        return Finding(code, REGISTRY[code].severity, span, message, hint)
+        return Finding(code, REGISTRY[code].reported_severity, span, message, hint)
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]
@@ -77,6 +82,13 @@ class Rule:
     doc: str
     stage: str  # "static" (check/pre-commit) or "tracker", "examples" for later stages
     scope: str = "global"  # "file" or "global": see the module docstring
+    # the severity its findings carry when it is not ``severity``, the one the rule docs, the
+    # report's rule list and ``explain`` show: a discrepancy kept on purpose (see IO006)
+    reported_as: Severity | None = None
+
+    @property
+    def reported_severity(self) -> Severity:
+        return self.reported_as if self.reported_as is not None else self.severity
 
     @property
     def summary(self) -> str:
@@ -95,14 +107,19 @@ def register(
     stage: str = "static",
     family: str = "",
     scope: str = "global",
+    reported_as: Severity | None = None,
 ) -> None:
     """Add one rule to the registry (the decorator and the helpers below all end here)."""
     if code in REGISTRY:
         raise ValueError(f"rule code {code} registered twice")
     if scope not in SCOPES:
         raise ValueError(f"rule {code}: scope must be one of {SCOPES}, not {scope!r}")
+    if reported_as is not None and Severity(reported_as) is Severity(severity):
+        raise ValueError(f"rule {code}: reported_as repeats the severity {severity}")
     family = family or check.__module__.rsplit(".", 1)[-1]
-    REGISTRY[code] = Rule(code, name, severity, family, check, inspect.cleandoc(doc), stage, scope)
+    REGISTRY[code] = Rule(
+        code, name, severity, family, check, inspect.cleandoc(doc), stage, scope, reported_as
+    )
 
 
 def rule(
@@ -115,13 +132,35 @@ def rule(
     return decorate
 
 
-def parse_finding_rule(code: str, name: str, severity: Severity, doc: str) -> None:
-    """Register a rule whose findings the parser already made (undecodable bytes, bad YAML...)."""
+ProblemsOf = Callable[[RuleContext], Iterable[Problem]]
+
+
+def document_problems(ctx: RuleContext) -> Iterator[Problem]:
+    """What parsing met in the documents (encoding, Markdown structure, front matter)."""
+    for document in ctx.graph.documents.values():
+        yield from document.problems
+
+
+def problem_rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    doc: str,
+    family: str,
+    problems: ProblemsOf = document_problems,
+    stage: str = "static",
+    scope: str = "file",
+    reported_as: Severity | None = None,
+) -> None:
+    """Register the rule that reports the parser's problems of ``code`` as findings.
+
+    The severity is the registered one (``reported_as`` when the rule declares one): a problem
+    carries none, so a code's severity is written once, here.
+    """
 
     def check(ctx: RuleContext) -> Iterator[Finding]:
-        for document in ctx.graph.documents.values():
-            for finding in document.findings:
-                if finding.code == code:
-                    yield finding
+        for problem in problems(ctx):
+            if problem.code == code:
+                yield ctx.finding(code, problem.span, problem.message, problem.hint)
 
-    register(code, name, severity, doc, check, family="parse", scope="file")
+    register(code, name, severity, doc, check, stage, family, scope, reported_as)

@@ -1,124 +1,16 @@
-"""Practice tasks: front matter contract, ids, references, orphans and prerequisite cycles."""
+"""Practice tasks: front matter contract, ids, orphans, duplicates and prerequisite cycles."""
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections.abc import Iterator
 
 from pydantic import ValidationError
 
-from audit.model.document import Document, TaskMention
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
 from audit.model.task import TaskFrontMatter
+from audit.rules.frontmatter import key_span
 from audit.rules.registry import RuleContext, rule
-
-_TASK_COLUMNS = ("задач", "task", "id")  # header cells of a table column that names tasks
-
-
-def planned_mention(ctx: RuleContext, doc: Document, mention: TaskMention) -> bool:
-    """True when a tracker names the id as a task still to write: under a wish-list or priority
-    heading, after `Рекомендация:` or `Осталось:` (in the paragraph, one of its items, or the
-    list right after it), or in the task column of a table (a priority table's task cell)."""
-    if doc.kind != "tracker":
-        return False
-    tracker = ctx.config.tracker
-    index = doc.section_of_line(mention.span.line, level=6)
-    while index is not None:
-        title = doc.headings[index].text
-        if any(title.startswith(h) for h in tracker.cross_reference_headings):
-            return True
-        if re.match(tracker.priority_heading_pattern, title):
-            return True
-        index = doc.headings[index].parent
-    if mention.heading is not None:
-        return False
-    position = _block_at(doc, mention.span.line)
-    if position is None:
-        return False
-    block = doc.blocks[position]
-    leads = (*tracker.recommendation_words, *tracker.remaining_words)
-    if block.kind == "table":
-        return _in_task_column(block.rows, mention.task_id)
-    if _after_lead(block.text, mention.task_id, leads):
-        return True
-    if block.kind == "list" and position > 0:
-        before = doc.blocks[position - 1]
-        return before.kind == "paragraph" and before.text.lstrip().startswith(leads)
-    return False
-
-
-def _block_at(doc: Document, line: int) -> int | None:
-    """Index of the kept block (trackers keep theirs) that holds ``line``: the last one that
-    starts at or before it, unless a heading comes between."""
-    starts = [block.span.line for block in doc.blocks]
-    position = bisect_right(starts, line) - 1
-    if position < 0:
-        return None
-    start = starts[position]
-    if any(start < h.span.line <= line for h in doc.headings):
-        return None
-    return position
-
-
-def _after_lead(text: str, task_id: str, leads: tuple[str, ...]) -> bool:
-    """The id comes after a lead word in the same paragraph or list item."""
-    for part in text.split("\n"):
-        at = part.find(task_id)
-        if at >= 0 and any(0 <= part.find(lead) < at for lead in leads):
-            return True
-    return False
-
-
-def _in_task_column(rows: tuple[tuple[str, ...], ...], task_id: str) -> bool:
-    if not rows:
-        return False
-    header = rows[0]
-    for row in rows[1:]:
-        for column, cell in enumerate(row):
-            named = column < len(header) and header[column].strip().casefold()
-            if task_id in cell and named and named.startswith(_TASK_COLUMNS):
-                return True
-    return False
-
-
-@rule("XR003", "unresolved-task-id", Severity.ERROR, scope="file")
-def unresolved_task_id(ctx: RuleContext) -> Iterator[Finding]:
-    """A task id is mentioned but no task file or materials heading declares it.
-
-    What it checks: every token matching the task id pattern (prose, tables, code spans,
-    front matter `related`/`prerequisites`) outside fenced code; ids a tracker lists as
-    planned (after `Рекомендация:` or `Осталось:`, in a priority table's task cell, under a
-    wish-list heading) are not errors.
-    Why: readers look for a task that does not exist; coverage counts a phantom.
-    Example: `см. llm_099_agents` with no `content/tasks/llm_099_agents.md`.
-    Fix: write the task, correct the id, or move it into the tracker's recommendations.
-    """
-    graph = ctx.graph
-    for doc in graph.documents.values():
-        for mention in doc.task_mentions:
-            if mention.heading is not None and doc.kind != "tracker":
-                continue
-            if graph.task_declared(mention.task_id) or planned_mention(ctx, doc, mention):
-                continue
-            yield ctx.finding(
-                "XR003",
-                mention.span,
-                f"unresolved task id '{mention.task_id}': no task file declares it",
-            )
-        if doc.kind == "task" and isinstance(doc.front_matter, dict):
-            for key in ("related", "prerequisites"):
-                values = doc.front_matter.get(key)
-                if not isinstance(values, list):
-                    continue
-                for value in values:
-                    if isinstance(value, str) and not graph.task_declared(value):
-                        yield ctx.finding(
-                            "XR003",
-                            _key_span(doc, key),
-                            f"unresolved task id '{value}' in front matter '{key}'",
-                        )
 
 
 @rule("TK001", "task-front-matter-schema", Severity.ERROR, scope="file")
@@ -136,7 +28,7 @@ def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
         if doc.kind != "task":
             continue
         if doc.front_matter is None:
-            if not any(f.code.startswith("FM") or f.code.startswith("IO") for f in doc.findings):
+            if not any(p.code.startswith(("FM", "IO")) for p in doc.problems):
                 yield ctx.finding(
                     "TK001",
                     Span(doc.path, 1),
@@ -152,7 +44,7 @@ def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
                 message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
                 yield ctx.finding(
                     "TK001",
-                    _key_span(doc, key.split(".")[0]),
+                    key_span(doc, key.split(".")[0]),
                     f"task front matter '{key}': {message}",
                 )
 
@@ -172,7 +64,7 @@ def task_id_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             if isinstance(declared, str) and declared != doc.stem:
                 yield ctx.finding(
                     "TK002",
-                    _key_span(doc, "id"),
+                    key_span(doc, "id"),
                     f"task id '{declared}' differs from the file name '{doc.stem}'",
                 )
 
@@ -209,7 +101,7 @@ def prerequisite_cycle(ctx: RuleContext) -> Iterator[Finding]:
     for cycle in graph.prerequisite_cycles():
         decl = graph.task_file(cycle[0])
         doc = graph.documents.get(decl.path) if decl else None
-        span = _key_span(doc, "prerequisites") if doc is not None else Span("", 1)
+        span = key_span(doc, "prerequisites") if doc is not None else Span("", 1)
         yield ctx.finding("TK004", span, f"prerequisite cycle: {' → '.join(cycle)} → {cycle[0]}")
 
 
@@ -228,10 +120,3 @@ def duplicate_task_id(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "TK005", extra.span, f"task id '{task_id}' is also declared by {files[0].path}"
             )
-
-
-def _key_span(doc: Document, key: str) -> Span:
-    """The line of a front matter key (front matter starts on line 1)."""
-    if doc.front_matter_span is None:
-        return Span(doc.path, 1)
-    return Span(doc.path, doc.front_matter_key_lines.get(key, 1), 1)

@@ -9,9 +9,10 @@ from audit.coverage.score import match_priority_rows
 from audit.graph.build import linked_task_ids
 from audit.model.coverage import Coverage, TaskTally
 from audit.model.finding import Finding, Severity
+from audit.model.problem import Problem
 from audit.model.span import Span
 from audit.model.tracker import Claim, Tracker
-from audit.rules.registry import Check, RuleContext, register, rule
+from audit.rules.registry import RuleContext, problem_rule, rule
 
 STAGE = "tracker"
 
@@ -475,16 +476,10 @@ def gap_claimed_twice(ctx: RuleContext) -> Iterator[Finding]:
                 seen[gap.id] = (tracker.path, gap.span.line)
 
 
-def _tracker_parse_check(code: str) -> Check:
-    """Findings the tracker parser made while reading (kept with the tracker, not the doc)."""
-
-    def check(ctx: RuleContext) -> Iterator[Finding]:
-        for tracker in _trackers(ctx):
-            for finding in tracker.findings:
-                if finding.code == code:
-                    yield finding
-
-    return check
+def _tracker_problems(ctx: RuleContext) -> Iterator[Problem]:
+    """What the tracker parser could not read (kept with the tracker, not the document)."""
+    for tracker in _trackers(ctx):
+        yield from tracker.problems
 
 
 _PARSE_RULES = (
@@ -552,7 +547,9 @@ _PARSE_RULES = (
     ),
 )
 for _code, _name, _doc in _PARSE_RULES:
-    register(_code, _name, Severity.WARNING, _doc, _tracker_parse_check(_code), STAGE, "tracker")
+    problem_rule(
+        _code, _name, Severity.WARNING, _doc, "tracker", _tracker_problems, STAGE, "global"
+    )
 
 
 def _line_of(ctx: RuleContext, path: str, first: int, last: int, needle: str) -> int:

@@ -125,18 +125,18 @@ def test_explicit_anchor_wins_and_generated_ones_step_around_it() -> None:
         ("Раздел", "custom", True),
         ("Раздел", "раздел", False),
     ]
-    assert doc.findings == []
+    assert doc.problems == []
 
 
 def test_duplicate_explicit_anchor_is_a_finding_at_the_second_heading() -> None:
     doc = parse_text("# A {#x}\n\n## B {#x}\n")
-    assert [(f.code, f.span.line, f.span.column) for f in doc.findings] == [("XR004", 3, 1)]
+    assert [(f.code, f.span.line, f.span.column) for f in doc.problems] == [("XR004", 3, 1)]
 
 
 def test_punctuation_only_heading_gets_a_finding_and_a_fallback_anchor() -> None:
     doc = parse_text("# Заголовок\n\n## ???\n\n## !!!\n")
     assert [h.anchor for h in doc.headings] == ["заголовок", "_1", "_2"]
-    assert [(f.code, f.span.line, f.span.column) for f in doc.findings] == [
+    assert [(f.code, f.span.line, f.span.column) for f in doc.problems] == [
         ("MD002", 3, 1),
         ("MD002", 5, 1),
     ]
@@ -160,14 +160,14 @@ def test_front_matter_is_read_and_lines_are_kept() -> None:
 
 def test_invalid_front_matter_yaml_has_its_line() -> None:
     doc = parse_text("---\ntitle: ok\nbad: [unclosed\n---\n# T\n")
-    assert [(f.code, f.span.line) for f in doc.findings] == [("FM001", 3)]
+    assert [(f.code, f.span.line) for f in doc.problems] == [("FM001", 3)]
     assert doc.front_matter is None
     assert [h.span.line for h in doc.headings] == [5]
 
 
 def test_front_matter_that_is_not_a_mapping() -> None:
     doc = parse_text("---\n- a\n- b\n---\n# T\n")
-    assert [(f.code, f.span.line) for f in doc.findings] == [("FM002", 2)]
+    assert [(f.code, f.span.line) for f in doc.problems] == [("FM002", 2)]
 
 
 def test_link_kinds_text_and_decoding() -> None:
@@ -287,7 +287,7 @@ def test_code_blocks_info_strings_flags_and_expected_output() -> None:
         ("python", (), 38, 39, "v = 5\n", "", None, 0, None, 0),
     ]
     assert doc.code_blocks[7].span.column == 3
-    assert doc.findings == []
+    assert doc.problems == []
 
 
 @pytest.mark.parametrize(
@@ -307,13 +307,13 @@ def test_parse_info(info: str, expected: tuple[str, tuple[str, ...], float | Non
 @pytest.mark.parametrize("tail", ["\n## Не заголовок\n", "\n\n\n", "", "\n~~~\n"])
 def test_unclosed_fence_is_reported_at_the_opening_fence(tail: str) -> None:
     doc = parse_text("# T\n\nТекст\n\n```python\nprint(1)\n" + tail)
-    assert [(f.code, f.span.line, f.span.column) for f in doc.findings] == [("MD001", 5, 1)]
+    assert [(f.code, f.span.line, f.span.column) for f in doc.problems] == [("MD001", 5, 1)]
     assert [h.text for h in doc.headings] == ["T"]
 
 
 def test_closed_fences_are_not_reported() -> None:
     doc = parse_text("```python\nx = 1\n```\n\n\n````\n```\n````\n\n~~~\ny\n~~~~\n")
-    assert doc.findings == []
+    assert doc.problems == []
     assert [b.code for b in doc.code_blocks] == ["x = 1\n", "```\n", "y\n"]
 
 

@@ -293,7 +293,7 @@ def ex001(text: str) -> list[tuple[int, int, str]]:
 
     from audit.graph.build import TopicGraph
     from audit.model.config import Config
-    from audit.rules.examples_static import example_syntax_error
+    from audit.rules.examples import example_syntax_error
     from audit.rules.registry import RuleContext
 
     doc = parse_text(text)

@@ -33,7 +33,7 @@ def test_every_gap_is_tracked_even_when_numbers_restart(tracker: Tracker) -> Non
         (12, "cost-optimization"),
         (13, "empty-gap"),
     ]
-    assert [f.code for f in tracker.findings if f.code == "GP009"] == ["GP009", "GP009"]
+    assert [f.code for f in tracker.problems if f.code == "GP009"] == ["GP009", "GP009"]
 
 
 def test_status_in_parentheses_with_mixed_words_is_partial(tracker: Tracker) -> None:
@@ -109,7 +109,7 @@ def test_wishes_and_figures(tracker: Tracker) -> None:
 
 
 def test_unparsable_entries_become_findings_at_their_line(tracker: Tracker) -> None:
-    found = {(f.code, f.span.line) for f in tracker.findings}
+    found = {(f.code, f.span.line) for f in tracker.problems}
     assert ("GP013", 56) in found  # "### Агентная память": no number
     assert ("GP017", 18) in found  # table row with one cell
     assert ("GP015", 70) in found  # gap with an empty body

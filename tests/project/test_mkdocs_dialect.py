@@ -326,8 +326,8 @@ def test_the_last_duplicate_reference_definition_wins_with_a_warning_on_it() -> 
     text = "# Т\n\n[ссылка][м]\n\n[м]: a.md\n\n  [М]: b.md\n"
     doc = parse(Source("p.md", "p.md", text.encode(), "x"), load_config(cwd=SITE).config)
     assert [link.target for link in doc.links] == ["b.md"]  # as mkdocs links it
-    assert [(f.code, f.span.line, f.span.column) for f in doc.findings] == [("MD004", 7, 3)]
-    assert "first on line 5" in doc.findings[0].message
+    assert [(f.code, f.span.line, f.span.column) for f in doc.problems] == [("MD004", 7, 3)]
+    assert "first on line 5" in doc.problems[0].message
 
 
 def test_md002_names_the_heading_as_written_and_the_id_mkdocs_gives(tmp_path: Path) -> None:
@@ -341,7 +341,7 @@ def test_md002_names_the_heading_as_written_and_the_id_mkdocs_gives(tmp_path: Pa
     text = "# Токенизация\n\n## ![схема](a.png)\n\n## ???\n"
     doc = parse(Source("p.md", "p.md", text.encode(), "x"), config)
     assert [h.anchor for h in doc.headings] == ["_1", "_2", "_3"]
-    messages = [f.message for f in doc.findings if f.code == "MD002"]
+    messages = [f.message for f in doc.problems if f.code == "MD002"]
     assert len(messages) == 3
     assert "heading '# Токенизация'" in messages[0] and "drops Cyrillic" in messages[0]
     assert "the id '_1'" in messages[0]

@@ -22,6 +22,7 @@ import random
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from unittest import mock
@@ -33,12 +34,14 @@ from hypothesis import strategies as st
 from audit.config import LoadedConfig
 from audit.model.config import Config
 from audit.model.finding import Finding
+from audit.model.problem import Problem
 from audit.model.report import ReportModel
 from audit.model.source import Source
 from audit.model.span import Span
 from audit.parse.markdown import parse
 from audit.pipeline import full_audit
 from audit.report.build import build_report
+from audit.rules import REGISTRY
 from tests.property.strategies import PATHS, encoded, markdown, tracker_text
 
 PROJECT = Path(__file__).parent.parent.parent
@@ -89,7 +92,7 @@ def assert_span_inside(span: Span, files: dict[str, bytes], what: object) -> Non
     assert 1 <= span.column <= len(lines[span.line - 1]) + 1, (what, lines[span.line - 1][:200])
 
 
-def assert_inside(findings: list[Finding], files: dict[str, bytes]) -> None:
+def assert_inside(findings: Sequence[Finding | Problem], files: dict[str, bytes]) -> None:
     for finding in findings:
         assert_span_inside(finding.span, files, finding)
 
@@ -115,7 +118,7 @@ def test_property_parse_never_raises_and_spans_lie_inside_the_file(data: bytes) 
     path = "content/llm/материалы.md"
     doc = parse(_source(path, data), CONFIG)
     files = {path: data}
-    assert_inside(doc.findings, files)
+    assert_inside(doc.problems, files)
     for element in [*doc.links, *doc.headings, *doc.code_blocks, *doc.task_mentions]:
         assert_span_inside(element.span, files, element)
     for heading in doc.headings:
@@ -215,10 +218,11 @@ def test_property_markdown_text_never_raises(text: str) -> None:
         lines = _lines(data)
         assert doc.path == path
         if doc.line_count == 0:  # not taken for Markdown at all: an error finding says why
-            assert any(f.severity.value == "error" for f in doc.findings), doc.findings
+            errors = [p for p in doc.problems if REGISTRY[p.code].reported_severity == "error"]
+            assert errors, doc.problems
         else:
             assert doc.line_count == len(lines), (doc.line_count, len(lines))
-        assert_inside(doc.findings, files)
+        assert_inside(doc.problems, files)
         for element in [*doc.links, *doc.headings, *doc.code_blocks, *doc.task_mentions]:
             assert_span_inside(element.span, files, element)
         for heading in doc.headings:

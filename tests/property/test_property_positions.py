@@ -23,7 +23,7 @@ from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.source import Source
 from audit.parse.markdown import parse
-from audit.rules.examples_static import example_syntax_error
+from audit.rules.examples import example_syntax_error
 from audit.rules.registry import RuleContext
 from tests.property.strategies import DECOY_TEXT, markdown
 

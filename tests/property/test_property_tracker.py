@@ -30,7 +30,7 @@ def _tracker(data: bytes):  # type: ignore[no-untyped-def]
 def test_property_tracker_parser_never_raises_and_positions_are_inside(data: bytes) -> None:
     doc, tracker = _tracker(data)
     files = {TRACKER: data}
-    assert_inside(tracker.findings, files)
+    assert_inside(tracker.problems, files)
     for gap in tracker.gaps:
         assert gap.id, gap
         assert_span_inside(gap.span, files, gap)
