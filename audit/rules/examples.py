@@ -1,7 +1,7 @@
 """Code examples: every runnable example must compile (EX001, EX007, stage "static"), and run
 as its page says (EX002-EX006, stage "examples").
 
-For the second stage the caller runs :func:`audit.examples.runner.run_examples` and passes the
+For the second stage the caller runs :func:`audit.examples.execute.run_examples` and passes the
 list of ``ExampleResult`` as ``RuleContext.example_results``.
 """
 
