@@ -22,10 +22,10 @@ from audit.graph.build import (
     task_declarations,
     task_node,
 )
+from audit.model.audit import Analysis, Audit
 from audit.model.document import Document
 from audit.model.finding import Finding
 from audit.model.tracker import Tracker
-from audit.pipeline import Analysis, Audit
 
 
 class _Relations:

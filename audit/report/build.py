@@ -8,6 +8,7 @@ from dataclasses import asdict
 from audit import __version__
 from audit.coverage.claims import count_for_item
 from audit.graph.layout import layout_graph
+from audit.model.audit import Audit
 from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.evidence import ItemEvidence
@@ -31,7 +32,6 @@ from audit.model.report import (
     TermOut,
     ThresholdOut,
 )
-from audit.pipeline import Audit
 from audit.project.roles import RoleAssignment
 from audit.rules import REGISTRY, all_rules
 
