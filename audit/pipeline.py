@@ -136,7 +136,7 @@ def full_audit(
 
     ``use_cache`` covers both the parse cache and the example results cache; ``sources`` and
     ``memo`` as in ``analyse``."""
-    from audit.coverage.score import evaluate_thresholds, findings_error_count
+    from audit.coverage.thresholds import evaluate_thresholds, findings_error_count
     from audit.graph.build import add_gaps
 
     analysis = analyse(loaded, jobs, cache=use_cache, sources=sources, memo=memo)

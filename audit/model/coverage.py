@@ -88,8 +88,10 @@ class TaskTally:
     subcategories: dict[str, int] | None = None  # None: the tasks name no subcategory
 
 
-@dataclass
+@dataclass(frozen=True)
 class Coverage:
+    """Built once by ``audit.coverage.scoring.compute_coverage``; nothing changes it later."""
+
     gaps: list[GapCoverage] = field(default_factory=list)
     by_category: list[Bucket] = field(default_factory=list)
     by_priority: list[Bucket] = field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from audit.coverage.claims import count_for_item, suggest_section
-from audit.coverage.score import match_priority_rows
+from audit.coverage.rows import match_priority_rows
 from audit.graph.build import linked_task_ids
 from audit.model.coverage import Coverage, TaskTally
 from audit.model.finding import Finding, Severity
