@@ -41,6 +41,7 @@ from audit.model.coverage import (
 from audit.model.example import ExampleResult
 from audit.model.requirements import Requirement, RequirementsSpec
 from audit.model.tracker import Gap, Status, Tracker
+from audit.rules.examples_static import compile_problem
 
 
 def _requirement(
@@ -161,9 +162,7 @@ def _working_example(
                 if block.skip_reason:
                     statuses["skipped"] = statuses.get("skipped", 0) + 1
                     continue
-                try:
-                    compile(block.code, example_id, "exec", dont_inherit=True)
-                except (SyntaxError, ValueError):
+                if compile_problem(block.code) is not None:  # EX001 reports it
                     statuses["syntax-error"] = statuses.get("syntax-error", 0) + 1
                     continue
                 return RequirementResult(
