@@ -245,6 +245,7 @@ def compute_coverage(
         task_counts=task_counts,
         task_tallies=_task_tallies(trackers, graph, task_counts),
         measured=bool(trackers),
+        priority_rows=rows,
     )
 
 

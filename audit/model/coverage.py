@@ -102,6 +102,8 @@ class Coverage:
     task_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # track -> subcat -> n
     task_tallies: dict[str, TaskTally] = field(default_factory=dict)  # per track of a tracker
     measured: bool = True  # False when no tracker was found: there is nothing to measure
+    # (tracker path, priority row line) -> the gap ids the row matched (by task id, then title)
+    priority_rows: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from audit.coverage.claims import count_for_item, suggest_section
-from audit.coverage.rows import match_priority_rows
 from audit.graph.build import linked_task_ids
 from audit.model.coverage import Coverage, TaskTally
 from audit.model.finding import Finding, Severity
@@ -22,6 +21,12 @@ def _trackers(ctx: RuleContext) -> Sequence[Tracker]:
 
 def _coverage(ctx: RuleContext) -> Coverage | None:
     return ctx.coverage
+
+
+def _priority_rows(ctx: RuleContext) -> dict[tuple[str, int], tuple[str, ...]]:
+    """The rows' matches the coverage made (matched once: its priorities come from them)."""
+    coverage = ctx.coverage
+    return coverage.priority_rows if coverage is not None else {}
 
 
 _ORDER: dict[str, int] = {"none": 0, "partial": 1, "covered": 2}
@@ -214,7 +219,7 @@ def priority_row_unmatched(ctx: RuleContext) -> Iterator[Finding]:
     Fix: add the gap, or rename the row after the gap it means.
     """
     trackers = _trackers(ctx)
-    matches = match_priority_rows(trackers, ctx.graph, ctx.config.tracker.title_match_threshold)
+    matches = _priority_rows(ctx)
     for tracker in trackers:
         for row in tracker.priority_rows:
             if not matches.get((tracker.path, row.span.line)):
@@ -233,7 +238,7 @@ def priority_row_ambiguous(ctx: RuleContext) -> Iterator[Finding]:
     Fix: use the gap's full title or its task id.
     """
     trackers = _trackers(ctx)
-    matches = match_priority_rows(trackers, ctx.graph, ctx.config.tracker.title_match_threshold)
+    matches = _priority_rows(ctx)
     for tracker in trackers:
         for row in tracker.priority_rows:
             found = matches.get((tracker.path, row.span.line), ())
