@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from audit.coverage.claims import find_section
+from audit.coverage.claims import count_for_item, find_section
 from audit.coverage.evidence import (
     EvidenceFinder,
     ItemTerms,
@@ -62,7 +62,16 @@ def resolve_claims(gap: Gap, graph: TopicGraph) -> tuple[ResolvedClaim, ...]:
             )
             continue
         heading = doc.headings[index]
-        out.append(ResolvedClaim(claim, claim.document, index, heading.anchor, heading.text, True))
+        config = graph.config
+        counts = tuple(
+            None if item.count is None else count_for_item(doc, index, item, claim, config)
+            for item in claim.items
+        )
+        out.append(
+            ResolvedClaim(
+                claim, claim.document, index, heading.anchor, heading.text, True, counts=counts
+            )
+        )
     return tuple(out)
 
 

@@ -29,6 +29,12 @@ class ResolvedClaim:
     items: tuple[ItemEvidence, ...] = ()  # each item looked for in the section
     credited: bool = True  # the section is about the gap, so it counts for its requirements
     credit_note: str = ""  # what showed it is (or that nothing did)
+    # what the section holds for each counted item (`5 Q&A`), in item order; None: not counted
+    counts: tuple[int | None, ...] = ()
+
+    def actual(self, item: int) -> int | None:
+        """What the section holds for item number ``item`` (None: not counted, or unresolved)."""
+        return self.counts[item] if item < len(self.counts) else None
 
 
 @dataclass(frozen=True, slots=True)

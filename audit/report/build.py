@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from audit import __version__
-from audit.coverage.claims import count_for_item
 from audit.graph.layout import layout_graph
 from audit.model.audit import Audit
 from audit.model.config import Config
@@ -105,19 +104,11 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
     for g in coverage.gaps:
         claims = []
         for rc in g.claims:
-            doc = graph.documents.get(rc.document)
-            items = []
             evidence = dict(enumerate(rc.items))
-            for n, item in enumerate(rc.claim.items):
-                actual = None
-                if (
-                    item.count is not None
-                    and rc.resolved
-                    and doc is not None
-                    and rc.heading is not None
-                ):
-                    actual = count_for_item(doc, rc.heading, item, rc.claim, analysis.config)
-                items.append(_item_out(item.text, item.count, actual, evidence.get(n), rc.document))
+            items = [
+                _item_out(item.text, item.count, rc.actual(n), evidence.get(n), rc.document)
+                for n, item in enumerate(rc.claim.items)
+            ]
             section = (
                 str(rc.claim.section_number)
                 if rc.claim.section_number is not None
