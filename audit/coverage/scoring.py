@@ -239,6 +239,7 @@ def compute_coverage(
         by_category=_buckets(gaps, lambda g: f"{g.gap.track}: {g.gap.category}"),
         by_priority=_buckets(gaps, lambda g: g.priority),
         by_track=_buckets(gaps, lambda g: g.gap.track),
+        by_tracker=_buckets(gaps, lambda g: g.gap.tracker),
         overall=overall,
         weighted_overall=weighted,
         examples_executed=example_results is not None,

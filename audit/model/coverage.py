@@ -59,6 +59,16 @@ class GapCoverage:
     remaining: tuple[RemainingEvidence, ...] = ()  # 'Осталось:' items that look done
     unclaimed: tuple[UnclaimedSection, ...] = ()  # sections about the gap it does not claim
 
+    @property
+    def unmet(self) -> tuple[str, ...]:
+        """The names of the requirements it does not meet, in the requirements' order."""
+        return tuple(r.name for r in self.requirements if not r.met)
+
+    @property
+    def unproven_items(self) -> int:
+        """Claimed items not found in their (resolved) sections."""
+        return sum(1 for rc in self.claims for ev in rc.items if ev.state == "missing")
+
 
 @dataclass(frozen=True, slots=True)
 class Bucket:
@@ -102,6 +112,7 @@ class Coverage:
     by_category: list[Bucket] = field(default_factory=list)
     by_priority: list[Bucket] = field(default_factory=list)
     by_track: list[Bucket] = field(default_factory=list)
+    by_tracker: list[Bucket] = field(default_factory=list)  # named by the tracker's path
     overall: float = 0.0
     weighted_overall: float = 0.0
     examples_executed: bool = False

@@ -154,9 +154,7 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
                 score=round(g.score, 4),
                 tasks=list(g.tasks),
                 recommended_tasks=list(g.gap.recommended_tasks),
-                unproven_items=sum(
-                    1 for rc in g.claims for ev in rc.items if ev.state == "missing"
-                ),
+                unproven_items=g.unproven_items,
             )
         )
     diagnostics = [diagnostic(f) for f in audit.findings]
