@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit.cache import incremental
 from audit.cache.store import ParseCache
 from audit.config import LoadedConfig
 from audit.discover import discover
-from audit.graph.build import TopicGraph, build_graph
-from audit.model.config import Config
+from audit.graph.build import build_graph
+from audit.model.audit import Analysis, Audit
 from audit.model.finding import Finding
 from audit.model.source import Source
 from audit.stages import (
@@ -37,10 +35,8 @@ from audit.stages import (
 )
 
 if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
-    from audit.model.coverage import Coverage, ThresholdResult
     from audit.model.document import Document
     from audit.model.example import ExampleResult
-    from audit.model.tracker import Tracker
 
 __all__ = [
     "CHECK_STAGES",
@@ -56,16 +52,6 @@ __all__ = [
     "parse_memo",
     "tracker_config",
 ]
-
-
-@dataclass
-class Analysis:
-    config: Config
-    root: Path
-    documents: list[Document]
-    graph: TopicGraph
-    findings: list[Finding]
-    trackers: list[Tracker]
 
 
 def analyse(
@@ -136,18 +122,6 @@ def check(
     return analysis.findings, [d.path for d in analysis.documents]
 
 
-@dataclass
-class Audit:
-    """The full audit: static analysis plus trackers, examples and coverage."""
-
-    analysis: Analysis
-    trackers: list[Tracker]
-    coverage: Coverage
-    thresholds: list[ThresholdResult]
-    example_results: list[ExampleResult] | None
-    findings: list[Finding]
-
-
 def full_audit(
     loaded: LoadedConfig,
     jobs: int = 1,
@@ -162,7 +136,7 @@ def full_audit(
 
     ``use_cache`` covers both the parse cache and the example results cache; ``sources`` and
     ``memo`` as in ``analyse``."""
-    from audit.coverage.score import evaluate_thresholds, findings_error_count
+    from audit.coverage.thresholds import evaluate_thresholds, findings_error_count
     from audit.graph.build import add_gaps
 
     analysis = analyse(loaded, jobs, cache=use_cache, sources=sources, memo=memo)

@@ -7,7 +7,7 @@ import graph has no cycle.
 
 The order is the direction data flows: discover → parse (documents, then trackers) → graph →
 static rules; trackers + graph (+ example results) → coverage → tracker rules; findings →
-thresholds (``audit.coverage.score.evaluate_thresholds``).
+thresholds (``audit.coverage.thresholds.evaluate_thresholds``).
 """
 
 from __future__ import annotations
@@ -219,7 +219,8 @@ def tracker_results(
     counted as failing, so that the rules can tell a finding that holds whatever the examples do
     from one that holds only if they work.
     """
-    from audit.coverage.score import compute_coverage, load_requirements
+    from audit.coverage.requirements import load_requirements
+    from audit.coverage.scoring import compute_coverage
     from audit.model.coverage import TrackerResults
 
     spec = load_requirements(config, root)

@@ -17,7 +17,7 @@ import argparse
 
 from audit.config import load_config
 from audit.coverage.evidence import EvidenceFinder
-from audit.coverage.score import resolve_claims
+from audit.coverage.matching import resolve_claims
 from audit.pipeline import full_audit
 
 

@@ -56,7 +56,6 @@ def test_no_import_cycle_in_the_package() -> None:
     assert cycles == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: report/build.py still takes pipeline.Audit")
 def test_only_the_entry_points_call_the_pipeline() -> None:
     callers = {
         name

@@ -169,3 +169,40 @@ def test_weighted_coverage_uses_priority_weights_and_frequency(tmp_path: Path) -
     expected = round(100 * sum(g["score"] for g in gaps) / len(gaps), 1)
     assert reweighted["weighted_overall"] == expected
     assert reweighted["weighted_overall"] != base
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "import asyncio\nawait asyncio.sleep(0)\n",  # top-level await, as in a notebook
+        "    steps = ['think', 'act']\n    print(len(steps))\n",  # an excerpt indented whole
+        '{* ../examples/agent.py *}\nprint("done")\n',  # an include placeholder (FastAPI docs)
+    ],
+)
+def test_a_static_working_example_is_one_ex001_accepts(tmp_path: Path, example: str) -> None:
+    """Without execution, "compiles" is EX001's verdict, not a second compile of its own: an
+    example EX001 accepts counts as working, one it reports does not."""
+    root = _project(tmp_path, "  max_errors: 5\n")
+    page = root / "content/ml/материалы.md"
+    text = page.read_text(encoding="utf-8")
+    old = 'steps = ["think", "act", "observe"]\nprint(len(steps))\n'
+    assert old in text
+    page.write_text(text.replace(old, example), encoding="utf-8")
+    report = _report(root)
+    agentic = next(g for g in report["gaps"] if g["id"] == "agentic-systems")  # type: ignore[union-attr]
+    assert [d["code"] for d in report["diagnostics"] if d["code"] == "EX001"] == []  # type: ignore[union-attr,index]
+    assert agentic["requirements"]["working_example"] == {
+        "met": True,
+        "evidence": ["content/ml/материалы.md:31"],
+        "reason": "",
+        "label": "static: compiles (examples not executed)",
+    }
+
+    page.write_text(text.replace(old, 'print("unclosed"\n'), encoding="utf-8")
+    report = _report(root)
+    agentic = next(g for g in report["gaps"] if g["id"] == "agentic-systems")  # type: ignore[union-attr]
+    assert [d["line"] for d in report["diagnostics"] if d["code"] == "EX001"] == [32]  # type: ignore[union-attr,index]
+    assert agentic["requirements"]["working_example"]["met"] is False
+    assert agentic["requirements"]["working_example"]["reason"] == (
+        "no working example (1 syntax-error)"
+    )

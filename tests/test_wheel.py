@@ -201,7 +201,7 @@ def test_without_a_project_file_the_packaged_requirements_are_read(
 ) -> None:
     from importlib import resources
 
-    from audit.coverage.score import load_requirements
+    from audit.coverage.requirements import load_requirements
     from audit.model.config import Config
 
     tree = fixture_tree("report-two-gaps")
@@ -221,9 +221,9 @@ def test_a_package_without_its_requirements_is_a_clear_error(
     fixture_tree: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No silent stand-in: a broken install says what is missing (exit 2, no traceback)."""
-    from audit.coverage import score as coverage
+    from audit.coverage import requirements
 
-    monkeypatch.setattr(coverage, "BUILTIN_REQUIREMENTS", "data/no-such-requirements.yaml")
+    monkeypatch.setattr(requirements, "BUILTIN_REQUIREMENTS", "data/no-such-requirements.yaml")
     run = run_cli(
         ["report", "--no-exec", "--no-cache", "--format", "json"], fixture_tree("report-two-gaps")
     )

@@ -22,10 +22,10 @@ from audit.graph.build import (
     task_declarations,
     task_node,
 )
+from audit.model.audit import Analysis, Audit
 from audit.model.document import Document
 from audit.model.finding import Finding
 from audit.model.tracker import Tracker
-from audit.pipeline import Analysis, Audit
 
 
 class _Relations:
@@ -103,7 +103,7 @@ def tracker_audit(
 ) -> Audit:
     """full_audit's tail (trackers → coverage → tracker rules → thresholds) without examples,
     through the same stage functions (``audit/stages.py``) on an in-memory graph view."""
-    from audit.coverage.score import evaluate_thresholds, findings_error_count
+    from audit.coverage.thresholds import evaluate_thresholds, findings_error_count
     from audit.parse.tracker import parse_tracker
     from audit.rules.registry import REGISTRY
     from audit.stages import run_stage_rules, tracker_config, tracker_results

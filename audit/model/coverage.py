@@ -29,6 +29,12 @@ class ResolvedClaim:
     items: tuple[ItemEvidence, ...] = ()  # each item looked for in the section
     credited: bool = True  # the section is about the gap, so it counts for its requirements
     credit_note: str = ""  # what showed it is (or that nothing did)
+    # what the section holds for each counted item (`5 Q&A`), in item order; None: not counted
+    counts: tuple[int | None, ...] = ()
+
+    def actual(self, item: int) -> int | None:
+        """What the section holds for item number ``item`` (None: not counted, or unresolved)."""
+        return self.counts[item] if item < len(self.counts) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,16 @@ class GapCoverage:
     tasks: tuple[str, ...]  # practice tasks that belong to the gap and exist
     remaining: tuple[RemainingEvidence, ...] = ()  # 'Осталось:' items that look done
     unclaimed: tuple[UnclaimedSection, ...] = ()  # sections about the gap it does not claim
+
+    @property
+    def unmet(self) -> tuple[str, ...]:
+        """The names of the requirements it does not meet, in the requirements' order."""
+        return tuple(r.name for r in self.requirements if not r.met)
+
+    @property
+    def unproven_items(self) -> int:
+        """Claimed items not found in their (resolved) sections."""
+        return sum(1 for rc in self.claims for ev in rc.items if ev.state == "missing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,18 +104,23 @@ class TaskTally:
     subcategories: dict[str, int] | None = None  # None: the tasks name no subcategory
 
 
-@dataclass
+@dataclass(frozen=True)
 class Coverage:
+    """Built once by ``audit.coverage.scoring.compute_coverage``; nothing changes it later."""
+
     gaps: list[GapCoverage] = field(default_factory=list)
     by_category: list[Bucket] = field(default_factory=list)
     by_priority: list[Bucket] = field(default_factory=list)
     by_track: list[Bucket] = field(default_factory=list)
+    by_tracker: list[Bucket] = field(default_factory=list)  # named by the tracker's path
     overall: float = 0.0
     weighted_overall: float = 0.0
     examples_executed: bool = False
     task_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # track -> subcat -> n
     task_tallies: dict[str, TaskTally] = field(default_factory=dict)  # per track of a tracker
     measured: bool = True  # False when no tracker was found: there is nothing to measure
+    # (tracker path, priority row line) -> the gap ids the row matched (by task id, then title)
+    priority_rows: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ Reporters (JSON, Markdown, HTML, JUnit, SARIF, terminal) only format this model.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,13 @@ from audit.model.example import ExampleStatus
 from audit.model.graph_view import GraphViewOut
 
 REPORT_SCHEMA_VERSION: Final = 1
+
+# what an example's status means for a test report (JUnit): the others pass
+EXAMPLE_FAILING: Final = frozenset(
+    {"failed", "timeout", "output-mismatch", "limit-exceeded", "syntax-error"}
+)
+EXAMPLE_SKIPPED: Final = frozenset({"skipped", "needs-module"})
+ExampleOutcome = Literal["passed", "failed", "skipped"]
 
 
 class _Model(BaseModel):
@@ -92,6 +100,16 @@ class GapOut(_Model):
     recommended_tasks: list[str]
     unproven_items: int = 0  # claimed items not found in their sections
 
+    @property
+    def unmet(self) -> list[str]:
+        """The names of the requirements it does not meet, in the requirements' order."""
+        return [name for name, r in self.requirements.items() if not r.met]
+
+    @property
+    def status_differs(self) -> bool:
+        """The tracker declares another status than the one computed."""
+        return self.declared_status != self.computed_status
+
 
 class BucketOut(_Model):
     name: str
@@ -161,6 +179,13 @@ class ExampleOut(_Model):
     message: str = ""
     isolation: list[str] = Field(default_factory=list)
 
+    @property
+    def outcome(self) -> ExampleOutcome:
+        """What the status means for a test report: a failure, a skip, or a pass."""
+        if self.status in EXAMPLE_FAILING:
+            return "failed"
+        return "skipped" if self.status in EXAMPLE_SKIPPED else "passed"
+
 
 class SummaryOut(_Model):
     files: int
@@ -225,6 +250,23 @@ class BaselineOut(_Model):
     regressed: bool
     regressions: list[str]
 
+    @property
+    def changed_gaps(self) -> list[GapChangeOut]:
+        return [g for g in self.gaps if g.change != "unchanged"]
+
+    @property
+    def new_error_findings(self) -> list[FindingRefOut]:
+        return [f for f in self.new_findings if f.severity == "error"]
+
+    @cached_property
+    def new_finding_keys(self) -> frozenset[tuple[str, str, int, str]]:
+        return frozenset((f.code, f.path, f.line, f.message) for f in self.new_findings)
+
+    def state_of(self, d: Diagnostic) -> Literal["new", "unchanged"]:
+        """Whether a current finding is new since the baseline (SARIF's ``baselineState``)."""
+        key = (d.code, d.path, d.line, d.message)
+        return "new" if key in self.new_finding_keys else "unchanged"
+
 
 class PageRoleOut(_Model):
     path: str
@@ -250,3 +292,25 @@ class ReportModel(_Model):
         default_factory=list,
         description="The role each tracker/materials/interview page got, and why.",
     )
+
+    @property
+    def requirement_names(self) -> list[str]:
+        """Requirement columns in the order the requirements file declares them."""
+        names: dict[str, None] = {}
+        for gap in self.gaps:
+            names.update(dict.fromkeys(gap.requirements))
+        return list(names)
+
+    @property
+    def error_diagnostics(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def gap_filters(self) -> dict[str, list[str]]:
+        """The values the gaps table can be filtered by, per column."""
+        return {
+            "track": sorted({g.track for g in self.gaps}),
+            "category": sorted({g.category for g in self.gaps}),
+            "priority": sorted({g.priority for g in self.gaps}),
+            "status": ["covered", "partial", "none"],
+        }

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from audit import __version__
-from audit.coverage.claims import count_for_item
 from audit.graph.layout import layout_graph
+from audit.model.audit import Audit
 from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.evidence import ItemEvidence
@@ -31,7 +31,6 @@ from audit.model.report import (
     TermOut,
     ThresholdOut,
 )
-from audit.pipeline import Audit
 from audit.project.roles import RoleAssignment
 from audit.rules import REGISTRY, all_rules
 
@@ -105,19 +104,11 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
     for g in coverage.gaps:
         claims = []
         for rc in g.claims:
-            doc = graph.documents.get(rc.document)
-            items = []
             evidence = dict(enumerate(rc.items))
-            for n, item in enumerate(rc.claim.items):
-                actual = None
-                if (
-                    item.count is not None
-                    and rc.resolved
-                    and doc is not None
-                    and rc.heading is not None
-                ):
-                    actual = count_for_item(doc, rc.heading, item, rc.claim, analysis.config)
-                items.append(_item_out(item.text, item.count, actual, evidence.get(n), rc.document))
+            items = [
+                _item_out(item.text, item.count, rc.actual(n), evidence.get(n), rc.document)
+                for n, item in enumerate(rc.claim.items)
+            ]
             section = (
                 str(rc.claim.section_number)
                 if rc.claim.section_number is not None
@@ -163,9 +154,7 @@ def build_report(audit: Audit, roles: Sequence[RoleAssignment] = ()) -> ReportMo
                 score=round(g.score, 4),
                 tasks=list(g.tasks),
                 recommended_tasks=list(g.gap.recommended_tasks),
-                unproven_items=sum(
-                    1 for rc in g.claims for ev in rc.items if ev.state == "missing"
-                ),
+                unproven_items=g.unproven_items,
             )
         )
     diagnostics = [diagnostic(f) for f in audit.findings]

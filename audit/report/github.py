@@ -31,8 +31,7 @@ def gap_annotations(model: ReportModel) -> list[str]:
     for g in model.gaps:
         if g.computed_status == "covered":
             continue
-        missing = [name for name, r in g.requirements.items() if not r.met]
-        reasons = "; ".join(f"{n}: {g.requirements[n].reason}" for n in missing)
+        reasons = "; ".join(f"{n}: {g.requirements[n].reason}" for n in g.unmet)
         number = f"{g.number}. " if g.number is not None else ""
         title = _escape_property(f"gap {number}{g.title}: {g.computed_status}")
         text = f"gap '{g.title}' computes as {g.computed_status} ({100 * g.score:.0f}%)" + (

@@ -50,31 +50,12 @@ def environment() -> Environment:
     return env
 
 
-def _requirement_names(model: ReportModel) -> list[str]:
-    """Requirement columns in the order the requirements file declares them."""
-    names: list[str] = []
-    for gap in model.gaps:
-        for name in gap.requirements:
-            if name not in names:
-                names.append(name)
-    return names
-
-
-def _options(values: list[str]) -> list[str]:
-    return sorted(set(values))
-
-
 def render(model: ReportModel) -> str:
     gap_data: list[dict[str, Any]] = [g.model_dump(mode="json") for g in model.gaps]
     context = {
         "model": model,
-        "requirement_names": _requirement_names(model),
-        "filters": {
-            "track": _options([g.track for g in model.gaps]),
-            "category": _options([g.category for g in model.gaps]),
-            "priority": _options([g.priority for g in model.gaps]),
-            "status": [s for s in ("covered", "partial", "none")],
-        },
+        "requirement_names": model.requirement_names,
+        "filters": model.gap_filters,
         "status_labels": STATUS_LABELS,
         "gap_data": gap_data,
     }

@@ -14,10 +14,6 @@ import xml.etree.ElementTree as ET
 
 from audit.model.report import ReportModel
 
-FAILING = frozenset({"failed", "timeout", "output-mismatch", "limit-exceeded", "syntax-error"})
-SKIPPED = frozenset({"skipped", "needs-module"})
-
-
 # characters XML 1.0 cannot carry (content is untrusted: a control character must not break it)
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -95,23 +91,21 @@ def _example_suite(root: ET.Element, model: ReportModel) -> None:
     for e in model.examples:
         where = f"{e.section} line {e.line}" if e.section else f"line {e.line}"
         case = _case(suite, e.path, where, e.duration_s)
-        if e.status in FAILING:
+        if e.outcome == "failed":
             _fail(
                 case,
                 f"{e.status}: {e.message}" if e.message else e.status,
                 e.status,
                 f"{e.path}:{e.line}: {e.status}\n{e.message}".rstrip(),
             )
-        elif e.status in SKIPPED:
+        elif e.outcome == "skipped":
             reason = f"{e.status}: {e.message}" if e.message else e.status
             ET.SubElement(case, "skipped", message=_clean(reason))
 
 
 def _finding_suite(root: ET.Element, model: ReportModel) -> None:
     suite = _suite(root, "findings")
-    for d in model.diagnostics:
-        if d.severity != "error":
-            continue
+    for d in model.error_diagnostics:
         case = _case(suite, d.path, f"{d.code} line {d.line}")
         hint = f" ({d.hint})" if d.hint else ""
         _fail(
@@ -136,11 +130,7 @@ def _baseline_suite(root: ET.Element, model: ReportModel) -> None:
         )
     case = _case(suite, "baseline", "no new error findings")
     if b.new_errors:
-        lines = [
-            f"{f.path}:{f.line}: {f.code} {f.message}"
-            for f in b.new_findings
-            if f.severity == "error"
-        ]
+        lines = [f"{f.path}:{f.line}: {f.code} {f.message}" for f in b.new_error_findings]
         _fail(case, f"{b.new_errors} new error findings", "regression", "\n".join(lines))
 
 

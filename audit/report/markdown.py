@@ -44,7 +44,7 @@ def _baseline(model: ReportModel, max_findings: int) -> list[str]:
         f"{len(b.fixed_findings)} fixed",
         "",
     ]
-    changed = [g for g in b.gaps if g.change != "unchanged"]
+    changed = b.changed_gaps
     if changed:
         out += ["| gap | change | previous | current |", "|---|---|---|---|"]
         for g in changed:
@@ -120,7 +120,7 @@ def render(model: ReportModel, max_findings: int = 50) -> str:
         out.append("")
     if model.baseline is not None:
         out += _baseline(model, max_findings)
-    requirement_names = list(model.gaps[0].requirements) if model.gaps else []
+    requirement_names = model.requirement_names
     if model.gaps:
         out += [
             "## Gaps",

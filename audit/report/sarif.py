@@ -44,9 +44,6 @@ def _rules(model: ReportModel) -> list[dict[str, Any]]:
 def render(model: ReportModel) -> str:
     index = {r.code: i for i, r in enumerate(model.rules)}
     baseline = model.baseline
-    new_keys: set[tuple[str, str, int, str]] = set()
-    if baseline is not None:
-        new_keys = {(f.code, f.path, f.line, f.message) for f in baseline.new_findings}
     results = []
     for d in model.diagnostics:
         text = d.message + (f" ({d.hint})" if d.hint else "")
@@ -67,8 +64,7 @@ def render(model: ReportModel) -> str:
         if d.code in index:
             result["ruleIndex"] = index[d.code]
         if baseline is not None:
-            key = (d.code, d.path, d.line, d.message)
-            result["baselineState"] = "new" if key in new_keys else "unchanged"
+            result["baselineState"] = baseline.state_of(d)
         results.append(result)
     properties: dict[str, Any] = {
         "coverage": model.coverage.overall,

@@ -47,7 +47,7 @@ def _status(status: str) -> Text:
 def missing_phrase(gap: GapOut) -> str:
     """The unmet requirements by name ("qa levels, practice task"): short, and made of words so
     it wraps cleanly; the reasons are in report.md."""
-    parts = [name.replace("_", " ") for name, r in gap.requirements.items() if not r.met]
+    parts = [name.replace("_", " ") for name in gap.unmet]
     if gap.unproven_items:  # claimed items not found where the tracker says (report.md lists them)
         n = gap.unproven_items
         parts.append(f"{n} unproven item{'' if n == 1 else 's'}")

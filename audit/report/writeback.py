@@ -13,7 +13,7 @@ from pathlib import Path
 
 from audit.atomic import write_bytes_atomic
 from audit.discover import digest_of
-from audit.model.coverage import Coverage
+from audit.model.coverage import Bucket, Coverage
 from audit.model.tracker import Tracker
 
 REGION_NAMES = ("tasks-per-subcategory", "coverage-summary")
@@ -54,22 +54,22 @@ def _summary(tracker: Tracker, coverage: Coverage, old: str) -> list[str]:
     score = round(bucket.score) if bucket else 0
     match = _PREFIX.search(old)
     prefix = match.group(1).strip() if match and match.group(1).strip() else tracker.title
-    gaps = [g for g in coverage.gaps if g.gap.tracker == tracker.path]
-    covered = sum(1 for g in gaps if g.status == "covered")
-    partial = sum(1 for g in gaps if g.status == "partial")
-    none = sum(1 for g in gaps if g.status == "none")
+    mine = next((b for b in coverage.by_tracker if b.name == tracker.path), None)
+    tally = mine or Bucket(tracker.path, 0, 0, 0, 0, 0.0)
     lines = [
-        f"{prefix} текущий coverage: ~{score}% (вычислено content-audit: {covered} из "
-        f"{len(gaps)} пробелов закрыты, {partial} частично, {none} не начаты)",
+        f"{prefix} текущий coverage: ~{score}% (вычислено content-audit: {tally.covered} из "
+        f"{tally.gaps} пробелов закрыты, {tally.partial} частично, {tally.none} не начаты)",
         "",
     ]
-    open_gaps = [g for g in gaps if g.status != "covered"]
+    open_gaps = [
+        g for g in coverage.gaps if g.gap.tracker == tracker.path and g.status != "covered"
+    ]
     if open_gaps:
         lines.append("Открытые пробелы:")
         lines.append("")
         for g in open_gaps:
-            missing = ", ".join(r.name for r in g.requirements if not r.met)
-            unproven = sum(1 for rc in g.claims for ev in rc.items if ev.state == "missing")
+            missing = ", ".join(g.unmet)
+            unproven = g.unproven_items
             note = f"; не найдено в разделах пунктов: {unproven}" if unproven else ""
             lines.append(f"- {g.gap.title} — не хватает: {missing}{note}")
     return lines

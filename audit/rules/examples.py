@@ -12,6 +12,8 @@ import re
 import textwrap
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
@@ -44,33 +46,45 @@ def example_syntax_error(ctx: RuleContext) -> Iterator[Finding]:
         for block in doc.code_blocks:
             if block.language not in languages or block.skip_reason:
                 continue
-            code = _without_includes(block.code)
-            dedented = textwrap.dedent(code)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    compile(
-                        dedented,
-                        f"{doc.path}:{block.code_line}",
-                        "exec",
-                        flags=_FLAGS,
-                        dont_inherit=True,
-                    )
-            except SyntaxError as exc:
-                number, offset = _error_position(dedented, exc)
-                offset += _removed_indent(code, dedented, number)
-                column = max(1, block.column_of(number) + offset - 1)
-                yield ctx.finding(
-                    "EX001",
-                    Span(doc.path, block.code_line + number - 1, column),
-                    f"example does not compile: {exc.msg}",
-                )
-            except (ValueError, MemoryError, RecursionError) as exc:
-                yield ctx.finding(
-                    "EX001",
-                    Span(doc.path, block.code_line, max(1, block.code_column)),
-                    f"example does not compile: {exc}",
-                )
+            problem = compile_problem(block.code)
+            if problem is None:
+                continue
+            if problem.line is None:
+                span = Span(doc.path, block.code_line, max(1, block.code_column))
+            else:
+                column = max(1, block.column_of(problem.line) + problem.offset - 1)
+                span = Span(doc.path, block.code_line + problem.line - 1, column)
+            yield ctx.finding("EX001", span, f"example does not compile: {problem.message}")
+
+
+@dataclass(frozen=True, slots=True)
+class CompileProblem:
+    """Why an example's code does not compile, and where (relative to the code)."""
+
+    message: str
+    line: int | None = None  # 1-based code line; None: the error has no position (ValueError)
+    offset: int = 1  # 1-based character offset in that line as written (before dedenting)
+
+
+@lru_cache(maxsize=8192)
+def compile_problem(code: str) -> CompileProblem | None:
+    """EX001's verdict on one example's code, None when it compiles: the one definition of
+    "compiles" (coverage's static "working example" reads it too). A pure function of the code,
+    so each distinct example is compiled once per process however many gaps claim its section
+    and whichever of EX001 and coverage asks first."""
+    code = _without_includes(code)
+    dedented = textwrap.dedent(code)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(dedented, "<example>", "exec", flags=_FLAGS, dont_inherit=True)
+    except SyntaxError as exc:
+        number, offset = _error_position(dedented, exc)
+        offset += _removed_indent(code, dedented, number)
+        return CompileProblem(exc.msg, number, offset)
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return CompileProblem(str(exc))
+    return None
 
 
 @rule("EX007", "example-include-placeholder", Severity.INFO, scope="file")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from audit.coverage.claims import count_for_item, suggest_section
-from audit.coverage.score import match_priority_rows
+from audit.coverage.claims import suggest_section
 from audit.graph.build import linked_task_ids
 from audit.model.coverage import Coverage, TaskTally
 from audit.model.finding import Finding, Severity
@@ -23,6 +22,12 @@ def _trackers(ctx: RuleContext) -> Sequence[Tracker]:
 
 def _coverage(ctx: RuleContext) -> Coverage | None:
     return ctx.coverage
+
+
+def _priority_rows(ctx: RuleContext) -> dict[tuple[str, int], tuple[str, ...]]:
+    """The rows' matches the coverage made (matched once: its priorities come from them)."""
+    coverage = ctx.coverage
+    return coverage.priority_rows if coverage is not None else {}
 
 
 _ORDER: dict[str, int] = {"none": 0, "partial": 1, "covered": 2}
@@ -92,11 +97,10 @@ def claimed_count_differs(ctx: RuleContext) -> Iterator[Finding]:
         for rc in gap_cov.claims:
             if not rc.resolved or rc.heading is None:
                 continue
-            doc = ctx.graph.documents[rc.document]
-            for item in rc.claim.items:
-                if item.count is None:
+            for n, item in enumerate(rc.claim.items):
+                actual = rc.actual(n)
+                if item.count is None or actual is None:
                     continue
-                actual = count_for_item(doc, rc.heading, item, rc.claim, ctx.config)
                 if actual != item.count:
                     yield ctx.finding(
                         "GP002",
@@ -215,7 +219,7 @@ def priority_row_unmatched(ctx: RuleContext) -> Iterator[Finding]:
     Fix: add the gap, or rename the row after the gap it means.
     """
     trackers = _trackers(ctx)
-    matches = match_priority_rows(trackers, ctx.graph, ctx.config.tracker.title_match_threshold)
+    matches = _priority_rows(ctx)
     for tracker in trackers:
         for row in tracker.priority_rows:
             if not matches.get((tracker.path, row.span.line)):
@@ -234,7 +238,7 @@ def priority_row_ambiguous(ctx: RuleContext) -> Iterator[Finding]:
     Fix: use the gap's full title or its task id.
     """
     trackers = _trackers(ctx)
-    matches = match_priority_rows(trackers, ctx.graph, ctx.config.tracker.title_match_threshold)
+    matches = _priority_rows(ctx)
     for tracker in trackers:
         for row in tracker.priority_rows:
             found = matches.get((tracker.path, row.span.line), ())

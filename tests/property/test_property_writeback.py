@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audit.coverage.score import compute_coverage, load_requirements
+from audit.coverage.requirements import load_requirements
+from audit.coverage.scoring import compute_coverage
 from audit.discover import digest_of
 from audit.graph.build import build_graph
 from audit.model.config import Config
