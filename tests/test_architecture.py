@@ -12,7 +12,6 @@ import ast
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 AUDIT = Path(__file__).parent.parent / "audit"
 ENTRY_POINTS = {"audit.cli", "audit.mkdocs_plugin", "audit.lsp"}  # may call the pipeline

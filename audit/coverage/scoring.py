@@ -41,7 +41,7 @@ from audit.model.coverage import (
 from audit.model.example import ExampleResult
 from audit.model.requirements import Requirement, RequirementsSpec
 from audit.model.tracker import Gap, Status, Tracker
-from audit.rules.examples_static import compile_problem
+from audit.rules.examples import compile_problem
 
 
 def _requirement(
