@@ -696,6 +696,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = {
         "machine": machine(),
         "harness_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "argv": list(sys.argv[1:] if argv is None else argv),
         "seed": args.seed,
         "repeat": max(1, args.repeat),
         "sizes": sizes,
