@@ -44,6 +44,7 @@ from typing import Any
 
 OUT = Path("build/bench")
 CHILD_TIMEOUT = 3600.0  # seconds; a child still running then is killed and reported "timeout"
+PEER_TIMEOUT = 900.0  # the same for a peer (pymarkdown needs about 60 s per 1,000 files)
 
 _READ = """
 import os, sys
@@ -357,7 +358,10 @@ def bench_size(
     repeat: int = 1,
     timeout: float = CHILD_TIMEOUT,
     found: dict[str, dict[str, Any]] | None = None,
+    peer_timeout: float = PEER_TIMEOUT,
 ) -> tuple[list[Measure], SizeRun]:
+    """Every measure on the corpus of ``size`` files. A peer killed by ``peer_timeout`` is
+    marked in ``found`` and not run again at the larger sizes that follow (its row says so)."""
     before = load()
     start = time.perf_counter()
     folder, reused = corpus_reused(size, seed)
@@ -376,15 +380,16 @@ def bench_size(
         note: str = "",
         fresh: Callable[[], None] | None = None,
         runs: int = repeat,
-    ) -> None:
+        limit: float = timeout,
+    ) -> Measure:
         """Best wall time of ``runs`` runs (``fresh`` is called before each, e.g. to delete a
-        cache); a run killed by the timeout ends the repeats."""
+        cache); a run killed after ``limit`` seconds ends the repeats."""
         best: Child | None = None
         load_1m = round(os.getloadavg()[0], 2)
         for _ in range(runs):
             if fresh is not None:
                 fresh()
-            result = run_child(cmd, folder, env, timeout)
+            result = run_child(cmd, folder, env, limit)
             if result.timed_out:
                 best = result
                 break
@@ -400,7 +405,7 @@ def bench_size(
                 round(best.cpu_seconds, 4),
                 round(best.peak_rss_mb, 1),
                 best.exit_code,
-                note=note if status != "timeout" else f"killed after {timeout:.0f} s; {note}",
+                note=note if status != "timeout" else f"killed after {limit:.0f} s; {note}",
                 status=status,
                 tree_rss_mb=round(best.tree_rss_mb, 1),
                 load_1m=load_1m,
@@ -411,6 +416,7 @@ def bench_size(
             f"  {size:>6} {name:<34} {best.seconds:8.3f} s {best.cpu_seconds:8.3f} cpu "
             f"{best.peak_rss_mb:8.1f} MB {best.tree_rss_mb:8.1f} MB tree  {status}\n"
         )
+        return out[-1]
 
     def no_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
@@ -453,15 +459,23 @@ def bench_size(
     }
     for name in PEERS:
         peer = found[name]
-        if not with_peers or "command" not in peer:
-            status = "skipped" if not with_peers else peer["status"]
+        if not with_peers or "command" not in peer or "timed_out_at" in peer:
+            status = (
+                "skipped"
+                if not with_peers
+                else peer.get("status", f"timed out at {peer.get('timed_out_at')} files")
+            )
             out.append(Measure(size, name, None, None, None, None, status=status))
             sys.stderr.write(f"  {size:>6} {name:<34} {status}\n")
             continue
         note, fresh = notes[name]
-        if name == RUMDL_WARM:
-            run_child(peer["command"], folder, env, timeout)  # its cache, as after an earlier run
-        measure(name, peer["command"], f"{note}; {peer['version']}", fresh=fresh)
+        if name == RUMDL_WARM:  # its cache, as after an earlier run
+            run_child(peer["command"], folder, env, peer_timeout)
+        done = measure(
+            name, peer["command"], f"{note}; {peer['version']}", fresh=fresh, limit=peer_timeout
+        )
+        if done.status == "timeout":
+            peer["timed_out_at"] = size
     base = next((m.seconds for m in out if m.name == MISTUNE and m.status == "ok"), None)
     for m in out:
         if base and m.seconds is not None and m.status == "ok":
@@ -665,6 +679,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=CHILD_TIMEOUT,
         help=f"seconds before one measured process is killed (default {CHILD_TIMEOUT:.0f})",
     )
+    parser.add_argument(
+        "--peer-timeout",
+        type=float,
+        default=PEER_TIMEOUT,
+        help=f"the same for a peer's run (default {PEER_TIMEOUT:.0f}); a peer killed by it is not"
+        " run at the larger sizes",
+    )
     parser.add_argument("--output", type=Path, default=None, help="default build/bench/bench.json")
     args = parser.parse_args(argv)
     if any(size < 1 for size in args.sizes):
@@ -682,7 +703,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size in [] if args.precommit_only else sizes:
         sys.stderr.write(f"bench: {size} files\n")
         rows, info = bench_size(
-            size, args.seed, not args.no_peers, max(1, args.repeat), args.timeout, found
+            size,
+            args.seed,
+            not args.no_peers,
+            max(1, args.repeat),
+            args.timeout,
+            found,
+            args.peer_timeout,
         )
         measures.extend(rows)
         runs.append(info)

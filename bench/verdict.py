@@ -275,6 +275,13 @@ def _load(entry: dict[str, Any] | None) -> str:
     return f"load {one} / {five} / {fifteen}, pool speed-up {cal.get('speedup', '?')}"
 
 
+def _peer(name: str, peer: dict[str, Any]) -> str:
+    version = str(peer.get("version") or "")
+    if not version:
+        return f"{name}: {peer.get('status', 'not recorded')}"
+    return version if version.startswith(name) else f"{name} {version}"
+
+
 def markdown(report: dict[str, Any]) -> str:
     machine = report.get("machine", {})
     load = report.get("load", {})
@@ -303,11 +310,7 @@ def markdown(report: dict[str, Any]) -> str:
         )
     peers = report.get("peers", {})
     if peers:
-        listed = [
-            f"{name} {peer['version']}" if peer.get("version") else f"{name}: {peer['status']}"
-            for name, peer in peers.items()
-            if name != RUMDL_WARM
-        ]
+        listed = [_peer(name, peer) for name, peer in peers.items() if name != RUMDL_WARM]
         out += ["", "Peers: " + "; ".join(listed) + "."]
     out += [
         "",
@@ -316,7 +319,8 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for m in report.get("measures", []):
         status = m.get("status", "ok")
-        name = m["name"] if status == "ok" else f"{m['name']} ({status})"
+        shown = "killed at the timeout, a lower bound" if status == "timeout" else status
+        name = m["name"] if status == "ok" else f"{m['name']} ({shown})"
         out.append(
             f"| {m['size']} | {name} | {_cell(m.get('seconds'), 3)} | {_cell(m.get('ratio'), 3)} "
             f"| {_cell(m.get('cpu_seconds'), 3)} | {_cell(m.get('peak_rss_mb'), 1)} "
