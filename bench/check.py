@@ -646,7 +646,7 @@ def scaling_table(scale: dict[str, Any]) -> str:
             )
         if "wall_spread" in entry:
             lines.append(
-                f"{'':<36} {'':>6} {'':>10} {'':>9}  wall {entry['wall_spread']:+.1%} "
+                f"{'':<40} {'':>6} {'':>10} {'':>9}  wall {entry['wall_spread']:+.1%} "
                 f"(widest {entry['wall_max_deviation']:+.1%}), cpu {entry['cpu_spread']:+.1%}"
             )
     return "\n".join(lines)
@@ -695,6 +695,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     written = args.output or OUT / ("bench-precommit.json" if args.precommit_only else "bench.json")
     measures: list[Measure] = []
     runs: list[SizeRun] = []
+    host = machine()  # the commit is the one the run started from
     started = load()
     sys.stderr.write(f"bench: load {started['loadavg']}, pool {started['calibration']}\n")
     sys.stderr.write("bench: pre-commit path on the shipped content/\n")
@@ -721,7 +722,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     scale = scaling(measures)
     report = {
-        "machine": machine(),
+        "machine": host,
         "harness_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "argv": list(sys.argv[1:] if argv is None else argv),
         "seed": args.seed,

@@ -178,6 +178,14 @@ def j1_target(run: Run) -> Verdict:
     return Verdict(target, _combine(parts), "; ".join(figures) + ".")
 
 
+def _cpu_ratio(run: Run, size: int, m: dict[str, Any]) -> str:
+    """The same ratio in CPU seconds: on a loaded machine wall time also counts waiting."""
+    base = run.get(size, MISTUNE)
+    if base is None or not base.get("cpu_seconds") or m.get("cpu_seconds") is None:
+        return ""
+    return f" [CPU {float(m['cpu_seconds']) / float(base['cpu_seconds']):.2f} ×]"
+
+
 def rss_target(run: Run) -> Verdict:
     target = (
         f"(4) peak RSS at {RSS_SIZE:,} files ≤ {RSS_COLD_MB:.0f} MB cold, "
