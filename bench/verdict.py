@@ -170,9 +170,8 @@ def j1_target(run: Run) -> Verdict:
         ratio = float(m["ratio"])
         ok = ratio <= J1_LIMIT
         parts.append(MET if ok else MISSED)
-        figures.append(
-            f"{_k(size)}: {ratio:.2f} ×" + ("" if ok else f" ({ratio - J1_LIMIT:.2f} × over)")
-        )
+        gap = "" if ok else f" ({ratio - J1_LIMIT:.2f} × over)"
+        figures.append(f"{_k(size)}: {ratio:.2f} ×{gap}{_cpu_ratio(run, size, m)}")
     if not figures:
         return Verdict(target, NOT_JUDGED, "no size in this run.")
     return Verdict(target, _combine(parts), "; ".join(figures) + ".")

@@ -93,13 +93,14 @@ def test_a_run_over_the_targets_misses_them_with_the_figure_and_the_gap() -> Non
     rows[20000, "check cold -j1"]["peak_rss_mb"] = 700.0
     rows[20000, "check warm, linked heading renamed"]["tree_rss_mb"] = 230.0
     rows[50000, "check cold -j1"]["seconds"] = 75.0  # 1.5 s per 1,000 files against 1.2
+    rows[50000, "check cold -j1"]["cpu_seconds"] = 70.0
     rows[50000, "check cold -j1"]["ratio"] = 1.5
     found = by_target(report)
     assert {v.status for v in found.values()} == {MISSED}, [v.line() for v in found.values()]
     assert "ours 0.300 s (0.210 s over the 0.09 s limit)" in found["(1)"].measured
     assert "(ours 0.050 s slower)" in found["(1)"].measured
     assert "1k: 0.90 ×, 0.15 × over" in found["(2)"].measured
-    assert "50k: 1.50 × (0.20 × over) [CPU 1.50 ×]" in found["(3)"].measured
+    assert "50k: 1.50 × (0.20 × over) [CPU 1.40 ×]" in found["(3)"].measured
     assert "cold 700 MB (check cold -j1, 100 MB over)" in found["(4)"].measured
     assert "warm 230 MB (check warm, linked heading renamed, 30 MB over)" in found["(4)"].measured
     assert "50k 1.500 s (+25.0%" in found["(5)"].measured
