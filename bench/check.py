@@ -2,7 +2,7 @@
 
 For each corpus size (``--sizes``, default 1,000 and 5,000 files; ``--large`` adds 20,000; 50,000
 works) it makes a seeded corpus (``bench.corpus``, written in a child process, reused when its
-manifest still matches) under ``build/bench/corpus-N/`` and measures, each as a separate
+manifest still matches) under ``build/bench/corpus-N-seedS/`` and measures, each as a separate
 subprocess so that CPU time and peak RSS are the child's own (``os.wait4``):
 
 - reading every file (the floor), mistune parsing alone (the plugins the audit uses; the 1.0 of
@@ -219,10 +219,10 @@ def run(
 
 
 def corpus_reused(size: int, seed: int) -> tuple[Path, bool]:
-    """The corpus of ``size`` files under ``build/bench/corpus-N/`` and whether it was reused
+    """The corpus of ``size`` files under ``build/bench/corpus-N-seedS/`` and whether it was reused
     (``bench.corpus --reuse``: its manifest matched). Written by a child process, so that the
     harness stays small: every child's ``ru_maxrss`` starts from the harness' RSS at the fork."""
-    folder = OUT / f"corpus-{size}"
+    folder = OUT / f"corpus-{size}-seed{seed}"  # bench.lsp_latency uses another seed
     cmd = [sys.executable, "-m", "bench.corpus", str(folder), "--files", str(size)]
     done = subprocess.run(
         [*cmd, "--seed", str(seed), "--reuse"],
