@@ -407,7 +407,7 @@ def bench_size(
                 best.exit_code,
                 note=note if status != "timeout" else f"killed after {limit:.0f} s; {note}",
                 status=status,
-                tree_rss_mb=round(best.tree_rss_mb, 1),
+                tree_rss_mb=round(best.tree_rss_mb, 1) or None,  # None: exited before a sample
                 load_1m=load_1m,
                 runs=runs,
             )
