@@ -57,10 +57,15 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: ratios against mistune-parse-alone, written to build/bench/bench.json."""
+    """Benchmarks, us and the peers in one run, judged at the end: `bench.check` (ratios against
+    mistune-parse-alone, written to build/bench/bench.json; extra arguments go to it, e.g.
+    `nox -s bench -- --sizes 1000 5000 20000 50000 --repeat 2`), the language server, the
+    example runner and mkdocs serve, then `bench.verdict` prints the Markdown for BENCHMARKS.md:
+    the run's table and one line per target of issue 17."""
     session.install("-e", ".[test]")
     session.install("pyinstrument")
-    # peers, compared on the same corpus; a peer that cannot be installed is skipped
+    # peers, compared on the same corpus; one that cannot be installed is reported by
+    # bench.check as "not installed" (a row of its own, never left out)
     session.run("python", "-m", "pip", "install", "-q", "pymarkdownlnt", success_codes=[0, 1])
     session.run("python", "-m", "pip", "install", "-q", "rumdl", success_codes=[0, 1])
     if shutil.which("npm"):
@@ -76,6 +81,8 @@ def bench(session: nox.Session) -> None:
             external=True,
             success_codes=list(range(256)),
         )
+    else:
+        session.log("npm not found: markdownlint-cli2 will be reported as not installed")
     session.run("python", "-m", "bench.check", *session.posargs)
     # the language server: edit → diagnostics latency and memory, beside the CLI warm run
     session.run("python", "-m", "bench.lsp_latency")
@@ -83,6 +90,10 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "bench.examples")
     # mkdocs serve with the plugin: a 1,000-page site, first build and three rebuilds after an edit
     session.run("python", "-m", "bench.mkdocs_serve", "--json", "build/bench/mkdocs_serve.json")
+    if "--precommit-only" not in session.posargs:
+        args = list(session.posargs)
+        output = args[args.index("--output") + 1] if "--output" in args[:-1] else None
+        session.run("python", "-m", "bench.verdict", output or "build/bench/bench.json")
 
 
 @nox.session(python=PYTHON)

@@ -8,20 +8,28 @@ it). About 2 % of the cross-references are deliberately broken (a typo in an anc
 file, an undeclared task id), so that the audit has real findings to report.
 
 The same ``--files`` and ``--seed`` always produce the same bytes. Average file size is about
-8 KB (1,000 files are about 8 MB), like the issue's reference corpus.
+8 KB (1,000 files are about 8 MB), like the issue's reference corpus. Files are written one at a
+time as they are made (only the plan of tracks and task ids is held), so 50,000 files cost no
+more memory than 1,000. ``--reuse`` keeps a corpus already in ``OUT_DIR`` when its manifest
+matches the size, the seed and this generator's source, and the tree still has the manifest's
+file count and byte total (a 50,000-file corpus takes minutes to write).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
+import os
 import random
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from audit.parse import slugs
 from audit.parse.slugs import AnchorAllocator
 
 PREFIXES = ("llm", "dl", "mlsd", "ml", "cv", "nlp")
@@ -507,6 +515,7 @@ def generate(out_dir: Path, files: int, seed: int = 0) -> dict[str, object]:
         "files": written,
         "bytes": sizes,
         "seed": seed,
+        "generator": fingerprint(),
         "broken_references": broken.count,
         # linked from the interview page and from tasks of the first track
         "linked_heading": {
@@ -524,17 +533,88 @@ def generate(out_dir: Path, files: int, seed: int = 0) -> dict[str, object]:
     return manifest
 
 
+def fingerprint() -> str:
+    """A digest of the code that decides the corpus' bytes (this module and the slug rules that
+    make its anchors): a reused corpus must be the one this code would write."""
+    digest = hashlib.blake2b(digest_size=12)
+    for source in (Path(__file__), Path(slugs.__file__)):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+EDITING_MARK = ".bench-editing"  # present while a benchmark has a corpus file edited
+_KEPT = frozenset({"content", "content-audit.yaml", "corpus-manifest.json"})
+
+
+def _tree_totals(content: Path) -> tuple[int, int]:
+    """(Markdown files, their bytes) from a stat walk: cheap even at 50,000 files."""
+    files = total = 0
+    for folder, _dirs, names in os.walk(content):
+        for name in names:
+            if name.endswith(".md"):
+                files += 1
+                total += os.stat(os.path.join(folder, name)).st_size
+    return files, total
+
+
+def reusable(out_dir: Path, files: int, seed: int) -> dict[str, object] | None:
+    """The manifest of the corpus in ``out_dir`` if it is exactly what ``generate(out_dir, files,
+    seed)`` would write now, else None. Besides the manifest's size, seed and generator, the tree
+    must hold the manifest's file count and byte total and carry no editing mark (a benchmark
+    that died with a file edited leaves one)."""
+    path = out_dir / "corpus-manifest.json"
+    if (out_dir / EDITING_MARK).exists() or not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    wanted = {"files": files, "seed": seed, "generator": fingerprint()}
+    if any(manifest.get(key) != value for key, value in wanted.items()):
+        return None
+    if _tree_totals(out_dir / "content") != (manifest.get("files"), manifest.get("bytes")):
+        return None
+    return manifest
+
+
+def ensure(out_dir: Path, files: int, seed: int = 0) -> tuple[dict[str, object], bool]:
+    """The corpus in ``out_dir``, reused when :func:`reusable` (then whatever a previous run left
+    beside it, such as caches, is deleted) or written anew; returns (manifest, reused)."""
+    manifest = reusable(out_dir, files, seed)
+    if manifest is not None:
+        for entry in out_dir.iterdir():
+            if entry.name not in _KEPT:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        return manifest, True
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    return generate(out_dir, files, seed), False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.corpus", description=__doc__)
     parser.add_argument("out_dir", help="folder to write (created if missing)")
     parser.add_argument("--files", type=int, default=1000, help="number of Markdown files")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the corpus in OUT_DIR if it matches; otherwise delete OUT_DIR and write it",
+    )
     args = parser.parse_args(argv)
     if args.files < 1:
         parser.error("--files must be >= 1")
-    manifest = generate(Path(args.out_dir), args.files, args.seed)
+    if args.reuse:
+        manifest, reused = ensure(Path(args.out_dir), args.files, args.seed)
+    else:
+        manifest, reused = generate(Path(args.out_dir), args.files, args.seed), False
     sys.stdout.write(
-        f"wrote {manifest['files']} files, {manifest['bytes']} bytes, "
+        f"{'reused' if reused else 'wrote'} {manifest['files']} files, {manifest['bytes']} bytes, "
         f"{manifest['broken_references']} broken references to {args.out_dir}\n"
     )
     return 0

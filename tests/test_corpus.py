@@ -8,7 +8,7 @@ from pathlib import Path
 
 from audit.config import load_config
 from audit.pipeline import analyse
-from bench.corpus import generate
+from bench.corpus import EDITING_MARK, ensure, generate
 
 
 def tree_digest(root: Path) -> str:
@@ -67,3 +67,30 @@ def test_tiny_corpus(tmp_path: Path) -> None:
     manifest = generate(tmp_path, 1, seed=0)
     assert manifest["files"] == 1
     assert json.loads((tmp_path / "corpus-manifest.json").read_text())["files"] == 1
+
+
+def test_a_matching_corpus_is_reused_and_a_changed_one_rewritten(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    first, reused = ensure(folder, 40, seed=3)
+    assert not reused
+    digest = tree_digest(folder / "content")
+    (folder / ".content-audit-cache").mkdir()  # what a benchmark run leaves behind
+    again, reused = ensure(folder, 40, seed=3)
+    assert reused and again == first
+    assert not (folder / ".content-audit-cache").exists()
+    assert tree_digest(folder / "content") == digest
+
+    _, reused = ensure(folder, 40, seed=4)  # another seed: written anew
+    assert not reused
+    _, reused = ensure(folder, 40, seed=4)
+    assert reused
+
+    page = next((folder / "content").rglob("*.md"))
+    page.write_bytes(page.read_bytes() + b"\nedited\n")  # the tree no longer matches its manifest
+    _, reused = ensure(folder, 40, seed=4)
+    assert not reused
+    assert not page.read_bytes().endswith(b"\nedited\n")  # written anew
+
+    (folder / EDITING_MARK).write_text("")  # a run died with a file edited
+    _, reused = ensure(folder, 40, seed=4)
+    assert not reused and not (folder / EDITING_MARK).exists()
