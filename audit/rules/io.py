@@ -92,11 +92,6 @@ problem_rule(
     Fix: rename the directory.
 """,
     family="io",
-    # discovery has always reported a directory named `x.md` as an error, while this rule is
-    # documented (explain, the report's rule list) as a warning; kept as it is by the move of
-    # findings into the rules (issue 12), so that no output changes: resolving it is a decision
-    # of its own
-    reported_as=Severity.ERROR,
 )
 problem_rule(
     "IO007",

@@ -65,7 +65,7 @@ class RuleContext:
         return self.tracker.coverage if self.tracker is not None else None
 
     def finding(self, code: str, span: Span, message: str, hint: str = "") -> Finding:
-        return Finding(code, REGISTRY[code].reported_severity, span, message, hint)
+        return Finding(code, REGISTRY[code].severity, span, message, hint)
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]
@@ -82,13 +82,6 @@ class Rule:
     doc: str
     stage: str  # "static" (check/pre-commit) or "tracker", "examples" for later stages
     scope: str = "global"  # "file" or "global": see the module docstring
-    # the severity its findings carry when it is not ``severity``, the one the rule docs, the
-    # report's rule list and ``explain`` show: a discrepancy kept on purpose (see IO006)
-    reported_as: Severity | None = None
-
-    @property
-    def reported_severity(self) -> Severity:
-        return self.reported_as if self.reported_as is not None else self.severity
 
     @property
     def summary(self) -> str:
@@ -107,19 +100,14 @@ def register(
     stage: str = "static",
     family: str = "",
     scope: str = "global",
-    reported_as: Severity | None = None,
 ) -> None:
     """Add one rule to the registry (the decorator and the helpers below all end here)."""
     if code in REGISTRY:
         raise ValueError(f"rule code {code} registered twice")
     if scope not in SCOPES:
         raise ValueError(f"rule {code}: scope must be one of {SCOPES}, not {scope!r}")
-    if reported_as is not None and Severity(reported_as) is Severity(severity):
-        raise ValueError(f"rule {code}: reported_as repeats the severity {severity}")
     family = family or check.__module__.rsplit(".", 1)[-1]
-    REGISTRY[code] = Rule(
-        code, name, severity, family, check, inspect.cleandoc(doc), stage, scope, reported_as
-    )
+    REGISTRY[code] = Rule(code, name, severity, family, check, inspect.cleandoc(doc), stage, scope)
 
 
 def rule(
@@ -150,11 +138,10 @@ def problem_rule(
     problems: ProblemsOf = document_problems,
     stage: str = "static",
     scope: str = "file",
-    reported_as: Severity | None = None,
 ) -> None:
     """Register the rule that reports the parser's problems of ``code`` as findings.
 
-    The severity is the registered one (``reported_as`` when the rule declares one): a problem
+    The severity is the registered one: a problem
     carries none, so a code's severity is written once, here.
     """
 
@@ -163,4 +150,4 @@ def problem_rule(
             if problem.code == code:
                 yield ctx.finding(code, problem.span, problem.message, problem.hint)
 
-    register(code, name, severity, doc, check, stage, family, scope, reported_as)
+    register(code, name, severity, doc, check, stage, family, scope)

@@ -158,7 +158,7 @@ MESSAGES: dict[str, list[tuple[str, str]]] = {
     "symlink-loop": [("error", "symlink loop")],
     "fifo": [("error", "not a regular file (a named pipe, socket or device)")],
     "symlink-outside-root": [("error", f"symlink points outside the content root: {OUTSIDE}")],
-    "directory-named-md": [("error", "a directory named like a Markdown file")],
+    "directory-named-md": [("warning", "a directory named like a Markdown file")],
     "file-too-large": [("error", "file is 68157440 bytes, above the 67108864 byte limit")],
     "punctuation-heading": [
         (
@@ -200,20 +200,15 @@ def test_all_bad_inputs_in_one_tree(tmp_path: Path) -> None:
     code, found = _diagnostics(root)
     assert _keys(found) == sorted(expected)
     assert code == 1
-    # every finding at the severity its rule declares (IO006: the xfail below)
+    # every finding at the severity its rule declares
     registered = registered_severities(root)
     wrong = {(d["code"], d["severity"]) for d in found if d["severity"] != registered[d["code"]]}
-    assert wrong == {("IO006", "error")}
+    assert wrong == set()
     text = run_subprocess(["check"], root)
     assert text.code == 1 and "Traceback" not in text.err
     assert "content/llm/материалы.md:3:8: XR001" in text.out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="IO006 is registered as a warning, but every read error is reported at error "
-    "severity (audit/parse/markdown.py gives a Source's read_error Severity.ERROR)",
-)
 def test_a_directory_named_md_is_a_warning_as_its_rule_declares(tmp_path: Path) -> None:
     root = _project(tmp_path)
     (root / GOOD).write_text("# Материалы\n\nТекст.\n", encoding="utf-8")

@@ -11,7 +11,6 @@ import pytest
 
 from audit.model.finding import Severity
 from audit.rules import REGISTRY
-from audit.rules.registry import register
 from tests.helpers import analyse_tree, parse_text
 
 AUDIT = Path(__file__).parent.parent.parent / "audit"
@@ -41,24 +40,6 @@ def test_the_finding_takes_the_severity_registered_for_the_code(
     monkeypatch.setitem(REGISTRY, "MD001", stricter)
     [found] = [f for f in analyse_tree(root).findings if f.code == "MD001"]
     assert found.severity is Severity.ERROR
-
-
-def test_io006_keeps_reporting_errors_while_documented_as_a_warning(tmp_path: Path) -> None:
-    """The one code whose findings never had its documented severity: the registry says so."""
-    root = _tree(tmp_path, {"content/llm/материалы.md": "# Страница\n"})
-    (root / "content/llm/папка.md").mkdir()
-    [found] = [f for f in analyse_tree(root).findings if f.code == "IO006"]
-    assert found.severity is Severity.ERROR
-    assert REGISTRY["IO006"].severity is Severity.WARNING
-    assert REGISTRY["IO006"].reported_as is Severity.ERROR
-    others = [r.code for r in REGISTRY.values() if r.reported_as is not None]
-    assert others == ["IO006"]
-
-
-def test_a_reported_severity_equal_to_the_documented_one_is_refused() -> None:
-    with pytest.raises(ValueError, match="reported_as repeats"):
-        register("ZZ998", "z", Severity.INFO, "Z.", lambda ctx: (), reported_as=Severity.INFO)
-    assert "ZZ998" not in REGISTRY
 
 
 def _codes_named_in(path: Path) -> set[str]:
