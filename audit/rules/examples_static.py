@@ -7,6 +7,7 @@ import re
 import textwrap
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
@@ -34,37 +35,63 @@ def example_syntax_error(ctx: RuleContext) -> Iterator[Finding]:
     Fix: correct the code, or mark a deliberately partial sketch `python skip`.
     """
     languages = set(ctx.config.examples.languages)
+    # the same example is often copied into several pages: each distinct text compiles once
+    outcomes: dict[str, _Outcome] = {}
     for doc in ctx.graph.documents.values():
         for block in doc.code_blocks:
             if block.language not in languages or block.skip_reason:
                 continue
             code = _without_includes(block.code)
             dedented = textwrap.dedent(code)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    compile(
-                        dedented,
-                        f"{doc.path}:{block.code_line}",
-                        "exec",
-                        flags=_FLAGS,
-                        dont_inherit=True,
-                    )
-            except SyntaxError as exc:
-                number, offset = _error_position(dedented, exc)
+            if dedented in outcomes:
+                outcome = outcomes[dedented]
+            else:
+                outcome = outcomes[dedented] = _compile(dedented)
+            if outcome is None:
+                continue
+            if isinstance(outcome, _SyntaxProblem):
+                number, offset = outcome.number, outcome.offset
                 offset += _removed_indent(code, dedented, number)
                 column = max(1, block.column_of(number) + offset - 1)
                 yield ctx.finding(
                     "EX001",
                     Span(doc.path, block.code_line + number - 1, column),
-                    f"example does not compile: {exc.msg}",
+                    f"example does not compile: {outcome.msg}",
                 )
-            except (ValueError, MemoryError, RecursionError) as exc:
+            else:
                 yield ctx.finding(
                     "EX001",
                     Span(doc.path, block.code_line, max(1, block.code_column)),
-                    f"example does not compile: {exc}",
+                    f"example does not compile: {outcome}",
                 )
+
+
+@dataclass(frozen=True)
+class _SyntaxProblem:
+    """A SyntaxError as EX001 reports it: (code line, offset) already kept inside the code."""
+
+    number: int
+    offset: int
+    msg: str
+
+
+# None (it compiles), a SyntaxError's place and message, or the text of any other error
+_Outcome = _SyntaxProblem | str | None
+
+
+def _compile(dedented: str) -> _Outcome:
+    """Compile an example's text. The file name given to ``compile`` is no part of what EX001
+    reports (the finding carries the Markdown path), so the outcome depends on the text alone."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(dedented, "<example>", "exec", flags=_FLAGS, dont_inherit=True)
+    except SyntaxError as exc:
+        number, offset = _error_position(dedented, exc)
+        return _SyntaxProblem(number, offset, exc.msg)
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return str(exc)
+    return None
 
 
 @rule("EX007", "example-include-placeholder", Severity.INFO, scope="file")
