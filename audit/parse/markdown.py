@@ -197,6 +197,8 @@ def _extend_paragraph(token: Token, text: str) -> None:
         more.append(text)
 
 
+# the block types _Builder._iter_headings finds a heading in
+_HEADING_HOLDERS = frozenset(("heading", "block_quote", "list"))
 _EMPTY_ITEM = re.compile(r"[ \t]*(?:[*+\-]|\d{1,9}[.)])\s*$")
 
 
@@ -285,14 +287,19 @@ class _PositionedBlockParser(BlockParser):
         assert isinstance(state, _PositionedState)
         before = len(state.tokens)
         result = super().parse_method(m, state)
+        if len(state.tokens) == before:
+            return result
         top = state.parent is None
         rule = m.lastgroup
+        start = m.start()
+        line = state.source_line(start)  # _place, once for every token of this call
         for token in state.tokens[before:]:
             if "_line" in token:
                 continue  # placed by a nested call (a block that ended a list, say)
             if top:
-                token.setdefault("_start", m.start())
-            state._place(token, m.start())
+                token.setdefault("_start", start)
+            token["_line"] = line
+            token["_origin"] = state
             kind = token.get("type")
             if kind == "heading" and rule == "atx_heading":
                 text = m.group("atx_2")
@@ -333,6 +340,8 @@ class _PositionedBlockParser(BlockParser):
         assert isinstance(state, _PositionedState)
         before, start = len(state.tokens), state.cursor
         result = super()._parse_indent_code_fast(state)
+        if len(state.tokens) == before:
+            return result
         for token in state.tokens[before:]:
             if "_line" not in token:
                 if state.parent is None:
@@ -701,6 +710,8 @@ class _Builder:
     def _headings(self, blocks: list[tuple[Token, int, int]]) -> None:
         raw: list[tuple[int, str, int, int]] = []  # level, text, line, column
         for token, first, last in blocks:
+            if token.get("type") not in _HEADING_HOLDERS:
+                continue  # no generator for the paragraphs, code and blank lines
             for heading_token, line in self._iter_headings(token, first, last):
                 text = plain_text(heading_token.get("children"))
                 level = int(heading_token.get("attrs", {}).get("level", 1))
