@@ -219,14 +219,18 @@ def tracker_results(
     counted as failing, so that the rules can tell a finding that holds whatever the examples do
     from one that holds only if they work.
     """
+    from audit.coverage.evidence import EvidenceFinder
     from audit.coverage.requirements import load_requirements
     from audit.coverage.scoring import compute_coverage
     from audit.model.coverage import TrackerResults
 
     spec = load_requirements(config, root)
-    coverage = compute_coverage(trackers, graph, config, spec, example_results, root=root)
+    finder = EvidenceFinder(root, config)
+    coverage = compute_coverage(
+        trackers, graph, config, spec, example_results, root=root, finder=finder
+    )
     worst = (
-        compute_coverage(trackers, graph, config, spec, (), root=root)
+        compute_coverage(trackers, graph, config, spec, (), root=root, finder=finder)
         if bound and example_results is None
         else None
     )

@@ -200,14 +200,18 @@ def compute_coverage(
     spec: RequirementsSpec,
     example_results: Sequence[ExampleResult] | None = None,
     root: Path | None = None,
+    finder: EvidenceFinder | None = None,
 ) -> Coverage:
     """The coverage stage's one door. Thresholds are the next stage (``evaluate_thresholds``):
     they need the error count of every finding, and the tracker rules read this coverage.
 
     With ``root``, each claimed item is looked for in its section
     (``audit/coverage/evidence.py``) and a section counts for a gap only when it holds something
-    of that gap; without it (no files to read) claims are taken as written, as before."""
-    finder = EvidenceFinder(root, config) if root is not None else None
+    of that gap; without it (no files to read) claims are taken as written, as before. A
+    ``finder`` given by the caller is reused: its section indexes do not depend on the examples,
+    so two coverages of one tree (``check``'s bound) read and index each section once."""
+    if finder is None and root is not None:
+        finder = EvidenceFinder(root, config)
     examples: dict[str, list[ExampleResult]] | None = None
     if example_results is not None:
         examples = {}
