@@ -19,7 +19,6 @@ from audit.cache.store import ParseCache
 from audit.config import LoadedConfig
 from audit.discover import discover
 from audit.graph.build import TopicGraph, build_graph
-from audit.model.config import Config
 from audit.model.finding import Finding
 from audit.model.source import Source
 from audit.stages import (
@@ -37,6 +36,7 @@ from audit.stages import (
 )
 
 if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
+    from audit.model.config import Config
     from audit.model.coverage import Coverage, ThresholdResult
     from audit.model.document import Document
     from audit.model.example import ExampleResult

@@ -48,12 +48,12 @@ from audit.graph.build import (
     resolve_link,
     task_declarations,
 )
-from audit.model.config import Config
 from audit.model.finding import Finding
 from audit.model.source import Source
 from audit.stages import CHECK_STAGES, check_tracker_findings, gc_paused, parse_all, run_stage_rules
 
 if TYPE_CHECKING:  # annotations only: a warm check with nothing changed loads no document
+    from audit.model.config import Config
     from audit.model.document import Document
 
 STAGES = CHECK_STAGES
