@@ -176,6 +176,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from audit.lsp.server import serve
 
         return serve()
+    if args.command == "check" and not (args.watch or args.no_cache or args.verbose):
+        return _cmd_check_cached(args)
     loaded = load_config(args.config)
     if args.command == "check" and args.watch:
         from audit.lsp.watch import watch
@@ -293,6 +295,17 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     )
     sys.stdout.write(RENDERERS[args.format](findings, files))
     return exit_code_for(findings)
+
+
+def _cmd_check_cached(args: argparse.Namespace) -> int:
+    """``check`` with the config of the last run when none of its inputs changed (no pydantic,
+    no yaml: ``audit/cache/settings.py``); recorded for the next run once the run is done."""
+    from audit.cache import settings
+
+    loaded, pending = settings.load(args.config)
+    code = _cmd_check(loaded, args)
+    settings.remember(pending)
+    return code
 
 
 def _cmd_rules(fmt: str = "text") -> int:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from audit.errors import ConfigError
-from audit.model.config import Config
-from audit.project.mkdocs import MKDOCS_NAMES, MkdocsProject, find_mkdocs, read_mkdocs
+from audit.project.mkdocs import MKDOCS_NAMES, MkdocsProject, read_mkdocs
 from audit.project.roles import RoleAssignment, assign_roles
 
+if TYPE_CHECKING:  # pydantic and yaml load only when a config is validated (not on a warm check)
+    import yaml
+
+    from audit.model.config import Config
+
 CONFIG_NAME = "content-audit.yaml"
+# what discovery looked at: (absolute path, blake2b of its bytes, or None when it is no file);
+# the cached config of a warm check holds while every entry still answers the same
+Trail = list[tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -29,41 +34,77 @@ class LoadedConfig:
     roles: tuple[RoleAssignment, ...] = ()  # each tracker/materials/interview page and why
 
 
-def load_config(explicit: str | None = None, cwd: Path | None = None) -> LoadedConfig:
+def load_config(
+    explicit: str | None = None,
+    cwd: Path | None = None,
+    trail: Trail | None = None,
+    settle: bool = True,
+) -> LoadedConfig:
     """Explicit path first, then from cwd upward the nearest folder with content-audit.yaml, a
     ``[tool.content-audit]`` table or a mkdocs.yml. A content-audit config wins; a mkdocs.yml
     next to it (or alone) supplies what the site already says (docs_dir, slugify, nav...), and
-    the content-audit keys override that."""
+    the content-audit keys override that. ``trail`` (when given) receives every file looked at,
+    each hashed before it is read (a file that changes meanwhile is then seen as changed).
+    ``settle=False`` leaves the pages' roles out (``audit/cache/settings.py`` settles them from
+    its own walk)."""
     start = (cwd or Path.cwd()).resolve()
+    seen: Trail = trail if trail is not None else []
     if explicit:
         path = Path(explicit)
         if not path.is_absolute():
             path = start / path
-        if not path.is_file():
+        if not _probe(path, seen):
             raise ConfigError(f"config file not found: {explicit}")
         if path.name in MKDOCS_NAMES:
-            return _assemble(path.parent, None, {}, None, path)
+            return _assemble(path.parent, None, {}, None, path, settle)
         data, node = _read_file(path)
-        return _assemble(path.parent, path, data, node, find_mkdocs(path.parent))
+        return _assemble(path.parent, path, data, node, _find_mkdocs(path.parent, seen), settle)
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
-        mkdocs_file = find_mkdocs(folder)
-        if candidate.is_file():
+        mkdocs_file = _find_mkdocs(folder, seen)
+        if _probe(candidate, seen):
             data, node = _read_file(candidate)
-            return _assemble(folder, candidate, data, node, mkdocs_file)
+            return _assemble(folder, candidate, data, node, mkdocs_file, settle)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        if _probe(pyproject, seen):
             table = _pyproject_table(pyproject)
             if table is not None:
-                return _assemble(folder, pyproject, table, None, mkdocs_file)
+                return _assemble(folder, pyproject, table, None, mkdocs_file, settle)
         if mkdocs_file is not None:
-            return _assemble(folder, None, {}, None, mkdocs_file)
-    return _assemble(start, None, {}, None, None)
+            return _assemble(folder, None, {}, None, mkdocs_file, settle)
+    return _assemble(start, None, {}, None, None, settle)
+
+
+def file_digest(path: Path) -> str | None:
+    """blake2b of a regular file's bytes; None when ``path`` is no file (or cannot be read:
+    such a config is an error, never cached)."""
+    try:
+        if not path.is_file():
+            return None
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def _probe(path: Path, trail: Trail) -> bool:
+    digest = file_digest(path)
+    trail.append((str(path), digest))
+    return digest is not None or path.is_file()
+
+
+def _find_mkdocs(folder: Path, trail: Trail) -> Path | None:
+    for name in MKDOCS_NAMES:
+        candidate = folder / name
+        if _probe(candidate, trail):
+            return candidate
+    return None
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     if path.name == "pyproject.toml":
         return _pyproject_table(path) or {}, None
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -86,6 +127,7 @@ def _assemble(
     data: dict[str, Any],
     node: yaml.Node | None,
     mkdocs_file: Path | None,
+    settle: bool = True,
 ) -> LoadedConfig:
     project = read_mkdocs(mkdocs_file) if mkdocs_file is not None else None
     merged = _merge(project.overlay(), data) if project is not None else data
@@ -94,14 +136,17 @@ def _assemble(
     root, content_root = _content_root(root, config.content_root, notes)
     if content_root != config.content_root:
         config = config.model_copy(update={"content_root": content_root})
-    config, roles, role_notes = assign_roles(config, root / content_root)
+    roles: list[RoleAssignment] = []
+    if settle:
+        config, roles, role_notes = assign_roles(config, root / content_root)
+        notes.extend(role_notes)
     return LoadedConfig(
         config,
         root,
         source,
         project,
         frozenset(str(k) for k in data),
-        (*notes, *role_notes),
+        tuple(notes),
         tuple(roles),
     )
 
@@ -146,6 +191,10 @@ def _pyproject_table(path: Path) -> dict[str, Any] | None:
 
 
 def _validate(data: dict[str, Any], path: Path, node: yaml.Node | None) -> Config:
+    from pydantic import ValidationError
+
+    from audit.model.config import Config
+
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
@@ -162,6 +211,8 @@ def _validate(data: dict[str, Any], path: Path, node: yaml.Node | None) -> Confi
 
 def _yaml_line(node: yaml.Node, loc: list[str]) -> int | None:
     """Line of the deepest YAML node along ``loc`` (1-based), for error messages."""
+    import yaml
+
     line: int | None = node.start_mark.line + 1
     current: yaml.Node | None = node
     for part in loc:

@@ -9,11 +9,14 @@ import re
 import stat
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from audit.model.config import Config
 from audit.model.source import Source
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+if TYPE_CHECKING:  # a warm check passes the plain form (audit/model/plain_config.py)
+    from audit.model.config import Config
 
 
 @lru_cache(maxsize=64)

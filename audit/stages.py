@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING
 
 from audit.cache.store import ParseCache, dumps
 from audit.graph.build import TopicGraph
-from audit.model.config import Config
 from audit.model.finding import Finding
 from audit.model.source import Source
 
 if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
+    from audit.model.config import Config
     from audit.model.coverage import TrackerResults
     from audit.model.document import Document
     from audit.model.example import ExampleResult

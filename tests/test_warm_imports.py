@@ -16,9 +16,9 @@ import pytest
 FIXTURE = Path(__file__).parent / "fixtures" / "planted-references"
 _LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)\s*$")
 
-# what the warm no-change path reaches today; pydantic and yaml are still loaded by the config
-NEVER_WARM = ("jinja2", "networkx", "rich", "mistune")
-NOT_YET_OFF = ("pydantic", "yaml")
+# the parser, the graph, rich output, and the config's validation (the validated config of the
+# last run is kept in plain form: audit/cache/settings.py)
+NEVER_WARM = ("jinja2", "networkx", "rich", "mistune", "pydantic", "yaml")
 
 
 def _imported(root: Path) -> set[str]:
@@ -68,11 +68,28 @@ def test_warm_run_with_one_file_changed_parses_it_but_builds_no_graph_or_rich_ou
     page.write_text(page.read_text(encoding="utf-8") + "\nОдна новая строка.\n", encoding="utf-8")
     warm = _imported(project)
     assert "mistune" in warm  # the changed page is parsed again
+    # allowed here: mistune (the page is parsed), and, until the xfail below passes, pydantic
+    # and yaml (see there); never the graph library or the rich-output ones
     assert sorted({"jinja2", "networkx", "rich"} & warm) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 1: the config is still validated by pydantic")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 17 item 1, left: running the rules imports every rule module: rules/tasks.py "
+    "imports pydantic (TaskFrontMatter), rules/tracker.py imports coverage/score.py (yaml, "
+    "pydantic), parse/ and coverage/ modules import audit.model.config at run time",
+)
+def test_warm_run_with_one_file_changed_skips_config_validation_libraries(project: Path) -> None:
+    _imported(project)
+    page = next(p for p in sorted((project / "content").rglob("*.md")))
+    page.write_text(page.read_text(encoding="utf-8") + "\nОдна новая строка.\n", encoding="utf-8")
+    warm = _imported(project)
+    assert "mistune" in warm
+    # the page has no front matter and is no task: nothing on this path needs pydantic or yaml
+    assert sorted({"pydantic", "yaml"} & warm) == []
+
+
 def test_warm_run_with_nothing_changed_skips_config_validation_libraries(project: Path) -> None:
     _imported(project)
     warm = _imported(project)
-    assert sorted(set(NOT_YET_OFF) & warm) == []
+    assert sorted({"pydantic", "yaml", "audit.model.config"} & warm) == []

@@ -198,6 +198,32 @@ def seal_for(purpose: str, root: Path, namespace: str, label: str) -> Seal | Non
     master = secret(root)
     if master is None:
         return None
+    return derive_seal(master, purpose, root, namespace, label)
+
+
+def peek_secret(where: Path) -> bytes | None:
+    """The secret if it exists and is usable from ``where``, read without creating it, warning
+    or remembering anything: the cached config (read before the project root is known) must not
+    change when and how the parse cache reports an unusable key."""
+    if _secret is not None:
+        return _secret if not _inside(key_path(), where) else None
+    try:
+        path = key_path()
+        if _inside(path, where):
+            return None
+        return _read_key(path)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def key_inside(root: Path) -> bool:
+    try:
+        return _inside(key_path(), root)
+    except (OSError, RuntimeError, ValueError):
+        return True
+
+
+def derive_seal(master: bytes, purpose: str, root: Path, namespace: str, label: str) -> Seal:
     binding = "\x00".join([purpose, os.path.realpath(root), namespace]).encode("utf-8")
     key = hmac.digest(master, _DERIVE + binding, "sha256")
     return Seal(key, label)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,12 +49,12 @@ from audit.graph.build import (
     resolve_link,
     task_declarations,
 )
-from audit.model.config import Config
 from audit.model.finding import Finding
 from audit.model.source import Source
 from audit.stages import CHECK_STAGES, check_tracker_findings, gc_paused, parse_all, run_stage_rules
 
 if TYPE_CHECKING:  # annotations only: a warm check with nothing changed loads no document
+    from audit.model.config import Config
     from audit.model.document import Document
 
 STAGES = CHECK_STAGES
@@ -298,6 +299,7 @@ def check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
 
 
 def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
+    """The steps of an incremental run, each below under its own name."""
     config, root = loaded.config, loaded.root
     started = time.time_ns()
     cache = ParseCache(root, config)
@@ -306,62 +308,109 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
         return _full(loaded, jobs, cache, started)
     cache.use_state(state)
     old = state.entries
-    content_prefix = config.content_root.strip("/")
+    scan = _scan(config, root, old, started)
+    dirty, removed = _edited(old, scan.digests)
+    todo = [scan.sources[p] for p in dirty]
+    parsed = {d.path: d for d in parse_all(todo, config, jobs, cache)} if todo else {}
+    index, declares = _new_index(root, old, scan.digests, parsed)
+    kept = {p: old[p] for p in scan.digests if p not in parsed}
+    changed = _changed_keys(state, dirty, removed, index, kept)
+    affected = _affected(parsed, kept, changed)
+    entries = dict(kept)
+    loose = list(state.loose)
+    if affected:
+        loose = _recheck(
+            loaded, jobs, cache, state, scan, parsed, affected, index, declares, entries
+        )
+    restated = _restat(entries, scan.stats)
+    digest, global_findings, global_ran = _global_rules(
+        loaded, cache, state, entries, parsed, removed, index
+    )
+    if not (affected or removed or changed or global_ran or restated):
+        return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
+    _record_run(
+        cache, entries, index, digest, global_findings, started, scan, loose, affected, global_ran
+    )
+    return merge(entries, global_findings, loose), sorted(entries)
 
-    # 1. what is there now: stat first, read only what the stat cannot vouch for
+
+@dataclass
+class _Scan:
+    """What is there now: every file's digest and stat, and the sources read to learn them."""
+
+    sources: dict[str, Source]  # the files read this run (the stat could not vouch for them)
+    digests: dict[str, str]
+    stats: dict[str, Stat_]
+    walked: bool  # every file was found by the stat walk (else discovery read them all)
+
+
+def _scan(config: Config, root: Path, old: dict[str, FileEntry], started: int) -> _Scan:
+    """Stat first, read only what the stat cannot vouch for."""
     stats = walk_stats(config, root)
-    sources: dict[str, Source] = {}
-    digests: dict[str, str] = {}
-    new_stats: dict[str, Stat_] = {}
-    if stats is not None:
-        content = (root / config.content_root).resolve()
-        from audit.discover import read_source
-
-        for rel, size, mtime, inode in stats:
-            entry = old.get(rel)
-            if entry is not None and entry.stat == (size, mtime, inode):
-                digests[rel] = entry.digest
-                new_stats[rel] = entry.stat
-                continue
-            source = read_source(root / rel, root, content)
-            sources[rel] = source
-            digests[rel] = source.digest
-            new_stats[rel] = (
-                trusted_stat(stat_entry(rel, source.abspath), started)
-                if source.data is not None
-                else None
-            )
-    else:
+    scan = _Scan({}, {}, {}, stats is not None)
+    if stats is None:
         from audit.discover import discover
 
         for source in discover(config, root):
-            sources[source.path] = source
-            digests[source.path] = source.digest
-            new_stats[source.path] = None
+            scan.sources[source.path] = source
+            scan.digests[source.path] = source.digest
+            scan.stats[source.path] = None
+        return scan
+    content = (root / config.content_root).resolve()
+    from audit.discover import read_source
 
+    for rel, size, mtime, inode in stats:
+        entry = old.get(rel)
+        if entry is not None and entry.stat == (size, mtime, inode):
+            scan.digests[rel] = entry.digest
+            scan.stats[rel] = entry.stat
+            continue
+        source = read_source(root / rel, root, content)
+        scan.sources[rel] = source
+        scan.digests[rel] = source.digest
+        scan.stats[rel] = (
+            trusted_stat(stat_entry(rel, source.abspath), started)
+            if source.data is not None
+            else None
+        )
+    return scan
+
+
+def _edited(old: dict[str, FileEntry], digests: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(files whose content changed or is new or unreadable, files that are gone)."""
     dirty = [
         p for p in sorted(digests) if p not in old or old[p].digest != digests[p] or not digests[p]
     ]
     removed = [p for p in old if p not in digests]
+    return dirty, removed
 
-    # 2. parse what changed
-    todo = [sources[p] for p in dirty]
-    parsed = {d.path: d for d in parse_all(todo, config, jobs, cache)} if todo else {}
 
-    # 3. the new index, and the keys whose answer changed
+def _new_index(
+    root: Path, old: dict[str, FileEntry], digests: dict[str, str], parsed: dict[str, Document]
+) -> tuple[Index, dict[str, tuple[Declaration, ...]]]:
+    """The anchors and task declarations of every file now: the kept files' from the state,
+    the parsed files' from their documents."""
     anchors = {p: old[p].anchors for p in digests if p not in parsed}
     anchors.update({p: d.anchors() for p, d in parsed.items()})
-    new_declares = {p: old[p].declares for p in digests if p not in parsed}
-    new_declares.update({p: declarations(d) for p, d in parsed.items()})
+    declares = {p: old[p].declares for p in digests if p not in parsed}
+    declares.update({p: declarations(d) for p, d in parsed.items()})
     declared: dict[str, list[TaskDeclaration]] = {}
-    for path in sorted(new_declares):
-        for task_id, span, by in new_declares[path]:
+    for path in sorted(declares):
+        for task_id, span, by in declares[path]:
             declared.setdefault(task_id, []).append(TaskDeclaration(task_id, path, span, by))  # type: ignore[arg-type]
+    return Index(root, anchors, declared), declares
+
+
+def _changed_keys(
+    state: State, dirty: list[str], removed: list[str], index: Index, kept: dict[str, FileEntry]
+) -> set[str]:
+    """The dependency keys whose answer differs from the last run's."""
+    old = state.entries
     old_ids = {d[0] for e in old.values() for d in e.declares}
-    changed: set[str] = {"t:" + i for i in old_ids.symmetric_difference(declared)}
+    changed: set[str] = {"t:" + i for i in old_ids.symmetric_difference(index.declared)}
     for path in [*dirty, *removed]:
         before = old[path].anchors if path in old else None
-        after = anchors.get(path)
+        after = index.anchors.get(path)
         if (before is None) != (after is None):
             changed.add("f:" + path)
         if before != after:
@@ -369,61 +418,97 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             changed.update(
                 f"a:{path}#{a}" for a in (before or frozenset()) ^ (after or frozenset())
             )
-    index = Index(root, anchors, declared)
-    kept = {p: old[p] for p in digests if p not in parsed}
     for target in non_document_targets(kept) | set(state.existence):
-        if target in anchors:
+        if target in index.anchors:
             continue
         if state.existence.get(target) != index.exists(target):
             changed.add("f:" + target)
+    return changed
 
-    # 4. re-check the edited files and the files that read a changed key
+
+def _affected(
+    parsed: dict[str, Document], kept: dict[str, FileEntry], changed: set[str]
+) -> set[str]:
+    """The edited files and the kept files that read a changed key."""
     affected = set(parsed)
     if changed:
-        for path, entry in kept.items():
-            if not entry.refs.isdisjoint(changed):
-                affected.add(path)
-    entries = dict(kept)
-    loose = list(state.loose)
-    if affected:
-        documents = dict(parsed)
-        wanted = [(p, digests[p]) for p in sorted(affected - set(parsed))]
-        documents.update(cache.get_many(wanted))
-        missing = [p for p, _d in wanted if p not in documents]
-        if missing:
-            from audit.discover import read_source
+        affected.update(p for p, entry in kept.items() if not entry.refs.isdisjoint(changed))
+    return affected
 
-            content = (root / config.content_root).resolve()
-            again = [read_source(root / p, root, content) for p in missing]
-            documents.update({d.path: d for d in parse_all(again, config, jobs, cache)})
-        view = IndexGraph(config, root, documents.values(), index)
-        found = run_stage_rules(view, config, root, ("static",), scopes=("file",))
-        per_file, new_loose = group_by_file(found, set(documents))
-        loose = [f for f in loose if f.span.path not in documents] + new_loose
-        for path, doc in documents.items():
-            previous = old.get(path)
-            entries[path] = FileEntry(
-                path,
-                new_stats.get(path),
-                doc.digest,
-                anchors[path],
-                new_declares[path],
-                refs_of(doc, index, content_prefix),
-                tuple(per_file.get(path, ())),
-                fragment(doc, content_prefix)
-                if path in parsed or previous is None
-                else previous.fragment,
-                previous.doc if previous is not None and previous.digest == doc.digest else None,
-            )
+
+def _recheck(
+    loaded: LoadedConfig,
+    jobs: int,
+    cache: ParseCache,
+    state: State,
+    scan: _Scan,
+    parsed: dict[str, Document],
+    affected: set[str],
+    index: Index,
+    declares: dict[str, tuple[Declaration, ...]],
+    entries: dict[str, FileEntry],
+) -> list[Finding]:
+    """Run the file-scope rules on the affected files (loaded from the cache, or parsed again
+    when the cache lost them) and put their new entries into ``entries``; returns the findings
+    located in no known document."""
+    config, root = loaded.config, loaded.root
+    content_prefix = config.content_root.strip("/")
+    old = state.entries
+    documents = dict(parsed)
+    wanted = [(p, scan.digests[p]) for p in sorted(affected - set(parsed))]
+    documents.update(cache.get_many(wanted))
+    missing = [p for p, _d in wanted if p not in documents]
+    if missing:
+        from audit.discover import read_source
+
+        content = (root / config.content_root).resolve()
+        again = [read_source(root / p, root, content) for p in missing]
+        documents.update({d.path: d for d in parse_all(again, config, jobs, cache)})
+    view = IndexGraph(config, root, documents.values(), index)
+    found = run_stage_rules(view, config, root, ("static",), scopes=("file",))
+    per_file, new_loose = group_by_file(found, set(documents))
+    loose = [f for f in state.loose if f.span.path not in documents] + new_loose
+    for path, doc in documents.items():
+        previous = old.get(path)
+        entries[path] = FileEntry(
+            path,
+            scan.stats.get(path),
+            doc.digest,
+            index.anchors[path],
+            declares[path],
+            refs_of(doc, index, content_prefix),
+            tuple(per_file.get(path, ())),
+            fragment(doc, content_prefix)
+            if path in parsed or previous is None
+            else previous.fragment,
+            previous.doc if previous is not None and previous.digest == doc.digest else None,
+        )
+    return loose
+
+
+def _restat(entries: dict[str, FileEntry], stats: dict[str, Stat_]) -> bool:
+    """Take the new stat of files read again whose content did not change."""
     restated = False
-    for path, stat in new_stats.items():  # re-read files whose content did not change
+    for path, stat in stats.items():
         if path in entries and entries[path].stat != stat:
             entries[path].stat = stat
             restated = True
+    return restated
 
-    # 5. the global rules: recomputed on the full graph only when what they read changed
+
+def _global_rules(
+    loaded: LoadedConfig,
+    cache: ParseCache,
+    state: State,
+    entries: dict[str, FileEntry],
+    parsed: dict[str, Document],
+    removed: list[str],
+    index: Index,
+) -> tuple[str, list[Finding], bool]:
+    """(digest, findings, whether they ran): the global rules, recomputed on the full graph
+    only when what they read changed."""
     # fragments and digests change only with a parse or a removal: else the digest is the same
-    digest = global_digest(entries, config) if parsed or removed else state.global_digest
+    digest = global_digest(entries, loaded.config) if parsed or removed else state.global_digest
     global_findings = state.global_findings
     global_ran = digest != state.global_digest
     if digest.partition("+")[0] != state.global_digest.partition("+")[0]:
@@ -432,8 +517,22 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
         global_findings = _tracker_findings_again(
             loaded, cache, entries, parsed, index, list(state.global_findings)
         )
-    if not (affected or removed or changed or global_ran or restated):
-        return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
+    return digest, global_findings, global_ran
+
+
+def _record_run(
+    cache: ParseCache,
+    entries: dict[str, FileEntry],
+    index: Index,
+    digest: str,
+    global_findings: list[Finding],
+    started: int,
+    scan: _Scan,
+    loose: list[Finding],
+    affected: set[str],
+    global_ran: bool,
+) -> None:
+    """Write the parsed documents and the new state."""
     located = cache.flush()
     for path, ref in located.items():
         if path in entries:
@@ -447,13 +546,12 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             digest,
             list(global_findings),
             started,
-            stats is not None,
+            scan.walked,
             loose,
             tuple(sorted(affected)),
             global_ran,
         )
     )
-    return merge(entries, global_findings, loose), sorted(entries)
 
 
 def _global_findings(

@@ -49,12 +49,13 @@ from audit import __version__
 from audit.atomic import write_bytes_atomic
 from audit.cache.folder import Seal, mark_ignored, seal_for
 from audit.errors import AuditError
-from audit.model.config import Config
 from audit.model.finding import Finding
+from audit.model.plain_config import config_digest
 from audit.model.source import Source
 from audit.model.span import Span
 
 if TYPE_CHECKING:
+    from audit.model.config import Config
     from audit.model.document import Document
 
 FORMAT = 3  # 3: entries sealed with a MAC (audit/cache/folder.py)
@@ -157,7 +158,7 @@ def namespace(config: Config) -> str:
             code_fingerprint(),
             sys.version,
             _mistune_fingerprint(),
-            config.model_dump_json(),
+            config_digest(config),  # the same for the model and its plain form
         ]
     )
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()

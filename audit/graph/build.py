@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from audit.model.config import Config
 from audit.model.span import Span
 
 if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
+    from audit.model.config import Config
     from audit.model.coverage import Coverage
     from audit.model.document import Document, Link
     from audit.model.tracker import Tracker

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audit.model.config import Config
 from audit.model.finding import Finding
 
 if TYPE_CHECKING:  # annotations only: a warm check loads neither documents nor coverage
     from audit.graph.build import TopicGraph
+    from audit.model.config import Config
     from audit.model.coverage import Coverage, ThresholdResult
     from audit.model.document import Document
     from audit.model.example import ExampleResult

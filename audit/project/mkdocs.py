@@ -9,14 +9,16 @@ implementations in ``audit/parse/slugs.py`` (tested against the real functions).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from audit.errors import ConfigError
+
+if TYPE_CHECKING:  # yaml loads only when a mkdocs.yml is read (not on a warm check)
+    import yaml
 
 MKDOCS_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 MAX_BYTES = 1024 * 1024
@@ -54,11 +56,27 @@ class Tagged:
         return ""
 
 
-class DataLoader(yaml.SafeLoader):
-    """SafeLoader that records unknown tags as :class:`Tagged` instead of failing or executing."""
+@functools.cache
+def _data_loader() -> type[yaml.SafeLoader]:
+    import yaml
+
+    class DataLoader(yaml.SafeLoader):
+        """SafeLoader that records unknown tags as :class:`Tagged` instead of failing or
+        executing."""
+
+    DataLoader.add_multi_constructor("", _construct_tagged)
+    return DataLoader
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DataLoader":  # built on first use: importing this module loads no yaml
+        return _data_loader()
+    raise AttributeError(name)
 
 
 def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    import yaml
+
     value: Any
     if isinstance(node, yaml.MappingNode):
         value = loader.construct_mapping(node, deep=True)
@@ -67,9 +85,6 @@ def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> 
     else:
         value = loader.construct_scalar(node)  # type: ignore[arg-type]
     return Tagged(node.tag, value)
-
-
-DataLoader.add_multi_constructor("", _construct_tagged)
 
 
 @dataclass
@@ -87,6 +102,8 @@ class MkdocsProject:
     slug_separator: str = "-"
     slugify_source: str = "markdown.extensions.toc.slugify (toc default)"
     notes: list[str] = field(default_factory=list)
+    # the variables ``!ENV`` read and their values: a cached config holds while they are the same
+    env: dict[str, str | None] = field(default_factory=dict)
 
     def overlay(self) -> dict[str, Any]:
         """The config keys this project defines (explicit content-audit keys override them)."""
@@ -116,6 +133,8 @@ def find_mkdocs(folder: Path) -> Path | None:
 
 def load_yaml_data(path: Path) -> Any:
     """The YAML of ``path`` as plain data (unknown tags recorded, never executed)."""
+    import yaml
+
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ConfigError(f"{path}: larger than {MAX_BYTES} bytes; not read")
@@ -123,7 +142,7 @@ def load_yaml_data(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     try:
-        return yaml.load(text, Loader=DataLoader)  # DataLoader is a SafeLoader
+        return yaml.load(text, Loader=_data_loader())  # a SafeLoader
     except (yaml.YAMLError, RecursionError) as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
 
@@ -139,7 +158,7 @@ def read_mkdocs(path: Path) -> MkdocsProject:
         project.notes.append(
             f"INHERIT: {data['INHERIT']!r} is not followed; only {path.name} itself was read"
         )
-    docs_dir = _env(data.get("docs_dir", "docs"))
+    docs_dir = _env(data.get("docs_dir", "docs"), project.env)
     if isinstance(docs_dir, str) and docs_dir.strip():
         project.docs_dir = docs_dir.strip()
     else:
@@ -156,9 +175,10 @@ def read_mkdocs(path: Path) -> MkdocsProject:
     return project
 
 
-def _env(value: Any) -> Any:
+def _env(value: Any, read: dict[str, str | None]) -> Any:
     """mkdocs' ``!ENV NAME`` / ``!ENV [NAME, OTHER, default]``: the first variable that is set,
-    else the last item (reading the environment runs nothing from the file)."""
+    else the last item (reading the environment runs nothing from the file). ``read`` records
+    each variable looked up."""
     if not isinstance(value, Tagged) or value.tag != "!ENV":
         return value
     names = value.value if isinstance(value.value, list) else [value.value]
@@ -166,6 +186,7 @@ def _env(value: Any) -> Any:
         return None
     for name in names[:-1] if len(names) > 1 else names:
         found = os.environ.get(str(name))
+        read[str(name)] = found
         if found is not None:
             return found
     return names[-1] if len(names) > 1 else None

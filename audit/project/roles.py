@@ -15,9 +15,10 @@ import stat
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from audit.model.config import Config
+if TYPE_CHECKING:  # the warm check hands a plain config (audit/model/plain_config.py)
+    from audit.model.config import Config
 
 Role = Literal["tracker", "materials", "interview"]
 ROLES: tuple[Role, ...] = ("tracker", "materials", "interview")  # the parser's precedence
@@ -32,15 +33,45 @@ class RoleAssignment:
     reason: str
 
 
+Shape = tuple[Role, str] | None  # a page's role by content and why, or None
+
+
 def assign_roles(config: Config, content: Path) -> tuple[Config, list[RoleAssignment], list[str]]:
     """(config with the role names that exist, each page's role and why, notes)."""
+    pages = _pages(config, content)
+    sniff = len(pages) <= MAX_SNIFFED
+    shapes = {rel: page_shape(config, content, rel) for rel in pages} if sniff else {}
+    return settle_roles(config, pages, shapes)
+
+
+def named_role(config: Config, rel: str) -> str | None:
+    """The glob of a role ``rel``'s file name matches, or None (its shape is then read)."""
+    docs = config.documents
+    name = rel.rsplit("/", 1)[-1]
+    for globs in (docs.tracker, docs.materials, docs.interview):  # the parser's precedence
+        pattern = next((g for g in globs if fnmatchcase(name, g)), None)
+        if pattern is not None:
+            return pattern
+    return None
+
+
+def page_shape(config: Config, content: Path, rel: str) -> Shape:
+    """The role of a page by content (None for a page whose name already gives its role)."""
+    if named_role(config, rel) is not None:
+        return None
+    return _shape(content / rel, config)
+
+
+def settle_roles(
+    config: Config, pages: list[str], shapes: dict[str, Shape]
+) -> tuple[Config, list[RoleAssignment], list[str]]:
+    """Roles from the pages' names and their shapes (``shapes`` empty: names only)."""
     docs = config.documents
     globs = {"tracker": docs.tracker, "materials": docs.materials, "interview": docs.interview}
     assignments: list[RoleAssignment] = []
     by_content: dict[str, dict[Role, list[str]]] = {}  # basename -> role -> paths
     other_names: dict[str, list[str]] = {}
     notes: list[str] = []
-    pages = list(_pages(config, content))
     sniff = len(pages) <= MAX_SNIFFED
     if not sniff:
         notes.append(f"{len(pages)} pages: roles taken from file names only")
@@ -51,7 +82,7 @@ def assign_roles(config: Config, content: Path) -> tuple[Config, list[RoleAssign
             pattern = next(g for g in globs[role] if fnmatchcase(name, g))
             assignments.append(RoleAssignment(rel, role, f"name matches {pattern}"))
             continue
-        shaped = _shape(content / rel, config) if sniff else None
+        shaped = shapes.get(rel) if sniff else None
         if shaped is None:
             other_names.setdefault(name, []).append(rel)
         else:
