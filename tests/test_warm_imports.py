@@ -68,17 +68,11 @@ def test_warm_run_with_one_file_changed_parses_it_but_builds_no_graph_or_rich_ou
     page.write_text(page.read_text(encoding="utf-8") + "\nОдна новая строка.\n", encoding="utf-8")
     warm = _imported(project)
     assert "mistune" in warm  # the changed page is parsed again
-    # allowed here: mistune (the page is parsed), and, until the xfail below passes, pydantic
-    # and yaml (see there); never the graph library or the rich-output ones
+    # allowed here: mistune (the page is parsed); never the graph library or the rich-output
+    # ones (and not the config's validation libraries: the test below)
     assert sorted({"jinja2", "networkx", "rich"} & warm) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17 item 1, left: running the rules imports every rule module: rules/tasks.py "
-    "imports pydantic (TaskFrontMatter), rules/tracker.py imports coverage/score.py (yaml, "
-    "pydantic), parse/ and coverage/ modules import audit.model.config at run time",
-)
 def test_warm_run_with_one_file_changed_skips_config_validation_libraries(project: Path) -> None:
     _imported(project)
     page = next(p for p in sorted((project / "content").rglob("*.md")))

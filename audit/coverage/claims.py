@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import TYPE_CHECKING
 
-from audit.model.config import Config
 from audit.model.document import Document, QAPair
 from audit.model.tracker import Claim, ClaimItem
+
+if TYPE_CHECKING:
+    from audit.model.config import Config
 
 
 def h2_of(doc: Document, heading_index: int | None) -> int | None:

@@ -27,11 +27,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from audit.model.config import Config
 from audit.model.document import Document
 from audit.model.evidence import EvidenceKind, ItemEvidence, KindHit, TermHit
+
+if TYPE_CHECKING:
+    from audit.model.config import Config
 
 MAX_ITEM_TERMS = 40  # more distinct terms than this: a paragraph, not an item
 # an item that names things and has this many distinctive ordinary words needs one of them

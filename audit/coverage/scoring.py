@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audit.coverage.claims import h2_of, levels_present
 from audit.coverage.evidence import EvidenceFinder
@@ -28,7 +29,6 @@ from audit.coverage.rows import (
     tasks_by_gap,
 )
 from audit.graph.build import TopicGraph
-from audit.model.config import Config
 from audit.model.coverage import (
     Bucket,
     Coverage,
@@ -42,6 +42,9 @@ from audit.model.example import ExampleResult
 from audit.model.requirements import Requirement, RequirementsSpec
 from audit.model.tracker import Gap, Status, Tracker
 from audit.rules.examples import compile_problem
+
+if TYPE_CHECKING:
+    from audit.model.config import Config
 
 
 def _requirement(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from audit.model.config import Config
 from audit.model.coverage import Coverage, ThresholdResult
 from audit.model.finding import Finding, Severity
+
+if TYPE_CHECKING:
+    from audit.model.config import Config
 
 
 def evaluate_thresholds(coverage: Coverage, config: Config, errors: int) -> list[ThresholdResult]:

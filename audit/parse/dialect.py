@@ -21,13 +21,15 @@ import html
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mistune
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 
-from audit.model.config import Config
+if TYPE_CHECKING:
+    from audit.model.config import Config
+
 
 Token = dict[str, Any]
 

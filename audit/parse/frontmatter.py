@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_ALIASES = 50
 MAX_DEPTH = 32
@@ -36,6 +34,8 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
 
 def load_front_matter(yaml_text: str, lines: int) -> FrontMatter:
     """Parse front matter YAML; problems come back as an error with its position."""
+    import yaml  # on first use: a warm check that parses no front matter skips it
+
     if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
         return FrontMatter(None, 1, lines, "front matter is larger than 64 KiB", 2, 1, "FM003")
     fast = getattr(yaml, "CSafeLoader", None)
@@ -52,6 +52,8 @@ def load_front_matter(yaml_text: str, lines: int) -> FrontMatter:
 
 
 def _load(yaml_text: str, lines: int, loader: Any, catch: bool = False) -> FrontMatter:
+    import yaml
+
     if not catch:
         return _scan_load(yaml_text, lines, loader)
     try:
@@ -81,6 +83,8 @@ def _cannot_exceed_limits(yaml_text: str) -> bool:
 
 
 def _scan_load(yaml_text: str, lines: int, loader: Any) -> FrontMatter:
+    import yaml
+
     aliases = 0
     depth = 0
     events: Any = () if _cannot_exceed_limits(yaml_text) else yaml.parse(yaml_text, Loader=loader)

@@ -20,7 +20,7 @@ import string
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import replace
-from typing import Any, SupportsIndex
+from typing import TYPE_CHECKING, Any, SupportsIndex
 from urllib.parse import unquote
 
 import mistune
@@ -29,7 +29,6 @@ from mistune.core import BlockState, InlineState
 from mistune.inline_parser import InlineParser
 from mistune.util import unescape as unescape_entities
 
-from audit.model.config import Config
 from audit.model.document import (
     CodeBlock,
     Document,
@@ -50,6 +49,9 @@ from audit.parse import dialect
 from audit.parse.frontmatter import load_front_matter, split_front_matter
 from audit.parse.positions import LineIndex, normalise_newlines
 from audit.parse.slugs import AnchorAllocator
+
+if TYPE_CHECKING:  # annotations only: the changed page of a warm check is parsed without pydantic
+    from audit.model.config import Config
 
 Token = dict[str, Any]
 

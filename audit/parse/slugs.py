@@ -6,8 +6,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
-from audit.model.config import SlugStyle
+if TYPE_CHECKING:
+    from audit.model.config import SlugStyle
+
 
 _PUNCT = re.compile(r"[^\w\s-]")
 _SPACES = re.compile(r"[-\s]+")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from audit.model.config import Config
 from audit.model.document import Document, Heading, Paragraph
 from audit.model.problem import Problem
 from audit.model.span import Span
@@ -28,6 +28,9 @@ from audit.model.tracker import (
     Wish,
 )
 from audit.parse.slugs import slug_mkdocs_unicode
+
+if TYPE_CHECKING:
+    from audit.model.config import Config
 
 _NUMBERED_GAP = re.compile(r"^(\d{1,40})\.\s+(.+)$")
 _DASH_STATUS = re.compile(r"^(.*?)\s+(?:—|–|--)\s+(.+)$")

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audit.model.config import Config
 from audit.model.coverage import Coverage, TrackerResults
 from audit.model.example import ExampleResult
 from audit.model.finding import Finding, Severity
@@ -39,6 +38,7 @@ from audit.model.tracker import Tracker
 
 if TYPE_CHECKING:
     from audit.graph.build import TopicGraph
+    from audit.model.config import Config
 
 
 @dataclass

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import ValidationError
-
 from audit.model.finding import Finding, Severity
 from audit.model.span import Span
-from audit.model.task import TaskFrontMatter
 from audit.rules.frontmatter import key_span
 from audit.rules.registry import RuleContext, rule
 
@@ -36,6 +33,11 @@ def task_front_matter_schema(ctx: RuleContext) -> Iterator[Finding]:
                     "subcategory, difficulty)",
                 )
             continue
+        # pydantic on first use: a warm check that re-parses no task file never loads it
+        from pydantic import ValidationError
+
+        from audit.model.task import TaskFrontMatter
+
         try:
             TaskFrontMatter.model_validate(doc.front_matter)
         except ValidationError as exc:
