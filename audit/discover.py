@@ -57,9 +57,19 @@ def discover(config: Config, root: Path) -> list[Source]:
     report them: a file that vanishes from the audit is worse than a file with a finding.
     """
     content = (root / config.content_root).resolve()
-    sources: list[Source] = []
+    sources = [_read(full, content, root) for full in discover_paths(config, root)]
+    sources.sort(key=lambda s: s.path)
+    return sources
+
+
+def discover_paths(config: Config, root: Path) -> list[Path]:
+    """The files ``discover`` reads, not read yet: the parse stage reads each one just before
+    parsing it (in its worker with ``-j``), so the bytes of the whole tree are never held at
+    once and never sent between processes. ``read_discovered`` reads one."""
+    content = (root / config.content_root).resolve()
+    paths: list[Path] = []
     if not content.is_dir():
-        return sources
+        return paths
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         folder = Path(dirpath)
@@ -75,9 +85,14 @@ def discover(config: Config, root: Path) -> list[Source]:
                 rel_to_content, config.exclude
             ):
                 continue
-            sources.append(_read(full, content, root))
-    sources.sort(key=lambda s: s.path)
-    return sources
+            paths.append(full)
+    return paths
+
+
+def read_discovered(full: Path, content: Path, root: Path) -> Source:
+    """One file of ``discover_paths`` read exactly as ``discover`` reads it (``content``: the
+    resolved content root, resolved once per run rather than once per file)."""
+    return _read(full, content, root)
 
 
 def _relpath(path: Path, root: Path) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from audit.cache import incremental
 from audit.cache.store import ParseCache
 from audit.config import LoadedConfig
-from audit.discover import discover
+from audit.discover import discover, discover_paths
 from audit.graph.build import build_graph
 from audit.model.audit import Analysis, Audit
 from audit.model.finding import Finding
@@ -27,6 +27,7 @@ from audit.stages import (
     default_jobs,
     gc_paused,
     parse_all,
+    parse_files,
     parse_memo,
     parse_trackers,
     run_stage_rules,
@@ -83,13 +84,18 @@ def _analyse(
 ) -> Analysis:
     config, root = loaded.config, loaded.root
     started = time.time_ns()
-    sources = discover(config, root) if given is None else list(given)
     parse_cache = ParseCache(root, config) if cache else None
-    if memo is not None:
-        documents = parse_memo(sources, config, memo)
-        parse_cache = None  # memoised documents are not a full run the cache may record
+    if given is None and memo is None and parse_cache is None:
+        # each file read just before its parse (by its worker with -j): no bytes kept or sent
+        documents = parse_files(discover_paths(config, root), config, root, jobs)
     else:
-        documents = parse_all(sources, config, jobs, parse_cache)
+        sources = discover(config, root) if given is None else list(given)
+        if memo is not None:
+            documents = parse_memo(sources, config, memo)
+            parse_cache = None  # memoised documents are not a full run the cache may record
+        else:
+            documents = parse_all(sources, config, jobs, parse_cache)
+        del sources  # the bytes of every file: the later stages read documents only
     trackers = parse_trackers(documents, config)
     graph = build_graph(documents, config, root)
     static = [s for s in stages if s != "tracker"]
