@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +34,8 @@ def write_bytes_atomic(
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # on first write: it drags shutil, random, bz2, lzma in
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise AuditError(f"cannot write {path}: {exc.strerror or exc}") from exc

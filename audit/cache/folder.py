@@ -31,7 +31,6 @@ import contextlib
 import hmac
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 KEY_DIR_ENV = "CONTENT_AUDIT_KEY_DIR"
@@ -101,6 +100,8 @@ def _create_key(path: Path) -> None:
     """Write a new secret under a temporary name and link it into place: two runs creating it
     at once agree on one key (the loser of the link reads the winner's)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    import tempfile  # on first write: it drags shutil, random, bz2, lzma in
+
     fd, tmp = tempfile.mkstemp(prefix=f".{KEY_FILE}.", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
