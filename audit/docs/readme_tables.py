@@ -2,8 +2,8 @@
 the pydantic models in audit/model/config.py), and the README regions that hold them.
 
 ``README.md`` keeps them between ``<!-- rules:begin -->`` / ``<!-- rules:end -->`` and
-``<!-- config:begin -->`` / ``<!-- config:end -->``; tests/test_docs.py fails when they are stale
-(`pytest tests/test_docs.py --update-golden` rewrites them).
+``<!-- config:begin -->`` / ``<!-- config:end -->``; tests/docs/test_readme_tables.py fails when
+they are stale (`pytest tests/docs/test_readme_tables.py --update-golden` rewrites them).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ Each rule also declares its **scope**, which the incremental ``check`` relies on
   facts it can read (task declarations, relations, mentions, links to documents) changed.
 
 A rule declared ``"file"`` that reads more than that would leave stale findings behind; the
-property test in ``tests/test_cache.py`` compares warm and ``--no-cache`` output after random edits.
+property test in ``tests/cache/test_incremental.py`` compares warm and ``--no-cache`` output
+after random edits.
 
 Every finding is made here, in ``audit/rules/``: the parsers only record ``Problem`` facts (no
 severity), and ``problem_rule`` registers the rule that turns the problems of its code into

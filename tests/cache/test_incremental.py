@@ -21,7 +21,7 @@ from audit.config import load_config
 from audit.model.config import Config
 from audit.pipeline import analyse
 
-PROJECT = Path(__file__).parent.parent
+PROJECT = Path(__file__).parents[2]
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 

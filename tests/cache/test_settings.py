@@ -17,7 +17,7 @@ from audit.cache import folder, settings
 from audit.config import LoadedConfig, load_config
 from audit.model.plain_config import PlainConfig, plain_of
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture

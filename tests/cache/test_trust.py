@@ -28,7 +28,7 @@ from audit.cache.folder import GITIGNORE, Seal, mark_ignored, seal_for
 from audit.cache.store import ParseCache, State, namespace
 from audit.config import load_config
 
-PROJECT = Path(__file__).parent.parent
+PROJECT = Path(__file__).parents[2]
 FIXTURE = PROJECT / "tests" / "fixtures" / "cache-trust"
 MATERIALS = "content/llm/материалы.md"
 INTERVIEW = "content/llm/подготовка-к-интервью.md"

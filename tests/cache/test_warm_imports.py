@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURE = Path(__file__).parent / "fixtures" / "planted-references"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "planted-references"
 _LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)\s*$")
 
 # the parser, the graph, rich output, and the config's validation (the validated config of the

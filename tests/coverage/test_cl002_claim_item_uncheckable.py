@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from audit.coverage.evidence import MAX_ITEM_TERMS, item_terms
-from tests.claims.helpers import TRACKER, audit_tree, edit, found
+from tests.coverage.helpers import TRACKER, audit_tree, edit, found
 
 CLAIM = "- Формула KL-дивергенции с температурой\n"
 

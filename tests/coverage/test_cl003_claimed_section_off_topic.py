@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.claims.helpers import TRACKER, audit_tree, edit, found
+from tests.coverage.helpers import TRACKER, audit_tree, edit, found
 
 
 def test_chain_of_experts_claiming_the_moe_sections_gets_no_credit(

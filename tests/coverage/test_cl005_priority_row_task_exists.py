@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.claims.helpers import TRACKER, audit_tree, edit, found
+from tests.coverage.helpers import TRACKER, audit_tree, edit, found
 
 
 def test_an_existing_task_in_the_priority_table_is_reported(

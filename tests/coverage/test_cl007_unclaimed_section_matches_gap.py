@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.claims.helpers import audit_tree, edit, found
+from tests.coverage.helpers import audit_tree, edit, found
 
 
 def test_the_quantization_section_is_suggested_through_the_synonyms(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.claims.helpers import TRACKER, audit_tree
+from tests.coverage.helpers import TRACKER, audit_tree
 
 INTENDED = [
     ("CL001", 12),  # YaRN ... with implementation: section 1 never mentions YaRN

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from audit.report import html, json_report, markdown, terminal
 from audit.report.build import build_report
-from tests.claims.helpers import audit_tree
+from tests.coverage.helpers import audit_tree
 
 
 def _model(fixture_tree: Callable[[str], Path]):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import pytest
 
 from audit.report.build import build_report
 from audit.report.html import render
-from tests.claims.helpers import audit_tree
+from tests.coverage.helpers import audit_tree
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from audit.pipeline import full_audit
 from audit.report.build import build_report
 from tests.golden import check_golden
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tracker-seed-quirks"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "tracker-seed-quirks"
 
 
 def _report(root: Path) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.claims.helpers import TRACKER
+from tests.coverage.helpers import TRACKER
 from tests.helpers import run_cli
 
 REGION = (

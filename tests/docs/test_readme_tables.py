@@ -1,6 +1,6 @@
 """The README's generated regions (rule table, config reference) stay in sync with the code.
 
-`pytest tests/test_docs.py --update-golden` rewrites them.
+`pytest tests/docs/test_readme_tables.py --update-golden` rewrites them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from audit.errors import AuditError
 from audit.rules import all_rules
 from tests.helpers import run_cli
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def test_readme_regions_match_the_registry_and_the_config(update_golden: bool) -> None:
@@ -31,7 +31,9 @@ def test_readme_regions_match_the_registry_and_the_config(update_golden: bool) -
     if update_golden:
         README.write_text(synced, encoding="utf-8")
         return
-    assert synced == text, "README is stale: run `pytest tests/test_docs.py --update-golden`"
+    assert synced == text, (
+        "README is stale: run `pytest tests/docs/test_readme_tables.py --update-golden`"
+    )
 
 
 def test_every_rule_and_config_key_is_in_the_readme() -> None:

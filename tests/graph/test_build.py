@@ -171,7 +171,7 @@ def test_graph_export_includes_gaps_and_their_claims(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    fixture = Path(__file__).parent / "fixtures" / "tracker-seed-quirks"
+    fixture = Path(__file__).parent.parent / "fixtures" / "tracker-seed-quirks"
     root = tmp_path / "t"
     shutil.copytree(fixture, root)
     run = subprocess.run(

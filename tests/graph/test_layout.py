@@ -13,7 +13,7 @@ from audit.model.graph_view import GraphViewOut
 from audit.pipeline import full_audit
 from bench.corpus import generate
 
-FIXTURE = Path(__file__).parent / "fixtures" / "report-hostile-titles"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "report-hostile-titles"
 
 
 def _view(config: str | None = None, cwd: Path | None = None) -> GraphViewOut:

@@ -11,7 +11,7 @@ pytest.importorskip("mkdocs")
 
 from bench.mkdocs_oracle import parse_mkdocs_log, parse_ours, run
 
-SITE = Path(__file__).parent / "fixtures" / "mkdocs-oracle-site"
+SITE = Path(__file__).parent.parent / "fixtures" / "mkdocs-oracle-site"
 
 
 def test_mkdocs_and_check_agree_on_the_broken_links_of_a_small_site() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from audit.cli import main
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tracker-seed-quirks"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "tracker-seed-quirks"
 TRACKER = "content/ml/пробелы-в-покрытии.md"
 
 

@@ -1,10 +1,10 @@
 """No lost work: `report --write` under interleaved author edits; bytes outside the markers.
 
-Extends tests/test_writeback.py (regeneration, idempotence, an edit during regeneration) with the
-other moments an author can save: after the audit read the file and before --write starts, while
-the new bytes are being flushed (right before the rename), or by deleting the file; with trackers
-that are not valid UTF-8; and byte-for-byte checks of everything outside the markers for LF, CRLF,
-BOM, no final newline and Unicode line separators.
+Extends tests/report/test_writeback.py (regeneration, idempotence, an edit during regeneration)
+with the other moments an author can save: after the audit read the file and before --write
+starts, while the new bytes are being flushed (right before the rename), or by deleting the file;
+with trackers that are not valid UTF-8; and byte-for-byte checks of everything outside the
+markers for LF, CRLF, BOM, no final newline and Unicode line separators.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import audit.atomic
 import audit.pipeline
 from audit.cli import main
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tracker-seed-quirks"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "tracker-seed-quirks"
 TRACKER = "content/ml/пробелы-в-покрытии.md"
 BEGIN = b"<!-- audit:begin tasks-per-subcategory -->"
 END = b"<!-- audit:end coverage-summary -->"

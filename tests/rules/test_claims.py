@@ -3,7 +3,7 @@
 ``tests/fixtures/claims-planted/`` plants one false claim per code (and one gap whose declared
 status is off, GP003). This test pins the complete diagnostic list of ``check`` (code, path, line,
 column, severity, message); how each code reacts to edits of the tree (mutations, quiet twins,
-evidence lines, inflections) is in ``tests/claims/test_clNNN_*.py``.
+evidence lines, inflections) is in ``tests/coverage/test_clNNN_*.py``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ at all).
 
 The figure codes (GP010, GP018, GP019) against what was counted, and how the report names what it
 counted, are in ``test_tracker_figures.py``; the seed-shaped tracker with all its codes at once is
-the golden ``tests/golden/tracker_seed_quirks_findings.json`` (``tests/test_coverage.py``).
+the golden ``tests/golden/tracker_seed_quirks_findings.json`` (``tests/coverage/test_scoring.py``).
 """
 
 from __future__ import annotations
