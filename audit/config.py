@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from audit.cache import inputs
 from audit.errors import ConfigError
 from audit.project.mkdocs import MKDOCS_NAMES, MkdocsProject, read_mkdocs
 from audit.project.roles import RoleAssignment, assign_roles
@@ -78,12 +78,7 @@ def load_config(
 def file_digest(path: Path) -> str | None:
     """blake2b of a regular file's bytes; None when ``path`` is no file (or cannot be read:
     such a config is an error, never cached)."""
-    try:
-        if not path.is_file():
-            return None
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    except OSError:
-        return None
+    return inputs.file_digest(str(path))
 
 
 def _probe(path: Path, trail: Trail) -> bool:

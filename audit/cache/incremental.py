@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audit.cache.inputs import requirements_fingerprint
 from audit.cache.store import (
     Declaration,
     FileEntry,
@@ -202,7 +203,7 @@ def declared_index(entries: Iterable[FileEntry]) -> dict[str, list[TaskDeclarati
     return out
 
 
-def global_digest(entries: dict[str, FileEntry], config: Config) -> str:
+def global_digest(entries: dict[str, FileEntry], config: Config, requirements: str) -> str:
     """Digest of what the whole-tree findings can read, in two parts ``STATIC+TRACKER``.
 
     STATIC: every file's fragment (what the global static rules read). TRACKER, when the tree
@@ -210,7 +211,9 @@ def global_digest(entries: dict[str, FileEntry], config: Config) -> str:
     page of a tracker's track (the tracker rules read the claimed sections, their Q&A and
     examples, and the overview tables; claims name pages of the tracker's own track). The
     tracker rules also read fragments (task front matter, links): they run again when either
-    part changed, the global static rules only when STATIC did."""
+    part changed, the global static rules only when STATIC did. TRACKER also covers the
+    requirements file (``requirements``: ``inputs.requirements_fingerprint``), which defines
+    what the tracker rules call covered."""
     from audit.parse.markdown import document_kind
 
     prefix = config.content_root.strip("/")
@@ -218,6 +221,7 @@ def global_digest(entries: dict[str, FileEntry], config: Config) -> str:
     tracked = {track for kind, track in kinds.values() if kind == "tracker"}
     static = hashlib.blake2b(digest_size=16)
     tracker = hashlib.blake2b(digest_size=16)
+    tracker.update(requirements.encode("utf-8", "surrogatepass") + b"\n")
     for path in sorted(entries):
         static.update(f"{path}\x00{entries[path].fragment}\n".encode("utf-8", "surrogatepass"))
         kind, track = kinds[path]
@@ -323,13 +327,23 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
             loaded, jobs, cache, state, scan, parsed, affected, index, declares, entries
         )
     restated = _restat(entries, scan.stats)
+    requirements = requirements_fingerprint(config.requirements, str(root))
     digest, global_findings, global_ran = _global_rules(
-        loaded, cache, state, entries, parsed, removed, index
+        loaded, cache, state, entries, parsed, removed, index, requirements
     )
     if not (affected or removed or changed or global_ran or restated):
         return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
     _record_run(
-        cache, entries, index, digest, global_findings, started, scan, loose, affected, global_ran
+        cache,
+        entries,
+        index,
+        (digest, requirements),
+        global_findings,
+        started,
+        scan,
+        loose,
+        affected,
+        global_ran,
     )
     return merge(entries, global_findings, loose), sorted(entries)
 
@@ -504,11 +518,13 @@ def _global_rules(
     parsed: dict[str, Document],
     removed: list[str],
     index: Index,
+    requirements: str,
 ) -> tuple[str, list[Finding], bool]:
     """(digest, findings, whether they ran): the global rules, recomputed on the full graph
     only when what they read changed."""
-    # fragments and digests change only with a parse or a removal: else the digest is the same
-    digest = global_digest(entries, loaded.config) if parsed or removed else state.global_digest
+    # fragments and digests change only with a parse, a removal or another requirements file
+    refresh = parsed or removed or requirements != state.requirements
+    digest = global_digest(entries, loaded.config, requirements) if refresh else state.global_digest
     global_findings = state.global_findings
     global_ran = digest != state.global_digest
     if digest.partition("+")[0] != state.global_digest.partition("+")[0]:
@@ -524,7 +540,7 @@ def _record_run(
     cache: ParseCache,
     entries: dict[str, FileEntry],
     index: Index,
-    digest: str,
+    digests: tuple[str, str],
     global_findings: list[Finding],
     started: int,
     scan: _Scan,
@@ -532,7 +548,9 @@ def _record_run(
     affected: set[str],
     global_ran: bool,
 ) -> None:
-    """Write the parsed documents and the new state."""
+    """Write the parsed documents and the new state (``digests``: the global digest and the
+    requirements fingerprint it covers)."""
+    digest, requirements = digests
     located = cache.flush()
     for path, ref in located.items():
         if path in entries:
@@ -550,6 +568,7 @@ def _record_run(
             loose,
             tuple(sorted(affected)),
             global_ran,
+            requirements,
         )
     )
 
@@ -689,18 +708,20 @@ def save_full(
         )
         entry.doc = ref
     existence = {t: index.exists(t) for t in non_document_targets(entries)}
+    requirements = requirements_fingerprint(graph.config.requirements, str(root))
     cache.save_state(
         State(
             stages,
             entries,
             existence,
-            global_digest(entries, graph.config),
+            global_digest(entries, graph.config, requirements),
             list(global_findings),
             started,
             stats_list is not None,
             loose,
             tuple(sorted(entries)),
             True,
+            requirements,
         )
     )
 

@@ -36,7 +36,8 @@ from typing import Any
 from audit import __version__
 from audit.atomic import write_bytes_atomic
 from audit.cache.folder import Seal, derive_seal, key_dir, key_inside, peek_secret
-from audit.cache.store import code_fingerprint, trusted_stat, walk_stats
+from audit.cache.inputs import code_fingerprint
+from audit.cache.store import trusted_stat, walk_stats
 from audit.config import LoadedConfig, Trail, file_digest, load_config
 from audit.errors import AuditError
 from audit.model.plain_config import PlainConfig, as_config, decode, encode, plain_of

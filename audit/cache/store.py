@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from audit import __version__
 from audit.atomic import write_bytes_atomic
 from audit.cache.folder import Seal, mark_ignored, seal_for
+from audit.cache.inputs import code_fingerprint
 from audit.errors import AuditError
 from audit.model.finding import Finding
 from audit.model.plain_config import config_digest
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
     from audit.model.config import Config
     from audit.model.document import Document
 
-FORMAT = 3  # 3: entries sealed with a MAC (audit/cache/folder.py)
+FORMAT = 4  # 3: entries sealed with a MAC (audit/cache/folder.py); 4: the requirements file
 # a file modified this close to the run that recorded it may change again within the same mtime
 # tick: its stat is not trusted for the no-change shortcut (git's "racily clean" problem)
 RACY_NS = 2_000_000_000
@@ -114,23 +115,6 @@ def dumps(obj: object) -> bytes:
     pickler.dispatch_table = _dispatch()
     pickler.dump(obj)
     return buffer.getvalue()
-
-
-def code_fingerprint() -> str:
-    """Size and mtime of every module of the package: an edited parser or rule (same version
-    number, as during development) must not be answered from entries the old code made."""
-    package = Path(__file__).resolve().parent
-    parts = []
-    for folder, dirnames, filenames in os.walk(package):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for name in sorted(filenames):
-            if name.endswith(".py"):
-                st = os.stat(os.path.join(folder, name))
-                parts.append(
-                    f"{os.path.relpath(os.path.join(folder, name), package)}:"
-                    f"{st.st_size}:{st.st_mtime_ns}"
-                )
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
 
 
 def _mistune_fingerprint() -> str:
@@ -195,6 +179,7 @@ class State:
     # the global rules ran ("full": everything, as after a cold start)
     rechecked: tuple[str, ...] = ()
     global_ran: bool = True
+    requirements: str = ""  # which requirements file the tracker findings measured against
 
 
 class ParseCache:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -517,3 +518,28 @@ def test_a_directory_link_misses_page_follows_its_page_and_the_site_config(
         "site_name: s\ndocs_dir: content\nuse_directory_urls: false\n", encoding="utf-8"
     )
     assert check(root, capsys) == [] == check(root, capsys, "--no-cache")
+
+
+def test_an_edited_requirements_file_rechecks_the_trackers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The requirements file says what "covered" means: dropping a requirement changes what
+    the shipped trackers compute, and the warm run must see it as --no-cache does."""
+    root = tmp_path / "site"
+    for name in ("content", "schema"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy2(PROJECT / "content-audit.yaml", root / "content-audit.yaml")
+    age(root)
+    before = check(root, capsys)
+    requirements = root / "schema/requirements.yaml"
+    text = requirements.read_text(encoding="utf-8")
+    dropped = (
+        "  - name: practice_task\n    description: a task file that exists and belongs to the"
+        " gap\n    check: practice_task\n    document_kind: any\n"
+    )
+    assert dropped in text
+    requirements.write_text(text.replace(dropped, ""), encoding="utf-8")
+    after = check(root, capsys)
+    assert state_of(root).global_ran
+    assert after == check(root, capsys, "--no-cache")
+    assert after != before  # without the task requirement, more gaps compute as covered
