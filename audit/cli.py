@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from audit.report.writeback import WriteResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+# called once a `check` has its answer: (all findings, document paths, non-page link targets)
+CheckDone = Callable[[list[Finding], list[str], dict[str, bool]], None]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -270,7 +272,11 @@ def exit_code_for(findings: Sequence[Finding]) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
-def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
+def _cmd_check(
+    loaded: LoadedConfig, args: argparse.Namespace, done: CheckDone | None = None
+) -> int:
+    """``check``; ``done``, when given, is called with the whole run's findings, its document
+    paths and the non-page link targets it found existing or not (the replay's record)."""
     from audit.pipeline import check
     from audit.report.diagnostics import RENDERERS, filter_findings
 
@@ -281,8 +287,13 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     require_content_root(loaded)
     selected = _selected(loaded, args.paths)
     # with the cache, re-checks only what the edits since the last run can affect
-    all_findings, doc_paths = check(loaded, _jobs(args.jobs), use_cache=not args.no_cache)
+    existence: dict[str, bool] = {}
+    all_findings, doc_paths = check(
+        loaded, _jobs(args.jobs), use_cache=not args.no_cache, existence=existence
+    )
     require_pages(loaded, len(doc_paths))
+    if done is not None:
+        done(all_findings, doc_paths, existence)
     findings = filter_findings(all_findings, selected)
     files = (
         len(doc_paths)
@@ -299,11 +310,21 @@ def _cmd_check(loaded: LoadedConfig, args: argparse.Namespace) -> int:
 
 def _cmd_check_cached(args: argparse.Namespace) -> int:
     """``check`` with the config of the last run when none of its inputs changed (no pydantic,
-    no yaml: ``audit/cache/settings.py``); recorded for the next run once the run is done."""
-    from audit.cache import settings
+    no yaml: ``audit/cache/settings.py``); recorded for the next run once the run is done, and
+    the whole run recorded for ``audit/cache/replay.py``."""
+    import time
 
-    loaded, pending = settings.load(args.config)
-    code = _cmd_check(loaded, args)
+    from audit.cache import replay, settings
+
+    started = time.time_ns()
+    loaded, pending, trail = settings.load(args.config)
+
+    def done(findings: list[Finding], doc_paths: list[str], existence: dict[str, bool]) -> None:
+        if trail is not None:  # for the next run's replay (audit/cache/replay.py)
+            outcome = (findings, doc_paths, existence, exit_code_for(findings))
+            replay.remember(loaded, trail, args.config, started, outcome)
+
+    code = _cmd_check(loaded, args, done)
     settings.remember(pending)
     return code
 

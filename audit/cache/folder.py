@@ -33,9 +33,9 @@ import os
 import sys
 from pathlib import Path
 
-KEY_DIR_ENV = "CONTENT_AUDIT_KEY_DIR"
-KEY_FILE = "cache-key"
-_KEY_BYTES = 32
+from audit.cache.keyfile import KEY_BYTES, KEY_DIR_ENV, KEY_FILE
+from audit.cache.keyfile import read_key as _read_key
+
 _TAG_BYTES = 32
 _DERIVE = b"content-audit cache key\x00"
 GITIGNORE = "# Created by content-audit: caches are never committed.\n*\n"
@@ -73,29 +73,6 @@ def key_path() -> Path:
     return key_dir() / KEY_FILE
 
 
-def _read_key(path: Path) -> bytes:
-    """The secret, after checking that only this user can have written or read it."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags)
-    try:
-        st = os.fstat(fd)
-        if os.name == "posix":
-            if st.st_uid != os.geteuid():
-                raise OSError(f"{path} belongs to another user")
-            if st.st_mode & 0o077:
-                raise OSError(f"{path} is readable or writable by others (chmod 600 it)")
-        data = os.read(fd, 4 * _KEY_BYTES)
-    finally:
-        os.close(fd)
-    try:
-        secret = bytes.fromhex(data.decode("ascii").strip())
-    except ValueError:
-        secret = b""
-    if len(secret) != _KEY_BYTES:
-        raise OSError(f"{path} is not a content-audit cache key")
-    return secret
-
-
 def _create_key(path: Path) -> None:
     """Write a new secret under a temporary name and link it into place: two runs creating it
     at once agree on one key (the loser of the link reads the winner's)."""
@@ -105,7 +82,7 @@ def _create_key(path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{KEY_FILE}.", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(os.urandom(_KEY_BYTES).hex() + "\n")
+            handle.write(os.urandom(KEY_BYTES).hex() + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         try:

@@ -286,6 +286,12 @@ def merge(
     return out
 
 
+def cache_state_existence(entries: dict[str, FileEntry], index: Index) -> dict[str, bool]:
+    """The non-page link targets of ``entries`` and whether each exists: what the state keeps,
+    so that the next run notices a target that appeared or vanished."""
+    return {t: index.exists(t) for t in non_document_targets(entries)}
+
+
 def non_document_targets(entries: dict[str, FileEntry]) -> set[str]:
     out = set()
     for entry in entries.values():
@@ -296,20 +302,26 @@ def non_document_targets(entries: dict[str, FileEntry]) -> set[str]:
 
 
 # ------------------------------------------------------------------------- the check
-def check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
-    """``check`` with the cache: (findings, document paths), equal to a ``--no-cache`` run."""
+def check(
+    loaded: LoadedConfig, jobs: int, existence: dict[str, bool] | None = None
+) -> tuple[list[Finding], list[str]]:
+    """``check`` with the cache: (findings, document paths), equal to a ``--no-cache`` run.
+    ``existence``, when given, receives the non-page link targets the result depends on and
+    whether each exists (what a replay of this run must find again: ``audit/cache/replay.py``)."""
     with gc_paused():
-        return _check(loaded, jobs)
+        return _check(loaded, jobs, {} if existence is None else existence)
 
 
-def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
+def _check(
+    loaded: LoadedConfig, jobs: int, existence: dict[str, bool]
+) -> tuple[list[Finding], list[str]]:
     """The steps of an incremental run, each below under its own name."""
     config, root = loaded.config, loaded.root
     started = time.time_ns()
     cache = ParseCache(root, config)
     state = cache.load_state()
     if state is None or state.stages != STAGES or state.loose:
-        return _full(loaded, jobs, cache, started)
+        return _full(loaded, jobs, cache, started, existence)
     cache.use_state(state)
     old = state.entries
     scan = _scan(config, root, old, started)
@@ -332,6 +344,7 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
         loaded, cache, state, entries, parsed, removed, index, requirements
     )
     if not (affected or removed or changed or global_ran or restated):
+        existence.update(state.existence)  # as _changed_keys just found them
         return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
     _record_run(
         cache,
@@ -345,6 +358,7 @@ def _check(loaded: LoadedConfig, jobs: int) -> tuple[list[Finding], list[str]]:
         affected,
         global_ran,
     )
+    existence.update(cache_state_existence(entries, index))
     return merge(entries, global_findings, loose), sorted(entries)
 
 
@@ -555,7 +569,7 @@ def _record_run(
     for path, ref in located.items():
         if path in entries:
             entries[path].doc = ref
-    existence = {t: index.exists(t) for t in non_document_targets(entries)}
+    existence = cache_state_existence(entries, index)
     cache.save_state(
         State(
             STAGES,
@@ -643,7 +657,7 @@ def _whole_tree_findings(documents: Sequence[Document], graph: TopicGraph) -> li
 
 
 def _full(
-    loaded: LoadedConfig, jobs: int, cache: ParseCache, started: int
+    loaded: LoadedConfig, jobs: int, cache: ParseCache, started: int, existence: dict[str, bool]
 ) -> tuple[list[Finding], list[str]]:
     """A run without a usable state: every file checked, the result recorded as the state."""
     from audit.discover import discover
@@ -654,7 +668,9 @@ def _full(
     graph = build_graph(documents, config, root)
     file_findings = run_stage_rules(graph, config, root, ("static",), scopes=("file",))
     global_findings = _whole_tree_findings(documents, graph)
-    save_full(cache, documents, graph, file_findings, global_findings, STAGES, started)
+    existence.update(
+        save_full(cache, documents, graph, file_findings, global_findings, STAGES, started)
+    )
     findings = sorted([*file_findings, *global_findings], key=Finding.sort_key)
     return findings, [d.path for d in documents]
 
@@ -684,8 +700,9 @@ def save_full(
     global_findings: list[Finding],
     stages: tuple[str, ...],
     started: int,
-) -> None:
-    """Record a full run as the state the next ``check`` builds on."""
+) -> dict[str, bool]:
+    """Record a full run as the state the next ``check`` builds on; returns its existence map
+    (non-page link targets and whether each exists)."""
     root = graph.root
     content_prefix = graph.content_prefix
     stats_list = walk_stats(graph.config, root)
@@ -707,7 +724,7 @@ def save_full(
             known[path][1] if path in known and known[path][0] == entry.digest else None
         )
         entry.doc = ref
-    existence = {t: index.exists(t) for t in non_document_targets(entries)}
+    existence = cache_state_existence(entries, index)
     requirements = requirements_fingerprint(graph.config.requirements, str(root))
     cache.save_state(
         State(
@@ -724,6 +741,7 @@ def save_full(
             requirements,
         )
     )
+    return existence
 
 
 __all__ = ["check", "dumps", "record", "save_full"]

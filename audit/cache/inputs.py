@@ -15,6 +15,14 @@ try:  # the BLAKE2 implementation hashlib itself hands out, without loading Open
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
 
+__all__ = [
+    "blake2b",
+    "code_fingerprint",
+    "file_digest",
+    "requirements_file",
+    "requirements_fingerprint",
+]
+
 BUILTIN_REQUIREMENTS = "data/requirements.yaml"  # package data of `audit`
 PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # audit/
 

@@ -77,9 +77,10 @@ def entry_path(start: Path, explicit: str | None) -> Path:
 
 def load(
     explicit: str | None = None, cwd: Path | None = None
-) -> tuple[LoadedConfig, Pending | None]:
-    """The config of ``check`` (in its plain form), and what to record when it did not come
-    from the cache unchanged (``remember`` it after the run)."""
+) -> tuple[LoadedConfig, Pending | None, Trail | None]:
+    """The config of ``check`` (in its plain form), what to record when it did not come from
+    the cache unchanged (``remember`` it after the run), and the files discovery looked at
+    with their digests (None when the stat walk could not vouch for the tree)."""
     start = (cwd or Path.cwd()).resolve()
     started = time.time_ns()
     hit = _read(start, explicit)
@@ -93,9 +94,9 @@ def load(
     settled = _settle(base, plain, {}, started)
     if settled is None:  # a tree the stat walk does not vouch for: roles as discovery finds them
         full = load_config(explicit, start)
-        return _with_config(full, plain_of(full.config), full.notes, full.roles), None
+        return _with_config(full, plain_of(full.config), full.notes, full.roles), None, None
     loaded, pages = settled
-    return loaded, Pending(start, explicit, trail, plain, base.notes, loaded, pages)
+    return loaded, Pending(start, explicit, trail, plain, base.notes, loaded, pages), trail
 
 
 def remember(pending: Pending | None) -> None:
@@ -168,7 +169,7 @@ def _same(a: bytes, b: bytes) -> bool:
 
 def _from_entry(
     start: Path, explicit: str | None, entry: dict[str, Any], started: int
-) -> tuple[LoadedConfig, Pending | None] | None:
+) -> tuple[LoadedConfig, Pending | None, Trail] | None:
     try:
         trail = [(str(p), d) for p, d in entry["trail"]]
         if any(file_digest(Path(path)) != digest for path, digest in trail):
@@ -193,8 +194,8 @@ def _from_entry(
         return None
     result, pages = settled
     if pages == entry["pages"]:
-        return result, None
-    return result, Pending(start, explicit, trail, base, loaded.notes, result, pages)
+        return result, None, trail
+    return result, Pending(start, explicit, trail, base, loaded.notes, result, pages), trail
 
 
 # --------------------------------------------------------------------------- settling

@@ -33,7 +33,7 @@ def site(tmp_path: Path) -> Callable[[str], Path]:
 
 def cached(root: Path, explicit: str | None = None) -> tuple[LoadedConfig, bool]:
     """One run's config and whether it came from the cache unchanged."""
-    loaded, pending = settings.load(explicit, root)
+    loaded, pending, _trail = settings.load(explicit, root)
     settings.remember(pending)
     return loaded, pending is None
 
