@@ -16,13 +16,14 @@ from audit.errors import AuditError
 from audit.model.finding import Finding, Severity
 
 if TYPE_CHECKING:
+    from audit.cache.incremental import Witness
     from audit.model.example import ExampleResult
     from audit.model.report import ReportModel
     from audit.report.writeback import WriteResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-# called once a `check` has its answer: (all findings, document paths, non-page link targets)
-CheckDone = Callable[[list[Finding], list[str], dict[str, bool]], None]
+# called once a `check` has its answer: (all findings, document paths, what the run vouches for)
+CheckDone = Callable[[list[Finding], list[str], "Witness"], None]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -276,7 +277,8 @@ def _cmd_check(
     loaded: LoadedConfig, args: argparse.Namespace, done: CheckDone | None = None
 ) -> int:
     """``check``; ``done``, when given, is called with the whole run's findings, its document
-    paths and the non-page link targets it found existing or not (the replay's record)."""
+    paths and what the run vouches for (the replay's record)."""
+    from audit.cache.incremental import Witness
     from audit.pipeline import check
     from audit.report.diagnostics import RENDERERS, filter_findings
 
@@ -287,13 +289,13 @@ def _cmd_check(
     require_content_root(loaded)
     selected = _selected(loaded, args.paths)
     # with the cache, re-checks only what the edits since the last run can affect
-    existence: dict[str, bool] = {}
+    witness = Witness()
     all_findings, doc_paths = check(
-        loaded, _jobs(args.jobs), use_cache=not args.no_cache, existence=existence
+        loaded, _jobs(args.jobs), use_cache=not args.no_cache, witness=witness
     )
     require_pages(loaded, len(doc_paths))
     if done is not None:
-        done(all_findings, doc_paths, existence)
+        done(all_findings, doc_paths, witness)
     findings = filter_findings(all_findings, selected)
     files = (
         len(doc_paths)
@@ -319,9 +321,9 @@ def _cmd_check_cached(args: argparse.Namespace) -> int:
     started = time.time_ns()
     loaded, pending, trail = settings.load(args.config)
 
-    def done(findings: list[Finding], doc_paths: list[str], existence: dict[str, bool]) -> None:
-        if trail is not None:  # for the next run's replay (audit/cache/replay.py)
-            outcome = (findings, doc_paths, existence, exit_code_for(findings))
+    def done(findings: list[Finding], doc_paths: list[str], witness: Witness) -> None:
+        if trail is not None and witness.pages_trusted:  # for the next run's replay
+            outcome = (findings, doc_paths, witness.existence, exit_code_for(findings))
             replay.remember(loaded, trail, args.config, started, outcome)
 
     code = _cmd_check(loaded, args, done)

@@ -120,14 +120,14 @@ def check(
     loaded: LoadedConfig,
     jobs: int,
     use_cache: bool = True,
-    existence: dict[str, bool] | None = None,
+    witness: incremental.Witness | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """``content-audit check``: (findings, document paths) of every rule that needs no example
     run. With the cache, only what the edits since the last run can affect is re-checked
-    (``audit/cache/incremental.py``, which fills ``existence``); the output is the same either
+    (``audit/cache/incremental.py``, which fills ``witness``); the output is the same either
     way."""
     if use_cache:
-        return incremental.check(loaded, jobs, existence)
+        return incremental.check(loaded, jobs, witness)
     analysis = analyse(loaded, jobs, CHECK_STAGES)
     return analysis.findings, [d.path for d in analysis.documents]
 

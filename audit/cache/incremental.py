@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -302,26 +302,39 @@ def non_document_targets(entries: dict[str, FileEntry]) -> set[str]:
 
 
 # ------------------------------------------------------------------------- the check
+@dataclass
+class Witness:
+    """What a run can vouch for, for a replay of it (``audit/cache/replay.py``): the non-page
+    link targets its result depends on and whether each exists, and whether every page was
+    found by the stat walk with a stat older than the racy window."""
+
+    existence: dict[str, bool] = field(default_factory=dict)
+    pages_trusted: bool = False
+
+    def take(self, state: State) -> None:
+        self.existence = dict(state.existence)
+        self.pages_trusted = state.stats_complete and all(
+            entry.stat is not None for entry in state.entries.values()
+        )
+
+
 def check(
-    loaded: LoadedConfig, jobs: int, existence: dict[str, bool] | None = None
+    loaded: LoadedConfig, jobs: int, witness: Witness | None = None
 ) -> tuple[list[Finding], list[str]]:
-    """``check`` with the cache: (findings, document paths), equal to a ``--no-cache`` run.
-    ``existence``, when given, receives the non-page link targets the result depends on and
-    whether each exists (what a replay of this run must find again: ``audit/cache/replay.py``)."""
+    """``check`` with the cache: (findings, document paths), equal to a ``--no-cache`` run;
+    ``witness``, when given, is filled in."""
     with gc_paused():
-        return _check(loaded, jobs, {} if existence is None else existence)
+        return _check(loaded, jobs, Witness() if witness is None else witness)
 
 
-def _check(
-    loaded: LoadedConfig, jobs: int, existence: dict[str, bool]
-) -> tuple[list[Finding], list[str]]:
+def _check(loaded: LoadedConfig, jobs: int, witness: Witness) -> tuple[list[Finding], list[str]]:
     """The steps of an incremental run, each below under its own name."""
     config, root = loaded.config, loaded.root
     started = time.time_ns()
     cache = ParseCache(root, config)
     state = cache.load_state()
     if state is None or state.stages != STAGES or state.loose:
-        return _full(loaded, jobs, cache, started, existence)
+        return _full(loaded, jobs, cache, started, witness)
     cache.use_state(state)
     old = state.entries
     scan = _scan(config, root, old, started)
@@ -344,9 +357,9 @@ def _check(
         loaded, cache, state, entries, parsed, removed, index, requirements
     )
     if not (affected or removed or changed or global_ran or restated):
-        existence.update(state.existence)  # as _changed_keys just found them
+        witness.take(state)  # its existence is as _changed_keys just found it
         return merge(entries, global_findings, loose), sorted(entries)  # nothing to record
-    _record_run(
+    saved = _record_run(
         cache,
         entries,
         index,
@@ -358,7 +371,7 @@ def _check(
         affected,
         global_ran,
     )
-    existence.update(cache_state_existence(entries, index))
+    witness.take(saved)
     return merge(entries, global_findings, loose), sorted(entries)
 
 
@@ -561,7 +574,7 @@ def _record_run(
     loose: list[Finding],
     affected: set[str],
     global_ran: bool,
-) -> None:
+) -> State:
     """Write the parsed documents and the new state (``digests``: the global digest and the
     requirements fingerprint it covers)."""
     digest, requirements = digests
@@ -570,21 +583,21 @@ def _record_run(
         if path in entries:
             entries[path].doc = ref
     existence = cache_state_existence(entries, index)
-    cache.save_state(
-        State(
-            STAGES,
-            entries,
-            existence,
-            digest,
-            list(global_findings),
-            started,
-            scan.walked,
-            loose,
-            tuple(sorted(affected)),
-            global_ran,
-            requirements,
-        )
+    state = State(
+        STAGES,
+        entries,
+        existence,
+        digest,
+        list(global_findings),
+        started,
+        scan.walked,
+        loose,
+        tuple(sorted(affected)),
+        global_ran,
+        requirements,
     )
+    cache.save_state(state)
+    return state
 
 
 def _global_findings(
@@ -657,7 +670,7 @@ def _whole_tree_findings(documents: Sequence[Document], graph: TopicGraph) -> li
 
 
 def _full(
-    loaded: LoadedConfig, jobs: int, cache: ParseCache, started: int, existence: dict[str, bool]
+    loaded: LoadedConfig, jobs: int, cache: ParseCache, started: int, witness: Witness
 ) -> tuple[list[Finding], list[str]]:
     """A run without a usable state: every file checked, the result recorded as the state."""
     from audit.discover import discover
@@ -668,7 +681,7 @@ def _full(
     graph = build_graph(documents, config, root)
     file_findings = run_stage_rules(graph, config, root, ("static",), scopes=("file",))
     global_findings = _whole_tree_findings(documents, graph)
-    existence.update(
+    witness.take(
         save_full(cache, documents, graph, file_findings, global_findings, STAGES, started)
     )
     findings = sorted([*file_findings, *global_findings], key=Finding.sort_key)
@@ -700,9 +713,8 @@ def save_full(
     global_findings: list[Finding],
     stages: tuple[str, ...],
     started: int,
-) -> dict[str, bool]:
-    """Record a full run as the state the next ``check`` builds on; returns its existence map
-    (non-page link targets and whether each exists)."""
+) -> State:
+    """Record a full run as the state the next ``check`` builds on, and return it."""
     root = graph.root
     content_prefix = graph.content_prefix
     stats_list = walk_stats(graph.config, root)
@@ -726,22 +738,21 @@ def save_full(
         entry.doc = ref
     existence = cache_state_existence(entries, index)
     requirements = requirements_fingerprint(graph.config.requirements, str(root))
-    cache.save_state(
-        State(
-            stages,
-            entries,
-            existence,
-            global_digest(entries, graph.config, requirements),
-            list(global_findings),
-            started,
-            stats_list is not None,
-            loose,
-            tuple(sorted(entries)),
-            True,
-            requirements,
-        )
+    state = State(
+        stages,
+        entries,
+        existence,
+        global_digest(entries, graph.config, requirements),
+        list(global_findings),
+        started,
+        stats_list is not None,
+        loose,
+        tuple(sorted(entries)),
+        True,
+        requirements,
     )
-    return existence
+    cache.save_state(state)
+    return state
 
 
-__all__ = ["check", "dumps", "record", "save_full"]
+__all__ = ["Witness", "check", "dumps", "record", "save_full"]
