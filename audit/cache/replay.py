@@ -59,6 +59,7 @@ _TAG = 32
 # a page or stem a word differently
 LIBRARIES = ("mistune", "pydantic", "pydantic_core", "yaml", "Stemmer", "snowballstemmer")
 _RACY_NS = 2_000_000_000  # store.RACY_NS (not imported: audit/cache/store.py is heavy)
+STALE_NS = 30 * 24 * 3600 * 1_000_000_000  # a record not rewritten for 30 days is deleted
 
 
 # ------------------------------------------------------------------------- the command
@@ -277,6 +278,23 @@ def remember(
         write_bytes_atomic(Path(path), _tag(master, payload) + payload, fsync=False)
     except (OSError, AuditError):
         _forget(path)
+    _prune(os.path.dirname(path), keep=path)
+
+
+def _prune(folder: str, keep: str) -> None:
+    """Delete records not rewritten for ``STALE_NS``: each tool version and each edit of its
+    code names its records anew, so the old ones would pile up. A record still in use is
+    rewritten by the first run that is not replayed; a pruned one costs one such run."""
+    import contextlib
+    import time
+
+    limit = time.time_ns() - STALE_NS
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for item in entries:
+            if item.name.endswith(".rpl") and item.path != keep:
+                with contextlib.suppress(OSError):
+                    if item.stat(follow_symlinks=False).st_mtime_ns < limit:
+                        os.unlink(item.path)
 
 
 def _forget(path: str) -> None:

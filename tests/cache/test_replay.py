@@ -285,3 +285,17 @@ def test_existence_is_asked_as_the_link_check_asks_it(tmp_path: Path, target: st
     (tmp_path / "img").mkdir()
     (tmp_path / "img/a.png").write_bytes(b"png")
     assert replay._exists(str(tmp_path), target) == (tmp_path / target).exists()
+
+
+def test_records_not_rewritten_for_a_month_are_pruned(site: Path) -> None:
+    folder = Path(os.environ[keyfile.KEY_DIR_ENV]) / replay.FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    old, recent = folder / ("0" * 32 + ".rpl"), folder / ("1" * 32 + ".rpl")
+    for record in (old, recent):
+        record.write_bytes(b"an older tool's record")
+    month = os.stat(recent).st_mtime - 31 * 24 * 3600
+    os.utime(old, (month, month))
+    run(site)  # writes this tree's record, and prunes
+    assert not old.exists()
+    assert recent.exists()
+    assert run(site)[2]
