@@ -126,27 +126,41 @@ def replay(argv: list[str]) -> int | None:
         return None
     explicit, fmt = command
     try:
-        record = _verified(explicit)
+        found = _verified(explicit)
+        if found is None:
+            return None
+        record, data = found
+        start, length, digest = record["outputs"][fmt]
+        output = data[start : start + length]
+        if blake2b(output, digest_size=32).digest() != digest:
+            return None
     except (OSError, ValueError, TypeError, KeyError, EOFError, IndexError):
-        return None
-    if record is None:
         return None
     for stream in (sys.stdout, sys.stderr):  # as audit.cli does
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
     try:
-        sys.stdout.write(record["outputs"][fmt])
-        sys.stdout.flush()
+        if os.linesep == "\n" and hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(output)  # encoded as the stream would: utf-8, "replace"
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(output.decode("utf-8"))
+            sys.stdout.flush()
     except BrokenPipeError:
         return 2
     code: int = record["code"]
     return code
 
 
-def _verified(explicit: str | None) -> dict[str, Any] | None:
-    """The record of this directory and ``--config`` when its MAC verifies and every input it
-    names is as it was; else None."""
+def _verified(explicit: str | None) -> tuple[dict[str, Any], bytes] | None:
+    """The record of this directory and ``--config`` and the file's bytes, when its MAC
+    verifies and every input it names is as it was; else None.
+
+    The file: the MAC, the header's length (8 bytes), the header (marshal), then the three
+    renderings; the MAC covers the header, and the header the digest of each rendering, so a
+    replay hashes and decodes only the one it prints."""
     key_dir = quick_key_dir()
     if key_dir is None:
         return None
@@ -157,17 +171,18 @@ def _verified(explicit: str | None) -> dict[str, Any] | None:
     master = read_key(key_file)
     with open(record_path(key_dir, start, explicit), "rb") as handle:
         data = handle.read()
-    payload = data[_TAG:]
-    if len(data) <= _TAG or not same_bytes(_tag(master, payload), data[:_TAG]):
+    end = _TAG + 8 + int.from_bytes(data[_TAG : _TAG + 8], "big")
+    payload = data[_TAG:end]
+    if len(data) < end or not same_bytes(_tag(master, payload), data[:_TAG]):
         return None
-    record = marshal.loads(payload)  # the MAC verified: written by this user's content-audit
+    record = marshal.loads(payload[8:])  # the MAC verified: written by this user's content-audit
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         return None
     if record["start"] != start or record["explicit"] != explicit:
         return None
     if _inside(key_file, record["root"]) or not _unchanged(record):
         return None
-    return record
+    return record, data
 
 
 def _unchanged(record: dict[str, Any]) -> bool:
@@ -267,7 +282,23 @@ def remember(
     except (OSError, RuntimeError, ValueError):
         _forget(path)
         return
-    payload = marshal.dumps(record)
+    outputs: dict[str, str] = record.pop("rendered")
+    blobs, offset = [], _TAG + 8
+    record["outputs"] = {}
+    for fmt in FORMATS:
+        blob = outputs[fmt].encode("utf-8", "replace")
+        record["outputs"][fmt] = (0, len(blob), blake2b(blob, digest_size=32).digest())
+        blobs.append(blob)
+    size = len(marshal.dumps(record))  # the offsets are absolute: placed after the header
+    offset += size
+    for fmt, blob in zip(FORMATS, blobs, strict=True):
+        record["outputs"][fmt] = (offset, *record["outputs"][fmt][1:])
+        offset += len(blob)
+    header = marshal.dumps(record)
+    if len(header) != size:  # an offset needed a longer integer: no record rather than a wrong one
+        _forget(path)
+        return
+    payload = len(header).to_bytes(8, "big") + header
     from pathlib import Path
 
     from audit.atomic import write_bytes_atomic
@@ -275,7 +306,9 @@ def remember(
 
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        write_bytes_atomic(Path(path), _tag(master, payload) + payload, fsync=False)
+        write_bytes_atomic(
+            Path(path), b"".join([_tag(master, payload), payload, *blobs]), fsync=False
+        )
     except (OSError, AuditError):
         _forget(path)
     _prune(os.path.dirname(path), keep=path)
@@ -353,7 +386,7 @@ def _record(
         "folders": folders,
         "pages": pages,
         "existence": sorted(existence.items()),
-        "outputs": {fmt: RENDERERS[fmt](findings, len(doc_paths)) for fmt in FORMATS},
+        "rendered": {fmt: RENDERERS[fmt](findings, len(doc_paths)) for fmt in FORMATS},
         "code": code,
     }
 
