@@ -495,35 +495,76 @@ def build_index(
     return index
 
 
+class _PageText:
+    """One page's text as the finder reads it: its lines, the section indexes built so far and
+    the spread of its ordinary words over its H2 sections."""
+
+    __slots__ = ("indexes", "lines", "spread")
+
+    def __init__(self, lines: list[str] | None) -> None:
+        self.lines = lines
+        self.indexes: dict[int, SectionIndex | None] = {}
+        self.spread: dict[tuple[str, str], int] = {}
+
+
 class EvidenceFinder:
-    """Section texts read once, section indexes built once per run (many items, one section)."""
+    """Section texts read and indexed once per page visit; every answer kept for the run.
+
+    The claims of a gap point at a few pages, and a tracker's gaps go through their pages in
+    turn, so only the last ``KEPT_PAGES`` pages keep their text and indexes (an index holds
+    every word of a section: keeping the indexes of every claimed page of a 20,000-file tree was
+    most of ``check``'s memory). The answers (``check``, ``check_title``) are pure functions of
+    their arguments and small, and are kept: the second coverage of ``check``'s bound asks the
+    same questions and reads no page again. A page dropped and asked about again is read and
+    indexed again (its digest checked again, as on the first read).
+    """
+
+    KEPT_PAGES = 8
 
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root
         self.config = config
-        self._lines: dict[str, list[str] | None] = {}
-        self._indexes: dict[tuple[str, int], SectionIndex | None] = {}
-        self._spread: dict[tuple[str, str, str], int] = {}
+        self._pages: dict[str, _PageText] = {}  # in order of last use, the latest last
+        self._checked: dict[tuple[str, int, str, int, bool], ItemEvidence] = {}
+        self._titles: dict[tuple[ItemTerms, int, str, int], ItemEvidence | None] = {}
         self.level_words = [*config.levels.names, *config.levels.aliases]
 
+    def _page(self, doc: Document) -> _PageText:
+        pages = self._pages
+        page = pages.pop(doc.path, None)
+        if page is None:
+            page = _PageText(_read_lines(self.root, doc))
+            while len(pages) >= self.KEPT_PAGES:
+                del pages[next(iter(pages))]  # the page used longest ago
+        pages[doc.path] = page
+        return page
+
     def lines(self, doc: Document) -> list[str] | None:
-        if doc.path not in self._lines:
-            self._lines[doc.path] = _read_lines(self.root, doc)
-        return self._lines[doc.path]
+        return self._page(doc).lines
 
     def index(self, doc: Document, heading_index: int) -> SectionIndex | None:
-        key = (doc.path, heading_index)
-        if key not in self._indexes:
-            lines = self.lines(doc)
-            self._indexes[key] = (
+        page = self._page(doc)
+        indexes = page.indexes
+        if heading_index not in indexes:
+            lines = page.lines
+            indexes[heading_index] = (
                 None if lines is None else build_index(doc, heading_index, lines, self.config)
             )
-        return self._indexes[key]
+        return indexes[heading_index]
 
     def check(
         self, text: str, line: int, doc: Document, heading_index: int, terms_only: bool = False
     ) -> ItemEvidence:
         """``terms_only``: is the item's topic there (its qualifiers' blocks not asked for)?"""
+        key = (text, line, doc.path, heading_index, terms_only)
+        found = self._checked.get(key)
+        if found is None:
+            found = self._checked[key] = self._check(text, line, doc, heading_index, terms_only)
+        return found
+
+    def _check(
+        self, text: str, line: int, doc: Document, heading_index: int, terms_only: bool
+    ) -> ItemEvidence:
         terms = item_terms(text, self.level_words)
         if terms_only:
             terms = ItemTerms(terms.terms, (), terms.state, terms.reason)
@@ -536,23 +577,35 @@ class EvidenceFinder:
             return ItemEvidence(text, line, "unchecked", reason="section text not readable")
         return check_terms(text, line, terms, index, self.common(doc, terms))
 
+    def check_title(
+        self, terms: ItemTerms, line: int, doc: Document, heading_index: int
+    ) -> ItemEvidence | None:
+        """A gap title's terms looked for in a section (``check_terms`` with nothing common);
+        None when the section text is not readable."""
+        key = (terms, line, doc.path, heading_index)
+        if key not in self._titles:
+            index = self.index(doc, heading_index)
+            self._titles[key] = None if index is None else check_terms("", line, terms, index)
+        return self._titles[key]
+
     def common(self, doc: Document, terms: ItemTerms) -> frozenset[str]:
         """The item's ordinary words that most H2 sections of the page mention (they tell
         sections apart badly). Pages with few sections, or very many, are not filtered."""
         sections = [i for i, h in enumerate(doc.headings) if h.level == 2]
         if not MIN_SECTIONS_FOR_COMMON <= len(sections) <= MAX_SECTIONS_FOR_COMMON:
             return frozenset()
+        spread = self._page(doc).spread
         out = set()
         for term in terms.terms:
             if term.named:
                 continue
-            key = (doc.path, term.key, term.loose)
-            if key not in self._spread:
+            key = (term.key, term.loose)
+            if key not in spread:
                 indexes = [self.index(doc, i) for i in sections]
-                self._spread[key] = sum(
+                spread[key] = sum(
                     1 for ix in indexes if ix is not None and ix.line_of(term) is not None
                 )
-            if self._spread[key] * 2 > len(sections):
+            if spread[key] * 2 > len(sections):
                 out.add(term.key)
         return frozenset(out)
 

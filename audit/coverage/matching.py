@@ -17,7 +17,6 @@ from audit.coverage.evidence import (
     ItemTerms,
     SectionIndex,
     Term,
-    check_terms,
     item_terms,
 )
 from audit.coverage.rows import TaskIndex
@@ -120,13 +119,12 @@ def _about_gap(
     if own is not None:
         return True, f"item '{own.text[:60]}' found"
     doc = graph.documents[rc.document]
-    index = finder.index(doc, rc.heading)
     checkable = title.state == "checkable" or any(e.state in ("found", "missing") for e in rc.items)
-    if index is not None and title.state == "checkable":
-        probe = check_terms("", rc.claim.span.line, title, index)
+    if title.state == "checkable":
+        probe = finder.check_title(title, rc.claim.span.line, doc, rc.heading)
         # one title term is enough: titles are short, carry markup ('Attention <script>'),
         # and only decide when no item of the gap was found
-        if any(hit.line is not None for hit in probe.terms):
+        if probe is not None and any(hit.line is not None for hit in probe.terms):
             return True, "title terms found"
     tried = 0
     for other in claims:

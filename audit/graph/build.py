@@ -114,8 +114,20 @@ def link_problem(
 
 
 class TopicGraph:
+    """The documents, their task declarations and resolved links, and (``g``) the networkx graph
+    of them, built on first use.
+
+    ``check`` reads only the first three: its rules ask for orphan tasks, prerequisite cycles
+    and a task's relations, which are answered from the documents without networkx while ``g``
+    is not built (a MultiDiGraph of every section, link and task of a 20,000-file tree held
+    430 MB). Reading ``g`` (the report, the export, ``add_gaps``) builds it, by the same calls
+    in the same order as an eager build would make, and from then on every query reads it.
+    """
+
     def __init__(self, config: Config, root: Path) -> None:
-        self.g: Any = _nx().MultiDiGraph()
+        self._g: Any = None
+        # what ``g`` is built from, until it is: the documents in path order and their links
+        self._unbuilt: tuple[list[Document], list[ResolvedLink]] | None = ([], [])
         self.config = config
         self.root = root
         self.documents: dict[str, Document] = {}
@@ -124,6 +136,26 @@ class TopicGraph:
         self.content_prefix = config.content_root.strip("/")
         self._links_index: dict[str, list[ResolvedLink]] = {}
         self._links_index_size = -1
+
+    @property
+    def g(self) -> Any:
+        """The networkx MultiDiGraph (built now if it was not yet)."""
+        unbuilt = getattr(self, "_unbuilt", None)
+        if unbuilt is not None:
+            self._unbuilt = None
+            self._g = _nx().MultiDiGraph()
+            _build_networkx(self, *unbuilt)
+        return self._g
+
+    @g.setter
+    def g(self, value: Any) -> None:
+        # a view sets its own (None: no graph; or an object answering ``out_edges``)
+        self._unbuilt = None
+        self._g = value
+
+    def built(self) -> Any:
+        """The graph ``g`` if it exists already, else None (never builds it)."""
+        return None if getattr(self, "_unbuilt", None) is not None else self._g
 
     # ------------------------------------------------------------------ queries
     def add_edge(self, source: str, target: str, kind: EdgeKind, **attrs: Any) -> None:
@@ -184,6 +216,7 @@ class TopicGraph:
 
     def orphan_tasks(self) -> list[str]:
         """Task ids whose file nothing outside itself links to, mentions or relates to."""
+        into = None if self.built() is not None else self._task_sources()
         out = []
         for task_id in sorted(self.tasks):
             decl = self.task_file(task_id)
@@ -191,18 +224,65 @@ class TopicGraph:
                 continue
             own = (f"doc:{decl.path}", f"sec:{decl.path}#")
             node = task_node(task_id)
-            sources = self.incoming(f"doc:{decl.path}", ["links_to"]) + self.incoming(
-                node, ["mentions_task", "related", "prerequisite", "defines"]
-            )
+            if into is not None:
+                sources = into.get(f"doc:{decl.path}", []) + into.get(node, [])
+            else:
+                sources = self.incoming(f"doc:{decl.path}", ["links_to"]) + self.incoming(
+                    node, ["mentions_task", "related", "prerequisite", "defines"]
+                )
             if not any(s != node and not s.startswith(own) for s in sources):
                 out.append(task_id)
         return out
+
+    def _task_sources(self) -> dict[str, list[str]]:
+        """What ``orphan_tasks`` reads of ``g``, from the documents: target → sources of the
+        ``links_to`` edges and of the ``mentions_task``, ``related``, ``prerequisite`` and
+        ``defines`` edges (the edges ``build_graph`` would add, to the same nodes)."""
+        into: dict[str, list[str]] = {}
+        # the section nodes as the links are added: every heading's, then each missing anchor's
+        sections = {
+            section_node(d.path, h.anchor) for d in self.documents.values() for h in d.headings
+        }
+        for resolved in self.links:
+            target, problem = resolved.target, resolved.problem
+            if not target:
+                continue
+            if not problem and target not in sections and target.startswith("sec:"):
+                target = doc_node(resolved.target_path)  # as in _add_links
+            elif problem == "missing-anchor":
+                sections.add(target)
+            into.setdefault(target, []).append(resolved.source)
+        del sections
+        for doc in self.documents.values():
+            for decl, heading_index in task_declarations(doc):
+                source = (
+                    doc_node(doc.path)
+                    if heading_index is None
+                    else section_node(doc.path, doc.headings[heading_index].anchor)
+                )
+                into.setdefault(task_node(decl.task_id), []).append(source)
+            for mention in doc.task_mentions:
+                if mention.heading is None or doc.kind == "tracker":
+                    source = self.where(doc, mention.span.line)
+                    into.setdefault(task_node(mention.task_id), []).append(source)
+            for own, target, _kind in task_relations(doc):
+                into.setdefault(target, []).append(own)
+        return into
 
     def prerequisite_cycles(self) -> list[list[str]]:
         """Each prerequisite cycle once, as task ids starting from the smallest."""
         nx = _nx()
         sub = nx.DiGraph()
-        for source, target, _data in self.edges("prerequisite"):
+        if self.built() is None:
+            edges: Iterable[tuple[str, str]] = (
+                (own, target)
+                for doc in self.documents.values()
+                for own, target, kind in task_relations(doc)
+                if kind == "prerequisite"
+            )
+        else:
+            edges = ((source, target) for source, target, _data in self.edges("prerequisite"))
+        for source, target in edges:
             sub.add_edge(source, target)
         cycles = []
         for cycle in nx.simple_cycles(sub):
@@ -230,11 +310,27 @@ class TopicGraph:
 
 
 def build_graph(documents: Iterable[Document], config: Config, root: Path) -> TopicGraph:
-    """The graph stage's door. Trackers join later through ``add_gaps`` in the tracker stage."""
+    """The graph stage's door. Trackers join later through ``add_gaps`` in the tracker stage.
+
+    The documents, task declarations and resolved links now; the networkx graph on first use
+    of ``graph.g`` (``TopicGraph``)."""
     graph = TopicGraph(config, root)
     docs = sorted(documents, key=lambda d: d.path)
     for doc in docs:
         graph.documents[doc.path] = doc
+    for doc in docs:
+        for decl, _heading_index in task_declarations(doc):
+            graph.tasks.setdefault(decl.task_id, []).append(decl)
+    for doc in docs:
+        _resolve_links(graph, doc)
+    graph._unbuilt = (docs, list(graph.links))
+    return graph
+
+
+def _build_networkx(graph: TopicGraph, docs: list[Document], links: list[ResolvedLink]) -> None:
+    """Fill ``graph.g`` (an empty MultiDiGraph) with the nodes and edges of ``docs``, in the
+    order of the eager build this replaces: node and edge order is what the exports show."""
+    for doc in docs:
         graph.node(
             doc_node(doc.path),
             kind="document",
@@ -246,11 +342,13 @@ def build_graph(documents: Iterable[Document], config: Config, root: Path) -> To
     for doc in docs:
         _add_sections(graph, doc)
         _declare_tasks(graph, doc)
+    start = 0
     for doc in docs:
-        _add_links(graph, doc)
+        end = start + len(doc.links)
+        _add_links(graph, links[start:end])
+        start = end
         _add_mentions(graph, doc)
         _add_task_relations(graph, doc)
-    return graph
 
 
 def _add_sections(graph: TopicGraph, doc: Document) -> None:
@@ -313,9 +411,9 @@ def _overview_section(doc: Document, line: int) -> int | None:
 
 
 def _declare_tasks(graph: TopicGraph, doc: Document) -> None:
+    """The task nodes and ``defines`` edges (``graph.tasks`` is filled by ``build_graph``)."""
     for decl, heading_index in task_declarations(doc):
         task_id = decl.task_id
-        graph.tasks.setdefault(task_id, []).append(decl)
         if heading_index is None:
             graph.node(
                 task_node(task_id),
@@ -378,7 +476,7 @@ def directory_candidates(target_path: str) -> tuple[str, str, str]:
     return (f"{target_path}/index.md", f"{target_path}/README.md", f"{target_path}.md")
 
 
-def _add_links(graph: TopicGraph, doc: Document) -> None:
+def _resolve_links(graph: TopicGraph, doc: Document) -> None:
     def anchors_of(path: str) -> frozenset[str] | None:
         target = graph.documents.get(path)
         return target.anchors() if target is not None else None
@@ -390,6 +488,12 @@ def _add_links(graph: TopicGraph, doc: Document) -> None:
         source = graph.where(doc, link.span.line)
         resolved = resolve_link(doc.path, link, source, graph.content_prefix, anchors_of, exists)
         graph.links.append(resolved)
+
+
+def _add_links(graph: TopicGraph, links: Iterable[ResolvedLink]) -> None:
+    for resolved in links:
+        link = resolved.link
+        source = resolved.source
         target, problem = resolved.target, resolved.problem
         if not target:
             continue
@@ -422,29 +526,34 @@ def _add_mentions(graph: TopicGraph, doc: Document) -> None:
         )
 
 
-def _add_task_relations(graph: TopicGraph, doc: Document) -> None:
+_RELATIONS: tuple[tuple[str, EdgeKind], ...] = (
+    ("related", "related"),
+    ("prerequisites", "prerequisite"),
+)
+
+
+def task_relations(doc: Document) -> Iterator[tuple[str, str, EdgeKind]]:
+    """(own task node, related task node, kind) of a task page's ``related`` and
+    ``prerequisites`` front matter, in the order ``build_graph`` adds their edges."""
     if doc.kind != "task" or not isinstance(doc.front_matter, dict):
         return
     own = doc.front_matter.get("id")
     if not isinstance(own, str):
         own = doc.stem
-    relations: tuple[tuple[str, EdgeKind], ...] = (
-        ("related", "related"),
-        ("prerequisites", "prerequisite"),
-    )
-    for key, kind in relations:
+    for key, kind in _RELATIONS:
         values = doc.front_matter.get(key)
         if not isinstance(values, list):
             continue
         for value in values:
-            if not isinstance(value, str):
-                continue
-            node = task_node(value)
-            if node not in graph.g:
-                graph.node(node, kind="task", task_id=value, missing=True)
-            graph.add_edge(
-                task_node(own), node, kind, span=doc.front_matter_span or Span(doc.path, 1)
-            )
+            if isinstance(value, str):
+                yield task_node(own), task_node(value), kind
+
+
+def _add_task_relations(graph: TopicGraph, doc: Document) -> None:
+    for own, node, kind in task_relations(doc):
+        if node not in graph.g:
+            graph.node(node, kind="task", task_id=node[5:], missing=True)
+        graph.add_edge(own, node, kind, span=doc.front_matter_span or Span(doc.path, 1))
 
 
 def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
@@ -453,7 +562,8 @@ def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
     out: set[str] = set()
     if decl is None:
         return out
-    if graph.g is None:  # a view without networkx (the incremental check): the front matter
+    built = graph.built()
+    if built is None:  # no networkx graph (not built yet, or a view without one): the front matter
         for each in graph.tasks.get(task_id, []):
             source = graph.documents.get(each.path) if each.by == "file" else None
             fm = source.front_matter if source is not None else None
@@ -464,7 +574,7 @@ def linked_task_ids(graph: TopicGraph, task_id: str) -> set[str]:
                         out.update(v for v in values if isinstance(v, str))
     else:
         node = task_node(task_id)
-        for _s, target, key in graph.g.out_edges(node, keys=True):
+        for _s, target, key in built.out_edges(node, keys=True):
             if key in ("related", "prerequisite") and str(target).startswith("task:"):
                 out.add(str(target)[5:])
     doc = graph.documents.get(decl.path)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from audit.coverage.evidence import (
+    EvidenceFinder,
     SectionIndex,
     build_index,
     check_terms,
@@ -11,6 +14,7 @@ from audit.coverage.evidence import (
     translit,
 )
 from audit.model.config import Config
+from audit.model.document import Document
 from tests.helpers import parse_text
 
 
@@ -86,3 +90,41 @@ def test_an_inline_code_formula_is_math() -> None:
     plain = "# T\n\n## 1. Масштаб\n\nВызов `f(x)` без формулы.\n"
     doc = parse_text(plain)
     assert "math" not in build_index(doc, 1, plain.split("\n"), Config()).first_of_kind
+
+
+def _pages(root: Path, count: int) -> list[Document]:
+    from audit.discover import read_source
+    from audit.parse.markdown import parse
+
+    docs = []
+    for n in range(count):
+        path = root / "content" / "llm" / f"page{n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"# Page {n}\n\n## 1. Attention\n\nGQA and RoPE{n} explained.\n\n"
+            "```python\nprint('GQA')\n```\n",
+            encoding="utf-8",
+        )
+        docs.append(parse(read_source(path, root), Config()))
+    return docs
+
+
+def test_the_finder_keeps_few_pages_and_every_answer(tmp_path: Path) -> None:
+    docs = _pages(tmp_path, 3)
+    reference = EvidenceFinder(tmp_path, Config())
+    finder = EvidenceFinder(tmp_path, Config())
+    finder.KEPT_PAGES = 2
+    questions = [(f"GQA и RoPE{n} с кодом", doc) for n, doc in enumerate(docs)]
+    for text, doc in [*questions, questions[0]]:
+        assert finder.check(text, 7, doc, 1) == reference.check(text, 7, doc, 1)
+        assert finder.check(text, 7, doc, 1).state == "found"
+        assert len(finder._pages) <= 2
+    # the repeated question was answered from memory: pages 1 and 2 are the last two read
+    assert list(finder._pages) == [docs[1].path, docs[2].path]
+    # page 0 was dropped: its answers are kept, its text is read again for a new question
+    (tmp_path / docs[0].path).unlink()
+    assert finder.check(questions[0][0], 7, docs[0], 1).state == "found"
+    assert finder.check("RoPE0", 7, docs[0], 1).state == "unchecked"
+    title = item_terms("Attention")
+    assert finder.check_title(title, 3, docs[2], 1) == reference.check_title(title, 3, docs[2], 1)
+    assert finder.check_title(title, 3, docs[0], 1) is None  # not readable any more

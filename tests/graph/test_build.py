@@ -10,8 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from audit.graph.build import doc_node, section_node, task_node
+from audit.graph.build import doc_node, linked_task_ids, section_node, task_node
 from audit.graph.export import export_graph
+from bench.corpus import generate
 from tests.conftest import FIXTURES
 from tests.helpers import analyse_tree, run_cli
 
@@ -188,3 +189,39 @@ def test_graph_export_includes_gaps_and_their_claims(tmp_path: Path) -> None:
     assert ("gap:ml/agentic-systems", "sec:content/ml/материалы.md#2-агентные-системы") in claims
     missing = {n["id"] for n in graph["nodes"] if n.get("missing")}
     assert "missing:materials.md#section 9" in missing
+
+
+def _task_answers(graph) -> tuple[list[str], list[list[str]], dict[str, set[str]]]:  # type: ignore[no-untyped-def]
+    linked = {task_id: linked_task_ids(graph, task_id) for task_id in sorted(graph.tasks)}
+    return graph.orphan_tasks(), graph.prerequisite_cycles(), linked
+
+
+def _trees(tmp_path: Path) -> list[Path]:
+    corpus = tmp_path / "corpus"
+    generate(corpus, 150, seed=5)
+    # a task no page mentions and a prerequisite cycle, on top of the corpus' own
+    tasks = corpus / "content" / "tasks"
+    (tasks / "zz_001_alone.md").write_text(
+        "---\nid: zz_001_alone\nprerequisites: [zz_002_back]\n---\n# Alone\n", encoding="utf-8"
+    )
+    (tasks / "zz_002_back.md").write_text(
+        "---\nid: zz_002_back\nprerequisites: [zz_001_alone]\n---\n# Back\n", encoding="utf-8"
+    )
+    fixtures = [p for p in sorted(FIXTURES.iterdir()) if (p / "content").is_dir()]
+    return [corpus, *fixtures]
+
+
+def test_task_queries_without_networkx_equal_the_built_graph(tmp_path: Path) -> None:
+    """`check` never builds the networkx graph: its orphan, cycle and relation answers come
+    from the documents, and must be the ones the built graph gives."""
+    seen_orphans = seen_cycles = seen_linked = False
+    for tree in _trees(tmp_path):
+        graph = analyse_tree(tree).graph
+        assert graph.built() is None, tree  # the static rules ran without building it
+        before = _task_answers(graph)
+        assert graph.g is not None and graph.built() is graph.g
+        assert _task_answers(graph) == before, tree
+        seen_orphans |= bool(before[0])
+        seen_cycles |= bool(before[1])
+        seen_linked |= any(before[2].values())
+    assert seen_orphans and seen_cycles and seen_linked  # the trees exercise every answer
