@@ -16,14 +16,17 @@ from bench.corpus import generate
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "report-hostile-titles"
 
 
-def _view(config: str | None = None, cwd: Path | None = None) -> GraphViewOut:
-    audit = full_audit(load_config(config, cwd=cwd), execute=False)
+def _view(
+    config: str | None = None, cwd: Path | None = None, use_cache: bool = True
+) -> GraphViewOut:
+    audit = full_audit(load_config(config, cwd=cwd), execute=False, use_cache=use_cache)
     return layout_graph(audit.analysis.graph)
 
 
 @pytest.fixture(scope="module")
 def fixture_view() -> GraphViewOut:
-    return _view(str(FIXTURE / "content-audit.yaml"))
+    # no cache: the fixture tree is the repository's own, and a test never writes into it
+    return _view(str(FIXTURE / "content-audit.yaml"), use_cache=False)
 
 
 def _check_geometry(view: GraphViewOut) -> None:
