@@ -301,3 +301,9 @@ def test_records_not_rewritten_for_a_month_are_pruned(site: Path) -> None:
     assert not old.exists()
     assert recent.exists()
     assert run(site)[2]
+
+
+def test_the_replay_trusts_stats_by_the_same_racy_window_as_the_parse_cache() -> None:
+    from audit.cache import store
+
+    assert replay._RACY_NS == store.RACY_NS  # kept literal there: store.py is heavy to import
