@@ -34,6 +34,7 @@ import sys
 from pathlib import Path
 
 from audit.cache.keyfile import KEY_BYTES, KEY_DIR_ENV, KEY_FILE
+from audit.cache.keyfile import inside as _inside
 from audit.cache.keyfile import read_key as _read_key
 
 _TAG_BYTES = 32
@@ -205,13 +206,6 @@ def derive_seal(master: bytes, purpose: str, root: Path, namespace: str, label: 
     binding = "\x00".join([purpose, os.path.realpath(root), namespace]).encode("utf-8")
     key = hmac.digest(master, _DERIVE + binding, "sha256")
     return Seal(key, label)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
-    except OSError:
-        return False
 
 
 def mark_ignored(folder: Path) -> None:

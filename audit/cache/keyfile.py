@@ -57,3 +57,13 @@ def quick_key_dir() -> str | None:
 
 # what quick_key_dir reads: a replay records their values and is not used when one changed
 KEY_DIR_INPUTS = (KEY_DIR_ENV, "XDG_STATE_HOME", "HOME")
+
+
+def inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """``path`` is ``folder`` or lies below it, symlinks resolved: a key inside the checkout
+    is no secret (``folder.py``), and nothing it sealed is believed (``replay.py``)."""
+    try:
+        real, base = os.path.realpath(path), os.path.realpath(folder)
+    except OSError:
+        return False
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)

@@ -42,6 +42,7 @@ from _operator import _compare_digest as same_bytes
 from audit import __version__
 from audit.cache.inputs import blake2b, code_fingerprint, file_digest, requirements_fingerprint
 from audit.cache.keyfile import KEY_DIR_INPUTS, KEY_FILE, quick_key_dir, read_key
+from audit.cache.keyfile import inside as _inside
 
 TYPE_CHECKING = False  # typing itself costs the replay ~5 ms of imports; mypy knows the name
 if TYPE_CHECKING:
@@ -110,11 +111,6 @@ def record_path(key_dir: str, start: str, explicit: str | None) -> str:
 
 def _tag(master: bytes, payload: bytes) -> bytes:
     return blake2b(payload, key=master, digest_size=_TAG, person=_PERSON).digest()
-
-
-def _inside(path: str, folder: str) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(folder)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 # ------------------------------------------------------------------------------ reading
