@@ -28,6 +28,7 @@ from audit.stages import (
     gc_paused,
     parse_all,
     parse_files,
+    parse_files_cached,
     parse_memo,
     parse_trackers,
     run_stage_rules,
@@ -85,9 +86,14 @@ def _analyse(
     config, root = loaded.config, loaded.root
     started = time.time_ns()
     parse_cache = ParseCache(root, config) if cache else None
-    if given is None and memo is None and parse_cache is None:
+    if given is None and memo is None:
         # each file read just before its parse (by its worker with -j): no bytes kept or sent
-        documents = parse_files(discover_paths(config, root), config, root, jobs)
+        paths = discover_paths(config, root)
+        documents = (
+            parse_files(paths, config, root, jobs)
+            if parse_cache is None
+            else parse_files_cached(paths, config, root, jobs, parse_cache)
+        )
     else:
         sources = discover(config, root) if given is None else list(given)
         if memo is not None:
@@ -102,14 +108,23 @@ def _analyse(
     file_findings = run_stage_rules(graph, config, root, static, ("file",)) if static else []
     global_findings = run_stage_rules(graph, config, root, static, ("global",)) if static else []
     tracked = (
-        check_tracker_findings(documents, graph, config, root) if "tracker" in stages else None
+        check_tracker_findings(documents, graph, config, root, trackers)
+        if "tracker" in stages
+        else None
     )
     findings = sorted([*file_findings, *global_findings, *(tracked or [])], key=Finding.sort_key)
     if parse_cache is not None and "static" in stages and given is None:
         # only a discovered run is `check`'s state
         # the state the next incremental `check` builds on (it adds what it needs, if anything)
         incremental.record(
-            parse_cache, documents, graph, file_findings, global_findings, tracked, started
+            parse_cache,
+            documents,
+            graph,
+            file_findings,
+            global_findings,
+            tracked,
+            started,
+            trackers,
         )
     elif parse_cache is not None:
         parse_cache.flush()

@@ -98,6 +98,14 @@ def _parse_files_chunk(args: tuple[list[Path], Path, Path, Config]) -> list[Docu
         return [parse(read_discovered(p, content, root), config) for p in paths]
 
 
+def _path_chunks(
+    paths: Sequence[Path], content: Path, root: Path, config: Config, jobs: int
+) -> list[tuple[list[Path], Path, Path, Config]]:
+    """A few contiguous chunks per worker, as ``_chunks``."""
+    size = max(1, -(-len(paths) // (jobs * 4)))
+    return [(list(paths[i : i + size]), content, root, config) for i in range(0, len(paths), size)]
+
+
 def parse_files(paths: Sequence[Path], config: Config, root: Path, jobs: int = 1) -> list[Document]:
     """Read and parse the files ``audit.discover.discover_paths`` found (no cache), merged in
     path order: the same documents as ``parse_all(discover(...))``.
@@ -113,10 +121,7 @@ def parse_files(paths: Sequence[Path], config: Config, root: Path, jobs: int = 1
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        size = max(1, -(-len(paths) // (jobs * 4)))
-        chunks = [
-            (list(paths[i : i + size]), content, root, config) for i in range(0, len(paths), size)
-        ]
+        chunks = _path_chunks(paths, content, root, config, jobs)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             documents = [doc for part in pool.map(_parse_files_chunk, chunks) for doc in part]
     documents.sort(key=lambda d: d.path)
@@ -174,6 +179,85 @@ def _parse_cached(
     documents = [found[s.path] if s.path in found else parsed[s.path] for s in sources]
     documents.sort(key=lambda d: d.path)
     return documents
+
+
+def _parse_files_chunk_pickled(
+    args: tuple[list[Path], Path, Path, Config],
+) -> list[tuple[str, str, bool, bytes]]:
+    """A worker's part of ``parse_files_cached``: (path, digest, readable, pickled document)."""
+    from audit.discover import read_discovered
+    from audit.parse.markdown import parse
+
+    paths, content, root, config = args
+    out = []
+    with gc_paused():
+        for full in paths:
+            source = read_discovered(full, content, root)
+            out.append(
+                (source.path, source.digest, source.data is not None, dumps(parse(source, config)))
+            )
+    return out
+
+
+def parse_files_cached(
+    paths: Sequence[Path], config: Config, root: Path, jobs: int, cache: ParseCache
+) -> list[Document]:
+    """``parse_all(discover(...), cache=...)`` without holding the bytes of the tree: each file
+    is read when its turn comes, hashed, and parsed unless the cache knows its (path, digest);
+    each parsed document goes to the cache's pack as it is made (``ParseCache.put``). With
+    ``jobs > 1`` the workers read the files the cache does not know, as in ``parse_files``.
+
+    A cold run knows nothing, so nothing is read twice; a run that knows some documents reads
+    every file once to learn its digest, and the workers read the unknown ones again."""
+    from audit.discover import read_discovered
+    from audit.parse.markdown import parse
+
+    root = Path(root)
+    content = (root / config.content_root).resolve()
+    hits: list[tuple[str, str]] = []
+    parsed: dict[str, Document] = {}
+    todo: list[Path] = []
+    parallel = jobs > 1 and len(paths) >= PARALLEL_MIN_FILES
+    knows_any = cache.knows_any()
+    for full in paths:
+        if parallel and not knows_any:
+            todo.append(full)
+            continue
+        source = read_discovered(full, content, root)
+        if source.data is not None and cache.knows(source.path, source.digest):
+            hits.append((source.path, source.digest))
+        elif parallel:
+            todo.append(full)
+        else:
+            doc = parsed[source.path] = parse(source, config)
+            cache.put(source, dumps(doc))
+    if todo:
+        parsed.update(_parse_in_pool(todo, content, root, config, jobs, cache))
+    found = cache.get_many(hits)
+    lost = [root / path for path, _digest in hits if path not in found]  # a damaged entry
+    for full in lost:
+        source = read_discovered(full, content, root)
+        doc = parsed[source.path] = parse(source, config)
+        cache.put(source, dumps(doc))
+    documents = [*found.values(), *parsed.values()]
+    documents.sort(key=lambda d: d.path)
+    return documents
+
+
+def _parse_in_pool(
+    paths: Sequence[Path], content: Path, root: Path, config: Config, jobs: int, cache: ParseCache
+) -> dict[str, Document]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    parsed: dict[str, Document] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        chunks = _path_chunks(paths, content, root, config, jobs)
+        for part in pool.map(_parse_files_chunk_pickled, chunks):
+            for path, digest, readable, blob in part:
+                if readable:
+                    cache.put_parsed(path, digest, blob)
+                parsed[path] = pickle.loads(blob)  # made by our own worker a moment ago
+    return parsed
 
 
 def parse_memo(
@@ -288,10 +372,17 @@ def run_stage_rules(
 
 
 def check_tracker_findings(
-    documents: Iterable[Document], graph: TopicGraph, config: Config, root: Path
+    documents: Iterable[Document],
+    graph: TopicGraph,
+    config: Config,
+    root: Path,
+    trackers: list[Tracker] | None = None,
 ) -> list[Finding]:
-    """``check``'s tracker findings: coverage without examples, bounded (see above)."""
-    trackers = parse_trackers(documents, config)
+    """``check``'s tracker findings: coverage without examples, bounded (see above).
+    ``trackers``: the documents' trackers when the caller has read them already (a second
+    reading of every tracker was both time and a second copy in memory)."""
+    if trackers is None:
+        trackers = parse_trackers(documents, config)
     if not trackers:
         return []
     results = tracker_results(trackers, graph, config, root, None, bound=True)

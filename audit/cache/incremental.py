@@ -52,11 +52,19 @@ from audit.graph.build import (
 )
 from audit.model.finding import Finding
 from audit.model.source import Source
-from audit.stages import CHECK_STAGES, check_tracker_findings, gc_paused, parse_all, run_stage_rules
+from audit.stages import (
+    CHECK_STAGES,
+    check_tracker_findings,
+    gc_paused,
+    parse_all,
+    parse_files_cached,
+    run_stage_rules,
+)
 
 if TYPE_CHECKING:  # annotations only: a warm check with nothing changed loads no document
     from audit.model.config import Config
     from audit.model.document import Document
+    from audit.model.tracker import Tracker
 
 STAGES = CHECK_STAGES
 Stat_ = Stat | None
@@ -673,11 +681,11 @@ def _full(
     loaded: LoadedConfig, jobs: int, cache: ParseCache, started: int, witness: Witness
 ) -> tuple[list[Finding], list[str]]:
     """A run without a usable state: every file checked, the result recorded as the state."""
-    from audit.discover import discover
+    from audit.discover import discover_paths
     from audit.graph.build import build_graph
 
     config, root = loaded.config, loaded.root
-    documents = parse_all(discover(config, root), config, jobs, cache)
+    documents = parse_files_cached(discover_paths(config, root), config, root, jobs, cache)
     graph = build_graph(documents, config, root)
     file_findings = run_stage_rules(graph, config, root, ("static",), scopes=("file",))
     global_findings = _whole_tree_findings(documents, graph)
@@ -696,11 +704,15 @@ def record(
     global_findings: list[Finding],
     tracker_findings: list[Finding] | None,
     started: int,
+    trackers: list[Tracker] | None = None,
 ) -> None:
     """Record a whole run of the static rules (``analyse`` with the cache: ``report`` too) as the
-    state of ``check``; the tracker findings of ``check`` are computed when the run had none."""
+    state of ``check``; the tracker findings of ``check`` are computed when the run had none
+    (from ``trackers``, the run's own, when given)."""
     if tracker_findings is None and "tracker" in STAGES:
-        tracker_findings = check_tracker_findings(documents, graph, graph.config, graph.root)
+        tracker_findings = check_tracker_findings(
+            documents, graph, graph.config, graph.root, trackers
+        )
     whole = sorted([*global_findings, *(tracker_findings or [])], key=Finding.sort_key)
     save_full(cache, documents, graph, file_findings, whole, STAGES, started)
 

@@ -8,7 +8,8 @@ entries (old namespaces are left behind; deleting the cache folder is always saf
 - ``packs/<run>.pack``: the documents one run parsed, pickled one after the other into a single
   file (one ``open`` per run instead of one per document). Each document is sealed on its own
   (magic + MAC), so a damaged byte costs that document, not the pack. A pack is written under a
-  temporary name and renamed: concurrent runs write different packs and never see half of one.
+  temporary name as the documents come (none is held in memory until the end of the run) and
+  renamed: concurrent runs write different packs and never see half of one.
 - ``state.pickle``: the last run's ``State``: for every file its stat, content digest, where its
   parsed document is, the facts other files read from it (anchors, task declarations), the
   dependency keys its own findings read, and those findings (of ``scope="file"`` rules), plus the
@@ -195,7 +196,9 @@ class ParseCache:
         self.seal: Seal | None = seal_for("parse", root, space, config.cache_dir)
         self.hits = 0
         self.misses = 0
-        self._pending: dict[str, tuple[str, bytes]] = {}  # path -> (digest, sealed blob)
+        # path -> (digest, offset, length) in the pack being written
+        self._pending: dict[str, tuple[str, int, int]] = {}
+        self._pack: _PackWriter | None = None
         self._refs: dict[str, tuple[str, DocRef]] | None = None  # path -> (digest, location)
         self.written: dict[str, DocRef] = {}  # what flush() stored this run
 
@@ -237,9 +240,9 @@ class ParseCache:
         return doc
 
     def _load(self, path: str, digest: str) -> Document | None:
-        pending = self._pending.get(path)
-        if pending is not None and pending[0] == digest:
-            return self._load_doc(pending[1], path, digest)
+        pending = self._pending_blob(path, digest)
+        if pending is not None:
+            return self._load_doc(pending, path, digest)
         known = self._known().get(path)
         if known is None or known[0] != digest:
             return None
@@ -258,9 +261,9 @@ class ParseCache:
         out: dict[str, Document] = {}
         known = self._known()
         for path, digest in wanted:
-            pending = self._pending.get(path)
-            if pending is not None and pending[0] == digest:
-                doc = self._load_doc(pending[1], path, digest)
+            pending = self._pending_blob(path, digest)
+            if pending is not None:
+                doc = self._load_doc(pending, path, digest)
                 if doc is not None:
                     out[path] = doc
                 continue
@@ -296,35 +299,53 @@ class ParseCache:
             return None
         return doc
 
+    def knows(self, path: str, digest: str) -> bool:
+        """Whether a document of this (path, digest) is in the cache (no file is read)."""
+        known = self._known().get(path)
+        pending = self._pending.get(path)
+        return (known is not None and known[0] == digest) or (
+            pending is not None and pending[0] == digest
+        )
+
+    def knows_any(self) -> bool:
+        return bool(self._known() or self._pending)
+
     def put(self, source: Source, pickled: bytes) -> None:
-        """Keep one document given as ``dumps(document)`` for the pack ``flush`` writes."""
-        if source.data is None or self.seal is None:
+        """Store one document given as ``dumps(document)`` in this run's pack."""
+        if source.data is not None:
+            self.put_parsed(source.path, source.digest, pickled)
+
+    def put_parsed(self, path: str, digest: str, pickled: bytes) -> None:
+        """``put`` for a document a worker parsed (it sends the path, digest and pickle)."""
+        if self.seal is None:
             return
-        self._pending[source.path] = (source.digest, self.seal.seal(pickled))
+        if self._pack is None:
+            mark_ignored(self.folder)
+            self._pack = _PackWriter(self._packs)
+        place = self._pack.append(self.seal.seal(pickled))
+        if place is not None:
+            self._pending[path] = (digest, *place)
+
+    def _pending_blob(self, path: str, digest: str) -> bytes | None:
+        pending = self._pending.get(path)
+        if pending is None or pending[0] != digest or self._pack is None:
+            return None
+        return self._pack.read(pending[1], pending[2])
 
     def flush(self) -> dict[str, DocRef]:
-        """Write this run's documents as one pack; returns path -> location. Failures only cost
-        speed (the documents are parsed again next time)."""
-        if not self._pending:
+        """Finish this run's pack (renamed into place); returns path -> location. Failures only
+        cost speed (the documents are parsed again next time)."""
+        pack, self._pack = self._pack, None
+        pending, self._pending = self._pending, {}
+        if pack is None or not pending or not pack.commit():
+            if pack is not None:
+                pack.discard()
             return {}
-        name = f"{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
-        chunks: list[bytes] = []
-        located: dict[str, DocRef] = {}
-        offset = 0
-        for path, (_digest, blob) in self._pending.items():
-            chunks.append(blob)
-            located[path] = (name, offset, len(blob))
-            offset += len(blob)
-        mark_ignored(self.folder)
-        try:
-            write_bytes_atomic(self._packs / name, b"".join(chunks), fsync=False)
-        except AuditError:
-            return {}
+        located = {path: (pack.name, place[1], place[2]) for path, place in pending.items()}
         known = self._known()
         for path, ref in located.items():
-            known[path] = (self._pending[path][0], ref)
+            known[path] = (pending[path][0], ref)
         self.written.update(located)
-        self._pending.clear()
         return located
 
     # ------------------------------------------------------------------ state
@@ -361,7 +382,10 @@ class ParseCache:
         limit = time.time_ns() - PACK_GRACE_NS
         with contextlib.suppress(OSError):
             for item in os.scandir(self._packs):
-                if item.name.endswith(".pack") and item.name not in live:
+                # a pack no state refers to, or one a killed run left unfinished
+                if (item.name.endswith(".pack") and item.name not in live) or (
+                    item.name.startswith(".") and item.name.endswith(PACK_TMP_SUFFIX)
+                ):
                     with contextlib.suppress(OSError):
                         if item.stat().st_mtime_ns < limit:
                             os.unlink(item.path)
@@ -382,6 +406,78 @@ class ParseCache:
             if (self.root / rel).exists() != existed:
                 return None
         return state
+
+
+PACK_TMP_SUFFIX = ".pack.tmp"
+
+
+class _PackWriter:
+    """The pack of one run, written as the documents come: each sealed document is appended to
+    a temporary file in the packs folder, and ``commit`` renames it into place.
+
+    Holding every document's bytes until the end of the run was 400 MB of a cold 20,000-file
+    ``check``. A run killed before the rename leaves a temporary file that no state names (the
+    next runs delete it after the grace period), never half a pack under a pack's name. Any
+    ``OSError`` turns the writer off for the run: the documents are parsed again next time.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.name = f"{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
+        self._tmp = folder / f".{self.name}.tmp"  # ends with PACK_TMP_SUFFIX
+        self._handle: io.BufferedWriter | None = None
+        self._size = 0
+        self._broken = False
+
+    def append(self, blob: bytes) -> tuple[int, int] | None:
+        """Where ``blob`` now is (offset, length), or None when the pack cannot be written."""
+        if self._broken:
+            return None
+        try:
+            if self._handle is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                self._handle = open(fd, "wb")  # noqa: SIM115 (kept open for the run)
+            self._handle.write(blob)
+        except OSError:
+            self.discard()
+            return None
+        offset = self._size
+        self._size += len(blob)
+        return offset, len(blob)
+
+    def read(self, offset: int, length: int) -> bytes | None:
+        """A document appended earlier in this run (the incremental run may ask for one)."""
+        if self._handle is None:
+            return None
+        try:
+            self._handle.flush()
+            with open(self._tmp, "rb") as handle:
+                handle.seek(offset)
+                return handle.read(length)
+        except OSError:
+            return None
+
+    def commit(self) -> bool:
+        if self._handle is None or self._broken:
+            return False
+        try:
+            self._handle.close()
+            os.replace(self._tmp, self.folder / self.name)
+        except OSError:
+            self.discard()
+            return False
+        self._handle = None
+        return True
+
+    def discard(self) -> None:
+        self._broken = True
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
+        with contextlib.suppress(OSError):
+            os.unlink(self._tmp)
 
 
 def trusted_stat(entry: StatEntry | None, started_ns: int) -> Stat | None:
