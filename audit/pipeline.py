@@ -23,7 +23,6 @@ from audit.model.source import Source
 from audit.stages import (
     CHECK_STAGES,
     PARALLEL_MIN_FILES,
-    check_tracker_findings,
     default_jobs,
     gc_paused,
     parse_all,
@@ -33,6 +32,7 @@ from audit.stages import (
     parse_trackers,
     run_stage_rules,
     tracker_config,
+    tracker_findings_beside,
     tracker_results,
 )
 
@@ -105,13 +105,14 @@ def _analyse(
     trackers = parse_trackers(documents, config)
     graph = build_graph(documents, config, root)
     static = [s for s in stages if s != "tracker"]
-    file_findings = run_stage_rules(graph, config, root, static, ("file",)) if static else []
-    global_findings = run_stage_rules(graph, config, root, static, ("global",)) if static else []
-    tracked = (
-        check_tracker_findings(documents, graph, config, root, trackers)
+    beside = (
+        tracker_findings_beside(documents, graph, config, root, trackers, jobs)
         if "tracker" in stages
         else None
     )
+    file_findings = run_stage_rules(graph, config, root, static, ("file",)) if static else []
+    global_findings = run_stage_rules(graph, config, root, static, ("global",)) if static else []
+    tracked = beside() if beside is not None else None
     findings = sorted([*file_findings, *global_findings, *(tracked or [])], key=Finding.sort_key)
     if parse_cache is not None and "static" in stages and given is None:
         # only a discovered run is `check`'s state

@@ -12,11 +12,13 @@ thresholds (``audit.coverage.thresholds.evaluate_thresholds``).
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
 import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -387,3 +389,67 @@ def check_tracker_findings(
         return []
     results = tracker_results(trackers, graph, config, root, None, bound=True)
     return run_stage_rules(graph, config, root, ("tracker",), tracker=results)
+
+
+# a tracker stage started in a forked child reads its inputs here (fork copies the memory: the
+# documents and the graph are not pickled to get there)
+_BESIDE: Callable[[], list[Finding]] | None = None
+
+
+def _run_beside() -> list[Finding]:
+    if (
+        _BESIDE is None
+    ):  # pragma: no cover - only a child forked by tracker_findings_beside runs this
+        raise RuntimeError("no tracker stage to run")
+    return _BESIDE()
+
+
+def tracker_findings_beside(
+    documents: Sequence[Document],
+    graph: TopicGraph,
+    config: Config,
+    root: Path,
+    trackers: list[Tracker] | None,
+    jobs: int,
+) -> Callable[[], list[Finding]]:
+    """Start ``check_tracker_findings`` on a second core while the caller runs the static rules;
+    the function returned waits for its findings.
+
+    The tracker stage (coverage twice, for the bound) is the longest serial part of a cold
+    ``check -j2``, and it reads only what the parse made. With one job, a small tree, no
+    ``fork`` or other threads running (forking then is unsafe), it runs in this process when
+    the result is asked for. A child that dies costs only time: the stage then runs here.
+    """
+    work = functools.partial(check_tracker_findings, documents, graph, config, root, trackers)
+    if (
+        jobs <= 1
+        or len(documents) < PARALLEL_MIN_FILES
+        or not hasattr(os, "fork")
+        or threading.active_count() > 1
+    ):
+        return work
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _BESIDE
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    _BESIDE = work
+    try:
+        # with "fork" the child is made in submit(), so it has seen _BESIDE when it returns
+        future = pool.submit(_run_beside)
+    except (OSError, BrokenProcessPool):  # no process to be had: the stage runs here
+        pool.shutdown()
+        return work
+    finally:
+        _BESIDE = None
+
+    def wait() -> list[Finding]:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return work()
+        finally:
+            pool.shutdown()
+
+    return wait

@@ -55,3 +55,47 @@ def test_workers_reading_their_own_files_parse_what_discovery_reads(tmp_path: Pa
     assert any(d.problems and d.problems[0].code == "IO004" for d in expected)
     for jobs in (1, 2):
         assert parse_files(discover_paths(config, root), config, root, jobs) == expected
+
+
+def pid_findings(*_args: object) -> list[object]:
+    """Stands in for the tracker stage: says which process ran it."""
+    return [os.getpid()]
+
+
+def dies_in_a_child(parent: int) -> object:
+    def stage(*_args: object) -> list[object]:
+        if os.getpid() != parent:
+            os._exit(3)  # a worker killed mid-stage
+        return [parent]
+
+    return stage
+
+
+def test_the_tracker_stage_runs_beside_the_rules_with_two_jobs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from audit import stages
+
+    monkeypatch.setattr(stages, "check_tracker_findings", pid_findings)
+    monkeypatch.setattr(stages.threading, "active_count", lambda: 1)  # pytest may run threads
+    tree = [object()] * PARALLEL_MIN_FILES
+    beside = stages.tracker_findings_beside(tree, None, None, tmp_path, None, 2)  # type: ignore[arg-type]
+    here = stages.tracker_findings_beside(tree, None, None, tmp_path, None, 1)  # type: ignore[arg-type]
+    small = stages.tracker_findings_beside(tree[:3], None, None, tmp_path, None, 2)  # type: ignore[arg-type]
+
+    [child] = beside()
+    assert child != os.getpid()
+    assert here() == small() == [os.getpid()]
+
+
+def test_a_tracker_stage_whose_child_dies_runs_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from audit import stages
+
+    monkeypatch.setattr(stages, "check_tracker_findings", dies_in_a_child(os.getpid()))
+    monkeypatch.setattr(stages.threading, "active_count", lambda: 1)
+    tree = [object()] * PARALLEL_MIN_FILES
+    wait = stages.tracker_findings_beside(tree, None, None, tmp_path, None, 2)  # type: ignore[arg-type]
+
+    assert wait() == [os.getpid()]

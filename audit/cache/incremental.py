@@ -59,6 +59,7 @@ from audit.stages import (
     parse_all,
     parse_files_cached,
     run_stage_rules,
+    tracker_findings_beside,
 )
 
 if TYPE_CHECKING:  # annotations only: a warm check with nothing changed loads no document
@@ -687,8 +688,11 @@ def _full(
     config, root = loaded.config, loaded.root
     documents = parse_files_cached(discover_paths(config, root), config, root, jobs, cache)
     graph = build_graph(documents, config, root)
+    tracked = tracker_findings_beside(documents, graph, config, root, None, jobs)
     file_findings = run_stage_rules(graph, config, root, ("static",), scopes=("file",))
-    global_findings = _whole_tree_findings(documents, graph)
+    global_findings = run_stage_rules(graph, config, root, ("static",), scopes=("global",))
+    global_findings += tracked()  # as _whole_tree_findings, the tracker stage on a second core
+    global_findings.sort(key=Finding.sort_key)
     witness.take(
         save_full(cache, documents, graph, file_findings, global_findings, STAGES, started)
     )
