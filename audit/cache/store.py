@@ -183,6 +183,21 @@ class State:
     requirements: str = ""  # which requirements file the tracker findings measured against
 
 
+def share_strings(state: State) -> None:
+    """One string object per distinct anchor and dependency key across the state's entries.
+
+    Most keys repeat: every file that links to a section holds the key of that section. Each
+    was its own object, and pickle shares only what is the same object, so the state held (and
+    wrote, and every warm run read back) each copy (at 1,000 files 8,765 keys, 3,379 distinct).
+    Equal strings made one object are pickled once and come back as one.
+    """
+    seen: dict[str, str] = {}
+    share = seen.setdefault
+    for entry in state.entries.values():
+        entry.anchors = frozenset([share(a, a) for a in entry.anchors])
+        entry.refs = frozenset([share(r, r) for r in entry.refs])
+
+
 class ParseCache:
     """Documents by (path, content digest), plus the last run's state."""
 
@@ -372,6 +387,7 @@ class ParseCache:
         if self.seal is None:
             return
         mark_ignored(self.folder)
+        share_strings(state)
         with contextlib.suppress(AuditError):
             write_bytes_atomic(self._state_path, self.seal.seal(dumps(state)), fsync=False)
         self._collect(state)
