@@ -24,9 +24,15 @@ def _target_mode(path: Path) -> int:
 
 
 def write_bytes_atomic(
-    path: Path, data: bytes, fsync: bool = True, precondition: Callable[[], bool] | None = None
+    path: Path,
+    data: bytes | tuple[bytes, ...],
+    fsync: bool = True,
+    precondition: Callable[[], bool] | None = None,
 ) -> bool:
     """``fsync=False`` for caches: a crash may lose the entry, never leave half of it.
+
+    ``data`` may be given in parts (written one after the other): a header and a large payload
+    need not be joined into one more copy first.
 
     ``precondition`` is checked after the data is on disk and right before the rename: when it
     returns False nothing is replaced (the temporary file is removed) and the result is False.
@@ -42,7 +48,8 @@ def write_bytes_atomic(
     try:
         os.fchmod(fd, _target_mode(path))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                handle.write(part)
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from audit.cache.store import ParseCache, dumps
 from audit.graph.build import TopicGraph
+from audit.model.compact import SharedStrings
 from audit.model.finding import Finding
 from audit.model.source import Source
 
@@ -70,8 +71,9 @@ def _parse_chunk(args: tuple[list[Source], Config]) -> list[Document]:
     from audit.parse.markdown import parse
 
     sources, config = args
+    strings = SharedStrings()
     with gc_paused():
-        return [parse(s, config) for s in sources]
+        return [strings.share(parse(s, config)) for s in sources]
 
 
 def _parse_chunk_pickled(args: tuple[list[Source], Config]) -> list[bytes]:
@@ -96,8 +98,9 @@ def _parse_files_chunk(args: tuple[list[Path], Path, Path, Config]) -> list[Docu
     from audit.parse.markdown import parse
 
     paths, content, root, config = args
+    strings = SharedStrings()  # one pickle carries the chunk back: its strings stay shared
     with gc_paused():
-        return [parse(read_discovered(p, content, root), config) for p in paths]
+        return [strings.share(parse(read_discovered(p, content, root), config)) for p in paths]
 
 
 def _path_chunks(
@@ -124,8 +127,11 @@ def parse_files(paths: Sequence[Path], config: Config, root: Path, jobs: int = 1
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = _path_chunks(paths, content, root, config, jobs)
+        strings = SharedStrings()  # and shared across the chunks as they come
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            documents = [doc for part in pool.map(_parse_files_chunk, chunks) for doc in part]
+            documents = [
+                strings.share(doc) for part in pool.map(_parse_files_chunk, chunks) for doc in part
+            ]
     documents.sort(key=lambda d: d.path)
     return documents
 
@@ -138,17 +144,17 @@ def parse_all(
     With a cache, documents whose (path, content digest) were parsed before are loaded from it
     and only the others are parsed (and kept for the cache's pack).
     """
-    from audit.parse.markdown import parse
 
     if cache is not None:
         return _parse_cached(sources, config, jobs, cache)
     if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
-        return [parse(s, config) for s in sources]
+        return _parse_chunk((list(sources), config))
     from concurrent.futures import ProcessPoolExecutor
 
+    strings = SharedStrings()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        parts = list(pool.map(_parse_chunk, _chunks(sources, config, jobs)))
-    documents = [doc for part in parts for doc in part]
+        parts = pool.map(_parse_chunk, _chunks(sources, config, jobs))
+        documents = [strings.share(doc) for part in parts for doc in part]
     documents.sort(key=lambda d: d.path)
     return documents
 
@@ -163,7 +169,7 @@ def _parse_cached(
     parsed: dict[str, Document] = {}
     if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES:
         for source in todo:
-            doc = parse(source, config)
+            doc = cache.strings.share(parse(source, config))
             cache.put(source, dumps(doc))
             parsed[source.path] = doc
     else:
@@ -177,7 +183,7 @@ def _parse_cached(
             ):
                 for source, blob in zip(chunk, blobs, strict=True):
                     cache.put(source, blob)
-                    parsed[source.path] = pickle.loads(blob)
+                    parsed[source.path] = cache.strings.share(pickle.loads(blob))
     documents = [found[s.path] if s.path in found else parsed[s.path] for s in sources]
     documents.sort(key=lambda d: d.path)
     return documents
@@ -231,7 +237,7 @@ def parse_files_cached(
         elif parallel:
             todo.append(full)
         else:
-            doc = parsed[source.path] = parse(source, config)
+            doc = parsed[source.path] = cache.strings.share(parse(source, config))
             cache.put(source, dumps(doc))
     if todo:
         parsed.update(_parse_in_pool(todo, content, root, config, jobs, cache))
@@ -239,7 +245,7 @@ def parse_files_cached(
     lost = [root / path for path, _digest in hits if path not in found]  # a damaged entry
     for full in lost:
         source = read_discovered(full, content, root)
-        doc = parsed[source.path] = parse(source, config)
+        doc = parsed[source.path] = cache.strings.share(parse(source, config))
         cache.put(source, dumps(doc))
     documents = [*found.values(), *parsed.values()]
     documents.sort(key=lambda d: d.path)
@@ -258,7 +264,8 @@ def _parse_in_pool(
             for path, digest, readable, blob in part:
                 if readable:
                     cache.put_parsed(path, digest, blob)
-                parsed[path] = pickle.loads(blob)  # made by our own worker a moment ago
+                # made by our own worker a moment ago
+                parsed[path] = cache.strings.share(pickle.loads(blob))
     return parsed
 
 

@@ -51,6 +51,7 @@ from audit.atomic import write_bytes_atomic
 from audit.cache.folder import Seal, mark_ignored, seal_for
 from audit.cache.inputs import code_fingerprint
 from audit.errors import AuditError
+from audit.model.compact import SharedStrings
 from audit.model.finding import Finding
 from audit.model.plain_config import config_digest
 from audit.model.source import Source
@@ -216,6 +217,8 @@ class ParseCache:
         self._pack: _PackWriter | None = None
         self._refs: dict[str, tuple[str, DocRef]] | None = None  # path -> (digest, location)
         self.written: dict[str, DocRef] = {}  # what flush() stored this run
+        # this run's documents share their equal strings, whether parsed or loaded here
+        self.strings = SharedStrings()
 
     # ------------------------------------------------------------- documents
     @staticmethod
@@ -312,7 +315,7 @@ class ParseCache:
 
         if not isinstance(doc, Document) or doc.path != path or doc.digest != digest:
             return None
-        return doc
+        return self.strings.share(doc)
 
     def knows(self, path: str, digest: str) -> bool:
         """Whether a document of this (path, digest) is in the cache (no file is read)."""
@@ -372,7 +375,7 @@ class ParseCache:
         if self.seal is None:
             return None
         try:
-            payload = self.seal.unseal(self._state_path.read_bytes())
+            payload = self.seal.unseal_view(self._state_path.read_bytes())
         except OSError:
             return None
         if payload is None:
@@ -389,7 +392,8 @@ class ParseCache:
         mark_ignored(self.folder)
         share_strings(state)
         with contextlib.suppress(AuditError):
-            write_bytes_atomic(self._state_path, self.seal.seal(dumps(state)), fsync=False)
+            payload = dumps(state)
+            write_bytes_atomic(self._state_path, (self.seal.header(payload), payload), fsync=False)
         self._collect(state)
 
     def _collect(self, state: State) -> None:
