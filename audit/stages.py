@@ -296,21 +296,43 @@ def parse_memo(
 _ROLE_ALIASES = (("materials.md", "materials"), ("interview.md", "interview"))
 
 
-def tracker_config(tracker: Document, config: Config, documents: Sequence[Document]) -> Config:
+class PageIndex:
+    """The documents by path and by folder, for ``tracker_config``: one tracker per track folder
+    looked through every document (twice) made reading the trackers quadratic in the tree."""
+
+    __slots__ = ("by_folder", "paths")
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.paths: set[str] = set()
+        self.by_folder: dict[str, list[Document]] = {}
+        for doc in documents:
+            self.paths.add(doc.path)
+            self.by_folder.setdefault(posixpath.dirname(doc.path), []).append(doc)
+
+
+def tracker_config(
+    tracker: Document,
+    config: Config,
+    documents: Sequence[Document],
+    pages: PageIndex | None = None,
+) -> Config:
     """The config one tracker is read with: its ``materials.md`` / ``interview.md`` (the names
     trackers write) point at the materials / interview page of its own folder when the
     configured alias target is not there and exactly one page of that role is
-    (``материалы-mlops.md``, ``подготовка-mlops.md``)."""
+    (``материалы-mlops.md``, ``подготовка-mlops.md``). ``pages``: ``documents`` indexed, when
+    the caller reads many trackers."""
+    if pages is None:
+        pages = PageIndex(documents)
     folder = posixpath.dirname(tracker.path)
     aliases = dict(config.documents.aliases)
     changed = False
     for alias, role in _ROLE_ALIASES:
         target = aliases.get(alias, alias)
-        if any(d.path == posixpath.join(folder, target) for d in documents):
+        if posixpath.join(folder, target) in pages.paths:
             continue
-        pages = [d for d in documents if d.kind == role and posixpath.dirname(d.path) == folder]
-        if len(pages) == 1:
-            aliases[alias] = posixpath.basename(pages[0].path)
+        found = [d for d in pages.by_folder.get(folder, ()) if d.kind == role]
+        if len(found) == 1:
+            aliases[alias] = posixpath.basename(found[0].path)
             changed = True
     if not changed:
         return config
@@ -323,9 +345,9 @@ def parse_trackers(documents: Iterable[Document], config: Config) -> list[Tracke
     from audit.parse.tracker import parse_tracker
 
     docs = list(documents)
-    known = {d.path for d in docs}
+    pages = PageIndex(docs)
     return [
-        parse_tracker(d, tracker_config(d, config, docs), known)
+        parse_tracker(d, tracker_config(d, config, docs, pages), pages.paths)
         for d in docs
         if d.kind == "tracker"
     ]
