@@ -416,8 +416,12 @@ def check_tracker_findings(
         trackers = parse_trackers(documents, config)
     if not trackers:
         return []
+    from audit.coverage.evidence import forget_words
+
     results = tracker_results(trackers, graph, config, root, None, bound=True)
-    return run_stage_rules(graph, config, root, ("tracker",), tracker=results)
+    found = run_stage_rules(graph, config, root, ("tracker",), tracker=results)
+    forget_words()
+    return found
 
 
 # a tracker stage started in a forked child reads its inputs here (fork copies the memory: the
