@@ -98,6 +98,8 @@ class Measure:
     note: str = ""
     status: str = "ok"  # ok | failed | timeout | not installed | skipped
     tree_rss_mb: float | None = None  # sampled peak of the summed RSS of the child's tree
+    # the same for the summed PSS: a page shared by a forked child and its parent counts once
+    tree_pss_mb: float | None = None
     load_1m: float | None = None  # the one-minute load average when the measure started
     runs: int = 1
 
@@ -110,17 +112,24 @@ class Child:
     exit_code: int
     tree_rss_mb: float
     timed_out: bool = False
+    tree_pss_mb: float = 0.0
 
 
 class _TreeRss:
-    """Samples the summed VmRSS of a process and its descendants (``/proc``, every
+    """Samples the summed VmRSS and PSS of a process and its descendants (``/proc``, every
     ``interval`` s): ``ru_maxrss`` gives only the largest single process, and a ``-j2`` run's
-    memory is the parent's plus its workers'."""
+    memory is the parent's plus its workers'.
+
+    The RSS sum counts a page twice when a forked child still shares it with its parent (the
+    tracker stage of ``-j2`` is a fork of a parent holding every document); the PSS sum
+    (``smaps_rollup``: each shared page divided among its sharers) is what the tree takes from
+    the machine."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.pid = pid
         self.interval = interval
         self.peak_kb = 0
+        self.peak_pss_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -136,10 +145,13 @@ class _TreeRss:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, self.sample())
+            rss, pss = self.sample()
+            self.peak_kb = max(self.peak_kb, rss)
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
             self._stop.wait(self.interval)
 
-    def sample(self) -> int:
+    def sample(self) -> tuple[int, int]:
+        """(summed VmRSS, summed PSS) of the tree, in kB."""
         parents: dict[int, list[int]] = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
@@ -151,19 +163,25 @@ class _TreeRss:
                 continue
             ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
             parents.setdefault(ppid, []).append(int(entry.name))
-        total, todo = 0, [self.pid]
+        total, pss, todo = 0, 0, [self.pid]
         while todo:
             pid = todo.pop()
             todo.extend(parents.get(pid, ()))
-            try:
-                with open(f"/proc/{pid}/status", "rb") as handle:
-                    for line in handle:
-                        if line.startswith(b"VmRSS:"):
-                            total += int(line.split()[1])
-                            break
-            except OSError:
-                continue
-        return total
+            total += _proc_kb(f"/proc/{pid}/status", b"VmRSS:")
+            pss += _proc_kb(f"/proc/{pid}/smaps_rollup", b"Pss:")
+        return total, pss
+
+
+def _proc_kb(path: str, label: bytes) -> int:
+    """The kB figure of the line starting with ``label`` in a /proc file (0 when gone)."""
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if line.startswith(label):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def run_child(
@@ -208,6 +226,7 @@ def run_child(
         code,
         tree.peak_kb / 1024,
         fired.is_set(),
+        tree.peak_pss_kb / 1024,
     )
 
 
@@ -415,13 +434,15 @@ def bench_size(
                 note=note if status != "timeout" else f"killed after {limit:.0f} s; {note}",
                 status=status,
                 tree_rss_mb=round(best.tree_rss_mb, 1) or None,  # None: exited before a sample
+                tree_pss_mb=round(best.tree_pss_mb, 1) or None,
                 load_1m=load_1m,
                 runs=runs,
             )
         )
         sys.stderr.write(
             f"  {size:>6} {name:<34} {best.seconds:8.3f} s {best.cpu_seconds:8.3f} cpu "
-            f"{best.peak_rss_mb:8.1f} MB {best.tree_rss_mb:8.1f} MB tree  {status}\n"
+            f"{best.peak_rss_mb:8.1f} MB {best.tree_rss_mb:8.1f} MB tree "
+            f"{best.tree_pss_mb:8.1f} MB PSS  {status}\n"
         )
         return out[-1]
 
@@ -598,13 +619,14 @@ def _f(value: float | None, width: int, digits: int = 3) -> str:
 def table(measures: Sequence[Measure]) -> str:
     lines = [
         f"{'files':>6}  {'measure':<40} {'wall s':>8} {'x mistune':>9} {'cpu s':>8} "
-        f"{'peak MB':>8} {'tree MB':>8} {'load':>5}  status"
+        f"{'peak MB':>8} {'tree MB':>8} {'PSS MB':>8} {'load':>5}  status"
     ]
     for m in measures:
         status = m.status if m.status != "ok" else f"exit {m.exit_code}"
         lines.append(
             f"{m.size:>6}  {m.name:<40} {_f(m.seconds, 8)} {_f(m.ratio, 9)} "
             f"{_f(m.cpu_seconds, 8)} {_f(m.peak_rss_mb, 8, 1)} {_f(m.tree_rss_mb, 8, 1)} "
+            f"{_f(m.tree_pss_mb, 8, 1)} "
             f"{_f(m.load_1m, 5, 2)}  {status}"
         )
     return "\n".join(lines)

@@ -107,6 +107,20 @@ def test_a_run_over_the_targets_misses_them_with_the_figure_and_the_gap() -> Non
     assert "15.0% beyond ±10%" in found["(5)"].measured
 
 
+def test_the_memory_target_judges_a_tree_by_its_pss_when_sampled() -> None:
+    """A forked child's pages shared with its parent count once: the PSS sum, not the RSS."""
+    report = copy.deepcopy(MET_RUN)
+    rows = {(m["size"], m["name"]): m for m in report["measures"]}
+    rows[20000, "check cold -j2"]["tree_rss_mb"] = 900.0
+    assert by_target(report)["(4)"].status == MISSED
+    rows[20000, "check cold -j2"]["tree_pss_mb"] = 580.0
+    found = by_target(report)["(4)"]
+    assert found.status == MET
+    assert "cold 580 MB (check cold -j2)" in found.measured
+    rows[20000, "check cold -j2"]["tree_pss_mb"] = 640.0
+    assert "cold 640 MB (check cold -j2, 40 MB over)" in by_target(report)["(4)"].measured
+
+
 def test_busy_cores_a_missing_peer_and_a_missing_size_are_not_judged() -> None:
     report = copy.deepcopy(MET_RUN)
     for run in report["size_runs"]:
@@ -137,7 +151,9 @@ def test_the_markdown_has_the_run_table_and_one_line_per_target(
     printed = capsys.readouterr().out
     assert printed == markdown(MET_RUN)
     assert "`python -m bench.check --sizes 1000 20000 50000`" in printed
-    assert "| 20000 | check cold -j2 | 14.000 | 0.700 | 14.000 | 500.0 | 590.0 | 0.30 |" in printed
+    assert (
+        "| 20000 | check cold -j2 | 14.000 | 0.700 | 14.000 | 500.0 | 590.0 |  | 0.30 |" in printed
+    )
     targets = [line for line in printed.splitlines() if line.startswith("- (")]
     assert len(targets) == 5 and all("**met**" in line for line in targets)
 
