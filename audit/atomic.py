@@ -9,6 +9,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from audit.errors import AuditError
 
@@ -25,14 +26,15 @@ def _target_mode(path: Path) -> int:
 
 def write_bytes_atomic(
     path: Path,
-    data: bytes | tuple[bytes, ...],
+    data: bytes | tuple[bytes, ...] | Callable[[BinaryIO], None],
     fsync: bool = True,
     precondition: Callable[[], bool] | None = None,
 ) -> bool:
     """``fsync=False`` for caches: a crash may lose the entry, never leave half of it.
 
     ``data`` may be given in parts (written one after the other): a header and a large payload
-    need not be joined into one more copy first.
+    need not be joined into one more copy first. Or as a function that writes into the open
+    temporary file: a payload streamed as it is made is never held whole in memory.
 
     ``precondition`` is checked after the data is on disk and right before the rename: when it
     returns False nothing is replaced (the temporary file is removed) and the result is False.
@@ -48,8 +50,11 @@ def write_bytes_atomic(
     try:
         os.fchmod(fd, _target_mode(path))
         with os.fdopen(fd, "wb") as handle:
-            for part in (data,) if isinstance(data, bytes) else data:
-                handle.write(part)
+            if callable(data):
+                data(handle)
+            else:
+                for part in (data,) if isinstance(data, bytes) else data:
+                    handle.write(part)
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())

@@ -31,7 +31,9 @@ import contextlib
 import hmac
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from audit.cache.keyfile import KEY_BYTES, KEY_DIR_ENV, KEY_FILE
 from audit.cache.keyfile import inside as _inside
@@ -129,6 +131,21 @@ def secret(root: Path) -> bytes | None:
     return _secret
 
 
+class _Writer:
+    """A file's ``write`` that also feeds every chunk to ``seen`` (the MAC of a streamed
+    payload)."""
+
+    __slots__ = ("_handle", "_seen")
+
+    def __init__(self, handle: BinaryIO, seen: Callable[[bytes], None]) -> None:
+        self._handle = handle
+        self._seen = seen
+
+    def write(self, chunk: bytes) -> int:
+        self._seen(chunk)
+        return self._handle.write(chunk)
+
+
 class Seal:
     """The MAC of one cache: its own key, derived from the secret and what the cache is bound to."""
 
@@ -148,6 +165,19 @@ class Seal:
         """What ``seal`` puts before the payload: a large payload is written after it as it is,
         not copied into one sealed ``bytes`` first (the state file at 20,000 files is 25 MB)."""
         return self.MAGIC + self.tag(payload)
+
+    def write_sealed(self, handle: BinaryIO, produce: Callable[[_Writer], object]) -> None:
+        """What ``seal`` gives for the payload ``produce`` writes, written as it is produced: a
+        placeholder for the header, the payload (its MAC computed on the way), then the header
+        in its place. The state file of a large tree is never one ``bytes`` in memory."""
+        start = handle.tell()
+        handle.write(bytes(len(self.MAGIC) + _TAG_BYTES))
+        mac = hmac.new(self._key, digestmod="sha256")
+        produce(_Writer(handle, mac.update))
+        end = handle.tell()
+        handle.seek(start)
+        handle.write(self.MAGIC + mac.digest())
+        handle.seek(end)
 
     def unseal_view(self, data: bytes) -> memoryview | None:
         """``unseal`` without copying the payload out of ``data``."""

@@ -278,11 +278,11 @@ def remember(
     except (OSError, RuntimeError, ValueError):
         _forget(path)
         return
-    outputs: dict[str, str] = record.pop("rendered")
+    outputs: dict[str, bytes] = record.pop("rendered")
     blobs, offset = [], _TAG + 8
     record["outputs"] = {}
     for fmt in FORMATS:
-        blob = outputs[fmt].encode("utf-8", "replace")
+        blob = outputs[fmt]
         record["outputs"][fmt] = (0, len(blob), blake2b(blob, digest_size=32).digest())
         blobs.append(blob)
     size = len(marshal.dumps(record))  # the offsets are absolute: placed after the header
@@ -302,9 +302,7 @@ def remember(
 
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        write_bytes_atomic(
-            Path(path), b"".join([_tag(master, payload), payload, *blobs]), fsync=False
-        )
+        write_bytes_atomic(Path(path), (_tag(master, payload), payload, *blobs), fsync=False)
     except (OSError, AuditError):
         _forget(path)
     _prune(os.path.dirname(path), keep=path)
@@ -382,7 +380,12 @@ def _record(
         "folders": folders,
         "pages": pages,
         "existence": sorted(existence.items()),
-        "rendered": {fmt: RENDERERS[fmt](findings, len(doc_paths)) for fmt in FORMATS},
+        # encoded as each is rendered, the largest first: three renderings of a large run are
+        # never held as text at once
+        "rendered": {
+            fmt: RENDERERS[fmt](findings, len(doc_paths)).encode("utf-8", "replace")
+            for fmt in sorted(FORMATS, key=lambda name: name != "json")
+        },
         "code": code,
     }
 

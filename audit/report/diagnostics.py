@@ -53,18 +53,36 @@ def render_text(findings: Sequence[Finding], files: int) -> str:
             f"[{f.severity.value}] {f.message}{hint}"
         )
     lines.append(summary_line(findings, files))
-    return "\n".join(lines) + "\n"
+    lines.append("")  # the final newline, without a second copy of the whole text
+    return "\n".join(lines)
 
 
 def render_json(findings: Sequence[Finding], files: int) -> str:
-    payload = {
+    """The document ``json.dumps(payload, indent=2)`` writes, built one diagnostic at a time.
+
+    With ``indent`` the encoder is the pure-Python one, which collects every token of the whole
+    document before joining them: 79 MB for the 27,000 findings of a 20,000-file tree (a 10 MB
+    result). Each diagnostic is dumped on its own and indented two levels deeper (a JSON string
+    holds no raw newline, so every line break is the encoder's)."""
+    head = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "content-audit", "version": __version__},
         "files_checked": files,
         "summary": counts(findings),
-        "diagnostics": [finding_dict(f) for f in findings],
+        "diagnostics": [],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    if not findings:
+        return text + "\n"
+    opening = text[: text.rindex("[]")]  # everything up to the empty list, the last value
+    items = [
+        "    " + json.dumps(finding_dict(f), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        for f in findings
+    ]
+    # one join: the items, then the whole text (each concatenation was one more copy of it)
+    items[0] = opening + "[\n" + items[0]
+    items[-1] += "\n  ]\n}\n"
+    return ",\n".join(items)
 
 
 def _escape_data(value: str) -> str:
@@ -95,7 +113,8 @@ def render_github(findings: Sequence[Finding], files: int) -> str:
         for f in findings
     ]
     lines.append(summary_line(findings, files))
-    return "\n".join(lines) + "\n"
+    lines.append("")  # the final newline, without a second copy of the whole text
+    return "\n".join(lines)
 
 
 RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
