@@ -60,7 +60,7 @@ _PARTS: tuple[tuple[str, str, str], ...] = (
     ("parse trackers", "audit.pipeline", "parse_trackers"),
     ("graph", "audit.pipeline", "build_graph"),
     ("rules (static)", "audit.pipeline", "run_stage_rules"),
-    ("tracker + coverage", "audit.pipeline", "check_tracker_findings"),
+    ("tracker + coverage", "audit.stages", "check_tracker_findings"),
 )
 
 
