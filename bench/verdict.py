@@ -294,7 +294,23 @@ def _peer(name: str, peer: dict[str, Any]) -> str:
     return version if version.startswith(name) else f"{name} {version}"
 
 
-def markdown(report: dict[str, Any]) -> str:
+def combined(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs as one, for judging the targets: a large size is measured in a run of its
+    own (without the peers, whose timeouts would take hours), the 1k/5k run with them. A size
+    measured by two runs keeps the first run's rows."""
+    out: dict[str, Any] = {"measures": [], "size_runs": [], "peers": {}}
+    seen: set[int] = set()
+    for report in reports:
+        sizes = {int(m["size"]) for m in report.get("measures", [])} - seen
+        out["measures"] += [m for m in report.get("measures", []) if int(m["size"]) in sizes]
+        out["size_runs"] += [r for r in report.get("size_runs", []) if int(r["size"]) in sizes]
+        for name, peer in report.get("peers", {}).items():
+            out["peers"].setdefault(name, peer)
+        seen |= sizes
+    return out
+
+
+def markdown(report: dict[str, Any], targets: bool = True) -> str:
     machine = report.get("machine", {})
     load = report.get("load", {})
     start = load.get("start") or {}
@@ -361,21 +377,39 @@ def markdown(report: dict[str, Any]) -> str:
                 wall = _per_1k(present[-1], "seconds") / _per_1k(present[0], "seconds") - 1
                 spread = f"{wall:+.1%}"
             out.append(f"| {name} | " + " | ".join(cells) + f" | {spread} |")
-    out += ["", "## Targets (issue 17)", ""]
-    out += [v.line() for v in verdicts(report)]
+    if targets:
+        out += ["", "## Targets (issue 17)", ""]
+        out += [v.line() for v in verdicts(report)]
     return "\n".join(out) + "\n"
+
+
+def markdown_of_runs(reports: Sequence[dict[str, Any]]) -> str:
+    """Each run's Markdown, then the targets judged over all of them."""
+    if len(reports) == 1:
+        return markdown(reports[0])
+    parts = [markdown(report, targets=False) for report in reports]
+    lines = ["## Targets (issue 17), judged over the runs above", ""]
+    lines += [v.line() for v in verdicts(combined(reports))]
+    return "\n".join(parts) + "\n" + "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.verdict", description=__doc__)
-    parser.add_argument("bench_json", type=Path, nargs="?", default=Path("build/bench/bench.json"))
+    parser.add_argument(
+        "bench_json",
+        type=Path,
+        nargs="*",
+        help="one run, or several (e.g. 1k/5k with the peers and 20k/50k without), judged as one",
+    )
     args = parser.parse_args(argv)
-    try:
-        report = json.loads(args.bench_json.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        sys.stderr.write(f"bench.verdict: cannot read {args.bench_json}: {error}\n")
-        return 2
-    sys.stdout.write(markdown(report))
+    reports = []
+    for path in args.bench_json or [Path("build/bench/bench.json")]:
+        try:
+            reports.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            sys.stderr.write(f"bench.verdict: cannot read {path}: {error}\n")
+            return 2
+    sys.stdout.write(markdown_of_runs(reports))
     return 0
 
 

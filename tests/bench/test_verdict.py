@@ -165,3 +165,28 @@ def test_an_unreadable_bench_json_exits_2(
     path.write_text("{not json", encoding="utf-8")
     assert main([str(path)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_two_runs_are_judged_as_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """1k with the peers in one run, 20k and 50k without in another: every target is judged,
+    and each run keeps its own table."""
+    small = copy.deepcopy(MET_RUN)
+    large = copy.deepcopy(MET_RUN)
+    small["measures"] = [m for m in small["measures"] if m["size"] == 1000]
+    small["size_runs"] = [r for r in small["size_runs"] if r["size"] == 1000]
+    large["measures"] = [m for m in large["measures"] if m["size"] != 1000]
+    large["size_runs"] = [r for r in large["size_runs"] if r["size"] != 1000]
+    large["machine"]["commit"] = "def5678"
+    alone = by_target(small)
+    assert alone["(4)"].status == NOT_JUDGED and alone["(5)"].status == NOT_JUDGED
+    paths = []
+    for name, report in (("small.json", small), ("large.json", large)):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(json.dumps(report), encoding="utf-8")
+    assert main([str(p) for p in paths]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("## Recorded run") == 2
+    assert "Commit abc1234" in printed and "Commit def5678" in printed
+    targets = [line for line in printed.splitlines() if line.startswith("- (")]
+    assert len(targets) == 5 and all("**met**" in line for line in targets), targets
+    assert "judged over the runs above" in printed
