@@ -159,12 +159,7 @@ class Seal:
         return hmac.digest(self._key, data, "sha256")
 
     def seal(self, payload: bytes) -> bytes:
-        return self.header(payload) + payload
-
-    def header(self, payload: bytes) -> bytes:
-        """What ``seal`` puts before the payload: a large payload is written after it as it is,
-        not copied into one sealed ``bytes`` first (the state file at 20,000 files is 25 MB)."""
-        return self.MAGIC + self.tag(payload)
+        return self.MAGIC + self.tag(payload) + payload
 
     def write_sealed(self, handle: BinaryIO, produce: Callable[[_Writer], object]) -> None:
         """What ``seal`` gives for the payload ``produce`` writes, written as it is produced: a

@@ -203,11 +203,10 @@ def share_strings(state: State) -> None:
     def shared(keys: frozenset[str]) -> frozenset[str]:
         # a state read back from its file shares its strings already: keep its sets (making
         # them again was 30 MB of new sets at 20,000 files, in the warm run's peak)
-        same = True
         for key in keys:
             if share(key, key) is not key:
-                same = False
-        return keys if same else frozenset([share(k, k) for k in keys])
+                return frozenset([share(k, k) for k in keys])
+        return keys
 
     for entry in state.entries.values():
         entry.anchors = shared(entry.anchors)
